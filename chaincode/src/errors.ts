@@ -1,0 +1,30 @@
+/**
+ * Errors raised by the contract. The stable code is the first token of the message
+ * (`NOT_FOUND: probe 42 does not exist`), which is what reaches the client through the
+ * peer and what the API maps to its own named errors.
+ */
+export const ERROR_CODES = [
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'GRANT_EXPIRED',
+  'GRANT_REVOKED',
+  'CORRUPT_STATE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class ChaincodeError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = 'ChaincodeError';
+  }
+}
+
+export const invalidArgument = (detail: string) => new ChaincodeError('INVALID_ARGUMENT', detail);
+export const notFound = (detail: string) => new ChaincodeError('NOT_FOUND', detail);
+export const corruptState = (detail: string) => new ChaincodeError('CORRUPT_STATE', detail);

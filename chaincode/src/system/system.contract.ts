@@ -1,0 +1,89 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalBytes, canonicalJson, parseJsonObject } from '../canonical-json';
+import { notFound } from '../errors';
+import { callerOf, isoTime, transactionTime } from '../transaction-context';
+import { requireUuid } from '../validation';
+import { PROBE_OBJECT_TYPE, Probe } from './probe';
+
+/** One entry of a key's history, oldest first. */
+export interface KeyModification {
+  txId: string;
+  timestamp: string;
+  isDelete: boolean;
+  value: Record<string, unknown> | null;
+}
+
+/**
+ * Network self-checks: a transaction that changes nothing (the baseline every benchmark
+ * compares against) and a probe record whose history shows the ledger keeping every version.
+ */
+@Info({ title: 'SystemContract', description: 'Liveness and history checks of the MedLedger channel' })
+export class SystemContract extends Contract {
+  constructor() {
+    super('system');
+  }
+
+  /** Does nothing but answer: the cheapest transaction the chaincode can endorse and commit. */
+  @Transaction()
+  @Returns('string')
+  async Ping(ctx: Context): Promise<string> {
+    return canonicalJson({ mspId: callerOf(ctx).mspId, time: transactionTime(ctx), txId: ctx.stub.getTxID() });
+  }
+
+  /** Writes the next revision of a probe as the calling member. */
+  @Transaction()
+  @Returns('string')
+  async RecordProbe(ctx: Context, probeId: string): Promise<string> {
+    const key = probeKey(ctx, requireUuid(probeId, 'probeId'));
+    const stored = await ctx.stub.getState(key);
+    const previous = stored.length > 0 ? Probe.fromState(stored) : null;
+    const probe = Probe.create({
+      probeId,
+      revision: (previous?.revision ?? 0) + 1,
+      writerMspId: callerOf(ctx).mspId,
+      recordedAt: transactionTime(ctx),
+      txId: ctx.stub.getTxID(),
+    });
+    await ctx.stub.putState(key, canonicalBytes(probe));
+    ctx.stub.setEvent('ProbeRecorded', canonicalBytes({ probeId, revision: probe.revision }));
+    return canonicalJson(probe);
+  }
+
+  /** The current revision of a probe. */
+  @Transaction(false)
+  @Returns('string')
+  async ReadProbe(ctx: Context, probeId: string): Promise<string> {
+    const stored = await ctx.stub.getState(probeKey(ctx, requireUuid(probeId, 'probeId')));
+    if (stored.length === 0) throw notFound(`probe ${probeId} does not exist`);
+    return canonicalJson(Probe.fromState(stored));
+  }
+
+  /** Every committed version of a probe's key, oldest first, with transaction ids and times. */
+  @Transaction(false)
+  @Returns('string')
+  async GetProbeHistory(ctx: Context, probeId: string): Promise<string> {
+    const iterator = await ctx.stub.getHistoryForKey(probeKey(ctx, requireUuid(probeId, 'probeId')));
+    const history: KeyModification[] = [];
+    try {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        const { txId, timestamp, isDelete, value } = next.value;
+        history.push({
+          txId,
+          timestamp: isoTime(timestamp),
+          isDelete,
+          value: isDelete ? null : parseJsonObject(value, `probe ${probeId} at ${txId}`),
+        });
+      }
+    } finally {
+      await iterator.close();
+    }
+    if (history.length === 0) throw notFound(`probe ${probeId} has no history`);
+    // LevelDB returns newest first; auditors read a history oldest first.
+    history.reverse();
+    return canonicalJson(history);
+  }
+}
+
+function probeKey(ctx: Context, probeId: string): string {
+  return ctx.stub.createCompositeKey(PROBE_OBJECT_TYPE, [probeId]);
+}
