@@ -9,6 +9,10 @@
 #   network.sh status   each process and the channel height; exits 1 when one is down
 #   network.sh down     stop every process, keep all data
 #   network.sh reset    stop and wipe the network's data (identities, ledgers, channel)
+#   network.sh enroll ORG NAME [ATTRS]
+#                       register and enroll a client identity at ORG's CA (hospitala,
+#                       hospitalb) with certificate attributes such as
+#                       "ehr.role=doctor,ehr.uid=<uuid>"; prints the MSP folder
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 source "$NETWORK_DIR/scripts/crypto.sh"
@@ -101,17 +105,44 @@ cmd_down() {
   for ((i = ${#services[@]} - 1; i >= 0; i--)); do stop_service "${services[i]}"; done
 }
 
+cmd_enroll() {
+  local org=${1:-} name=${2:-} attrs=${3:-}
+  [[ $org == hospitala || $org == hospitalb ]] || die "enroll: ORG must be hospitala or hospitalb"
+  [[ $name =~ ^[A-Za-z0-9._@-]+$ ]] || die "enroll: NAME must be letters, digits, '.', '_', '@' or '-'"
+  service_running "ca-$org" || die "ca-$org is not running: start the network with 'network.sh up'"
+  local dir="$CRYPTO_DIR/$org/users/$name" password ecert_attrs=()
+  if [[ -n $attrs ]]; then
+    # Attributes go into the enrollment certificate (":ecert"), where chaincode reads them.
+    ecert_attrs=(--id.attrs "$(sed -E 's/(,|$)/:ecert\1/g' <<<"$attrs")")
+  fi
+  password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  fabric_ca "$org" register -u "https://localhost:$(ca_port "$org")" --mspdir "$CRYPTO_DIR/.registrars/$org/msp" \
+    --id.name "$name" --id.secret "$password" --id.type client "${ecert_attrs[@]}"
+  fabric_ca "$org" enroll -u "$(ca_url "$name:$password" "$org")" --mspdir "$dir/msp"
+  write_msp_config "$dir/msp" "$org"
+  echo "$dir/msp"
+}
+
 cmd_reset() {
   cmd_down
   rm -rf "$FABRIC_RUN"
   log "network data wiped"
 }
 
+# One command at a time changes the network: a second `up` waits for the first.
+with_lock() {
+  mkdir -p "$RUN_DIR"
+  exec 9>"$RUN_DIR/.network.lock"
+  flock 9
+  "$@"
+}
+
 case "${1:-}" in
-  up) cmd_up ;;
-  deploy) cmd_deploy ;;
+  up) with_lock cmd_up ;;
+  deploy) with_lock cmd_deploy ;;
   status) cmd_status ;;
-  down) cmd_down ;;
-  reset) cmd_reset ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  down) with_lock cmd_down ;;
+  reset) with_lock cmd_reset ;;
+  enroll) shift; cmd_enroll "$@" ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -119,7 +119,8 @@ start_service() {
   local logfile="$LOG_DIR/$name.log" exe
   exe="$(command -v "$1")" || die "$name: cannot find $1"
   printf '\n===== %s starting %s\n' "$(date -u +%FT%TZ)" "$name" >>"$logfile"
-  setsid env "${env_args[@]}" "$@" >>"$logfile" 2>&1 </dev/null &
+  # fd 9 is the network lock: services must not inherit it.
+  setsid env "${env_args[@]}" "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
   echo "$! $exe" >"$PID_DIR/$name.pid"
   wait_for_port "$name" "$port"
 }

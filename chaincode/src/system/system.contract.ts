@@ -23,11 +23,14 @@ export class SystemContract extends Contract {
     super('system');
   }
 
-  /** Does nothing but answer: the cheapest transaction the chaincode can endorse and commit. */
+  /**
+   * Changes nothing and answers who called and when: the cheapest transaction the chaincode
+   * can endorse and commit, and a check that certificate attributes reach the contract.
+   */
   @Transaction()
   @Returns('string')
   async Ping(ctx: Context): Promise<string> {
-    return canonicalJson({ mspId: callerOf(ctx).mspId, time: transactionTime(ctx), txId: ctx.stub.getTxID() });
+    return canonicalJson({ ...callerOf(ctx), time: transactionTime(ctx), txId: ctx.stub.getTxID() });
   }
 
   /** Writes the next revision of a probe as the calling member. */

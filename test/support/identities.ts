@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { HospitalId, loadNetworkProfile, PROJECT_DIR } from './network-profile';
+
+const run = promisify(execFile);
+
+/** An X.509 identity issued by a hospital's Fabric CA, with its private key. */
+export interface EnrolledIdentity {
+  name: string;
+  hospital: HospitalId;
+  mspId: string;
+  uid: string;
+  role: string;
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+/** Reads the signing certificate and key of an MSP folder written by fabric-ca-client. */
+export function readMsp(mspDir: string): { certificatePem: string; privateKeyPem: string } {
+  const keyFile = readdirSync(path.join(mspDir, 'keystore')).find((name) => name.endsWith('_sk'));
+  if (!keyFile) throw new Error(`no private key in ${mspDir}/keystore`);
+  return {
+    certificatePem: readFileSync(path.join(mspDir, 'signcerts', 'cert.pem'), 'utf8'),
+    privateKeyPem: readFileSync(path.join(mspDir, 'keystore', keyFile), 'utf8'),
+  };
+}
+
+/**
+ * Registers and enrolls a fresh client identity at the hospital's real Fabric CA, with
+ * `ehr.role` and `ehr.uid` in its certificate.
+ */
+export async function enrollIdentity(hospital: HospitalId, role: string): Promise<EnrolledIdentity> {
+  const uid = randomUUID();
+  const name = `${role}-${uid}`;
+  const org = hospital.replace('-', '');
+  const { stdout } = await run('bash', [
+    path.join(PROJECT_DIR, 'fabric-network', 'network.sh'),
+    'enroll',
+    org,
+    name,
+    `ehr.role=${role},ehr.uid=${uid}`,
+  ]);
+  const mspDir = stdout.trim().split('\n').pop() ?? '';
+  const { mspId } = loadNetworkProfile().organizations[hospital];
+  return { name, hospital, mspId, uid, role, ...readMsp(mspDir) };
+}
