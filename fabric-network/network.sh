@@ -64,6 +64,7 @@ cmd_up() {
   create_channel
   for org in "${HOSPITAL_ORGS[@]}"; do join_channel "$org"; done
   deploy_chaincode
+  wait_for_gossip
   write_connection_profile
   log "network up in $((SECONDS - started)) s"
   cmd_status

@@ -58,3 +58,19 @@ channel_height() {
   as_org_admin "$1" "$FABRIC_BIN/peer" channel getinfo -c "$CHANNEL_NAME" 2>/dev/null |
     sed -n 's/.*"height":\([0-9]*\).*/\1/p'
 }
+
+# Peers learn of each other through gossip; until they do, the Gateway's service discovery
+# finds no set of peers that satisfies "both hospitals endorse". Waits for that, per peer.
+wait_for_gossip() {
+  local org port known want=$((${#HOSPITAL_ORGS[@]} - 1)) deadline=$((SECONDS + 90))
+  for org in "${HOSPITAL_ORGS[@]}"; do
+    port="$(org_setting "$org" PEER_OPERATIONS_PORT)"
+    while :; do
+      known="$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null |
+        sed -n "s/^gossip_membership_total_peers_known{channel=\"$CHANNEL_NAME\"} \([0-9]*\).*/\1/p")"
+      [[ -n $known ]] && ((known >= want)) && break
+      ((SECONDS < deadline)) || die "peer0.$org has not discovered the other hospitals' peers through gossip after 90 s (see $LOG_DIR/peer0-$org.log)"
+      sleep 0.5
+    done
+  done
+}
