@@ -6,10 +6,10 @@
  *   npm run bench:noop [-- --transactions 200 --concurrency 1,32]
  */
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { connectAs, medledgerContract, peerClient } from '../test/support/gateway';
-import { enrollIdentity } from '../test/support/identities';
-import { loadNetworkProfile } from '../test/support/network-profile';
-import { measure, formatRun, parseBenchArgs } from './support/measure';
+import { connectAs, medledgerContract, peerClient } from '../test/support/gateway.js';
+import { enrollIdentity } from '../test/support/identities.js';
+import { loadNetworkProfile } from '../test/support/network-profile.js';
+import { measure, formatRun, parseBenchArgs } from './support/measure.js';
 
 async function main(): Promise<void> {
   const { transactions, concurrency } = parseBenchArgs(process.argv.slice(2), {

@@ -45,7 +45,8 @@ write_connection_profile() {
         "$PEER_HOST" "$(org_setting "$org" PEER_PORT)" "$PEER_HOST" "$CRYPTO_DIR/$org/peers/peer0/tls/ca.crt"
       printf '      "ca": { "url": "https://localhost:%s", "caName": "%s", "tlsRootCert": "%s", "registrarMsp": "%s" },\n' \
         "$(ca_port "$org")" "$(ca_name "$org")" "$(ca_tls_cert "$org")" "$CRYPTO_DIR/.registrars/$org/msp"
-      printf '      "adminMsp": "%s"\n    }' "$CRYPTO_DIR/$org/users/admin/msp"
+      printf '      "adminMsp": "%s",\n' "$CRYPTO_DIR/$org/users/admin/msp"
+      printf '      "serviceIdentityMsp": "%s"\n    }' "$CRYPTO_DIR/$org/users/medledger-api/msp"
     done
     printf '\n  }\n}\n'
   } >"$file.tmp"
@@ -54,7 +55,7 @@ write_connection_profile() {
 
 cmd_up() {
   local started=$SECONDS org
-  bash "$NETWORK_DIR/scripts/build-binaries.sh" fabric fabric-ca
+  bash "$PROJECT_DIR/scripts/build-binaries.sh" fabric fabric-ca
   mkdir -p "$FABRIC_RUN" "$LOG_DIR" "$PID_DIR"
   for org in "${ALL_ORGS[@]}"; do start_ca "$org"; done
   for org in "${ALL_ORGS[@]}"; do bootstrap_org_crypto "$org"; done
@@ -111,17 +112,7 @@ cmd_enroll() {
   [[ $org == hospitala || $org == hospitalb ]] || die "enroll: ORG must be hospitala or hospitalb"
   [[ $name =~ ^[A-Za-z0-9._@-]+$ ]] || die "enroll: NAME must be letters, digits, '.', '_', '@' or '-'"
   service_running "ca-$org" || die "ca-$org is not running: start the network with 'network.sh up'"
-  local dir="$CRYPTO_DIR/$org/users/$name" password ecert_attrs=()
-  if [[ -n $attrs ]]; then
-    # Attributes go into the enrollment certificate (":ecert"), where chaincode reads them.
-    ecert_attrs=(--id.attrs "$(sed -E 's/(,|$)/:ecert\1/g' <<<"$attrs")")
-  fi
-  password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
-  fabric_ca "$org" register -u "https://localhost:$(ca_port "$org")" --mspdir "$CRYPTO_DIR/.registrars/$org/msp" \
-    --id.name "$name" --id.secret "$password" --id.type client "${ecert_attrs[@]}"
-  fabric_ca "$org" enroll -u "$(ca_url "$name:$password" "$org")" --mspdir "$dir/msp"
-  write_msp_config "$dir/msp" "$org"
-  echo "$dir/msp"
+  enroll_client "$org" "$name" "$attrs"
 }
 
 cmd_reset() {

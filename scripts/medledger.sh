@@ -33,7 +33,7 @@ run_tests() {
     trap 'bash "$NETWORK" down >/dev/null 2>&1 || true' EXIT
   fi
   log "type-checking"
-  tsc -p tsconfig.json
+  npm run --silent typecheck
   log "linting"
   eslint --max-warnings 0 .
   log "starting what the tests need"

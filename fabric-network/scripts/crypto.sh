@@ -91,5 +91,27 @@ bootstrap_org_crypto() {
     register_and_enroll "$org" peer0 peer "$dir/peers/peer0"
   fi
   register_and_enroll "$org" "$org-admin" admin "$dir/users/admin"
+  if [[ $org != orderer ]]; then
+    # The API's own identity at this hospital: readiness checks and the ledger event
+    # listener; it acts for no user and the chaincode grants it nothing.
+    enroll_client "$org" medledger-api "ehr.role=service" >/dev/null
+  fi
   touch "$dir/.complete"
+}
+
+# enroll_client ORG NAME [ATTRS]: registers and enrolls a client identity with certificate
+# attributes ("ehr.role=doctor,ehr.uid=<uuid>"); prints its MSP folder.
+enroll_client() {
+  local org=$1 name=$2 attrs=${3:-}
+  local dir="$CRYPTO_DIR/$org/users/$name" password ecert_attrs=()
+  if [[ -n $attrs ]]; then
+    # Attributes go into the enrollment certificate (":ecert"), where chaincode reads them.
+    ecert_attrs=(--id.attrs "$(sed -E 's/(,|$)/:ecert\1/g' <<<"$attrs")")
+  fi
+  password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
+  fabric_ca "$org" register -u "https://localhost:$(ca_port "$org")" --mspdir "$CRYPTO_DIR/.registrars/$org/msp" \
+    --id.name "$name" --id.secret "$password" --id.type client "${ecert_attrs[@]}"
+  fabric_ca "$org" enroll -u "$(ca_url "$name:$password" "$org")" --mspdir "$dir/msp"
+  write_msp_config "$dir/msp" "$org"
+  echo "$dir/msp"
 }

@@ -1,9 +1,9 @@
 import type { Client } from '@grpc/grpc-js';
 import { EndorseError, Gateway } from '@hyperledger/fabric-gateway';
 import { randomUUID } from 'node:crypto';
-import { connectAs, medledgerContract, peerClient } from '../support/gateway';
-import { enrollIdentity, EnrolledIdentity } from '../support/identities';
-import { loadNetworkProfile, NetworkProfile } from '../support/network-profile';
+import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
+import { enrollIdentity, EnrolledIdentity } from '../support/identities.js';
+import { loadNetworkProfile, NetworkProfile } from '../support/network-profile.js';
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(Buffer.from(bytes).toString('utf8'));
 

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, Contract, Gateway, signers } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { HospitalId, NetworkProfile } from './network-profile';
+import { HospitalId, NetworkProfile } from './network-profile.js';
 
 /** The credentials a Gateway connection signs with. */
 export interface SigningIdentity {

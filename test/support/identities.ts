@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { HospitalId, loadNetworkProfile, PROJECT_DIR } from './network-profile';
+import { HospitalId, loadNetworkProfile, PROJECT_DIR } from './network-profile.js';
 
 const run = promisify(execFile);
 

@@ -18,7 +18,7 @@ export interface NetworkProfile {
 
 export type HospitalId = 'hospital-a' | 'hospital-b';
 
-export const PROJECT_DIR = path.resolve(__dirname, '..', '..');
+export const PROJECT_DIR = path.resolve(import.meta.dirname, '..', '..');
 export const RUN_DIR = process.env.MEDLEDGER_RUN_DIR ?? path.join(PROJECT_DIR, '.run');
 
 /** Reads the profile that `fabric-network/network.sh up` writes; fails clearly when the network is not up. */

@@ -34,7 +34,8 @@ export class StubContext {
   }
 
   private context(): Context {
-    const self = this;
+    // Arrow functions below read the stub's current state when the contract calls them.
+    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias
     const stub = {
       getTxID: () => self.txId,
       getTxTimestamp: () => ({ seconds: Math.floor(self.seconds), nanos: Math.round((self.seconds % 1) * 1e9) }),

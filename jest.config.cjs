@@ -7,25 +7,39 @@
 // fabric-contract-api logs every decorator at info level; unit runs only want warnings.
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'warning';
 
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+const commonJs = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/chaincode/tsconfig.json' }] };
+// The API, the suites and the benchmarks are ES modules (Nest 12, Helia and kubo-rpc-client are).
+const esModules = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', useESM: true }] },
+};
 
 module.exports = {
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
     {
       displayName: 'unit',
       rootDir: __dirname,
-      roots: ['<rootDir>/chaincode/src', '<rootDir>/api/src'],
+      roots: ['<rootDir>/chaincode/src'],
       testMatch: ['**/*.spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform: commonJs,
       testEnvironment: 'node',
+    },
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      roots: ['<rootDir>/api/src'],
+      testMatch: ['**/*.spec.ts'],
+      testEnvironment: 'node',
+      ...esModules,
     },
     {
       displayName: 'integration',
       rootDir: __dirname,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      ...esModules,
       testEnvironment: 'node',
       testTimeout: 120000,
     },

@@ -3,7 +3,10 @@
 # (never inside the clone), once per version. Binaries already on PATH that report the
 # pinned version are linked instead of rebuilt.
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
+PROJECT_DIR="$(cd "$(dirname "$0")/.." && pwd)"
+NETWORK_DIR="$PROJECT_DIR/fabric-network"
+source "$PROJECT_DIR/scripts/lib/services.sh"
+source "$PROJECT_DIR/scripts/lib/binaries.sh"
 
 # family  version-command-output-must-contain  commands...
 build_family() {

@@ -1,0 +1,95 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ComponentUnavailableError, DomainError } from './domain-error.js';
+
+/** The contract's error body: `{ statusCode, code, message, requestId, ...details }`. */
+export interface ErrorEnvelope {
+  statusCode: number;
+  code: string;
+  message: string;
+  requestId: string;
+  [detail: string]: unknown;
+}
+
+/** Codes of the errors Nest or Express raise themselves, by HTTP status. */
+const HTTP_CODES: Record<number, string> = {
+  400: 'INVALID_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
+/**
+ * The one place where errors become HTTP responses. Domain errors carry their code and
+ * status; Nest's HTTP exceptions and body-parser errors map by status; anything else is a
+ * bug: logged with the request id, answered as a 500 without internals.
+ */
+@Catch()
+export class ErrorEnvelopeFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request & { id?: string }>();
+    const response = http.getResponse<Response>();
+    const requestId = String(request.id ?? '');
+    const envelope = this.toEnvelope(exception, requestId);
+
+    if (exception instanceof ComponentUnavailableError) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
+    if (envelope.statusCode >= 500 && !(exception instanceof ComponentUnavailableError)) {
+      this.logger.error({ err: exception, requestId }, 'unhandled error');
+    }
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.status(envelope.statusCode).json(envelope);
+  }
+
+  private toEnvelope(exception: unknown, requestId: string): ErrorEnvelope {
+    if (exception instanceof DomainError) {
+      return { statusCode: exception.status, code: exception.code, message: exception.message, requestId, ...exception.details };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      const envelope: ErrorEnvelope = {
+        statusCode: status,
+        code: HTTP_CODES[status] ?? `HTTP_${status}`,
+        message: Array.isArray(message) ? 'invalid input' : String(message),
+        requestId,
+      };
+      if (Array.isArray(message)) envelope.errors = message;
+      if (typeof body === 'object' && body !== null && 'errors' in body) envelope.errors = (body as { errors: unknown }).errors;
+      return envelope;
+    }
+    const bodyParserStatus = bodyParserErrorStatus(exception);
+    if (bodyParserStatus !== undefined) {
+      return {
+        statusCode: bodyParserStatus,
+        code: HTTP_CODES[bodyParserStatus] ?? `HTTP_${bodyParserStatus}`,
+        message: bodyParserStatus === 413 ? 'request body too large' : 'malformed request body',
+        requestId,
+      };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', message: 'internal error', requestId };
+  }
+}
+
+/** Express's body parsers throw http-errors with `status` and `type` (entity.parse.failed, entity.too.large…). */
+function bodyParserErrorStatus(exception: unknown): number | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { status, type } = exception as { status?: unknown; type?: unknown };
+  if (typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string') return status;
+  return undefined;
+}

@@ -1,0 +1,57 @@
+import { plainToInstance, Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsString, ValidateNested, validateSync } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { LedgerUnavailableError } from './ledger.errors.js';
+
+class PeerProfile {
+  @IsString() @IsNotEmpty() endpoint!: string;
+  @IsString() @IsNotEmpty() hostAlias!: string;
+  @IsString() @IsNotEmpty() tlsRootCert!: string;
+}
+
+class OrganizationProfile {
+  @IsString() @IsNotEmpty() mspId!: string;
+  @ValidateNested() @Type(() => PeerProfile) peer!: PeerProfile;
+  @IsString() @IsNotEmpty() serviceIdentityMsp!: string;
+}
+
+class NetworkProfileDocument {
+  @IsString() @IsNotEmpty() channel!: string;
+  @IsString() @IsNotEmpty() chaincode!: string;
+  @IsObject() organizations!: Record<string, unknown>;
+}
+
+/** A hospital of the network, as the API needs it: its MSP and its peer. */
+export interface HospitalNetwork {
+  hospital: string;
+  mspId: string;
+  peer: PeerProfile;
+  serviceIdentityMsp: string;
+}
+
+export interface NetworkProfile {
+  channel: string;
+  chaincode: string;
+  hospitals: HospitalNetwork[];
+}
+
+/** Reads and validates the connection profile written by `fabric-network/network.sh up`. */
+export function readNetworkProfile(file: string): NetworkProfile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new LedgerUnavailableError(`cannot read the Fabric network profile ${file}: is the network up?`, { cause: error });
+  }
+  const document = plainToInstance(NetworkProfileDocument, raw);
+  const problems = validateSync(document).map((error) => error.property);
+  const hospitals = Object.entries(document.organizations ?? {}).map(([hospital, value]) => {
+    const organization = plainToInstance(OrganizationProfile, value);
+    problems.push(...validateSync(organization).map((error) => `organizations.${hospital}.${error.property}`));
+    return { hospital, mspId: organization.mspId, peer: organization.peer, serviceIdentityMsp: organization.serviceIdentityMsp };
+  });
+  if (problems.length > 0 || hospitals.length === 0) {
+    throw new LedgerUnavailableError(`the Fabric network profile ${file} is invalid (${problems.join(', ') || 'no organizations'})`);
+  }
+  return { channel: document.channel, chaincode: document.chaincode, hospitals };
+}

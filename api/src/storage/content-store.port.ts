@@ -1,0 +1,41 @@
+/**
+ * Where encrypted report content lives: IPFS, through a Kubo node's RPC API or an embedded
+ * Helia node. Both implementations produce the same CIDs for the same bytes (CIDv1, raw
+ * leaves, 256 KiB chunks, balanced DAG of at most 174 links per node), so a deployment can
+ * move between them without a CID on the ledger changing.
+ */
+export interface ContentStore {
+  /** Which implementation this is (`kubo` or `helia`), for status pages and logs. */
+  readonly kind: 'kubo' | 'helia';
+
+  /** Adds a stream of bytes without buffering it whole, pins it, and returns its CID and size. */
+  add(content: AsyncIterable<Uint8Array>, options?: { signal?: AbortSignal }): Promise<StoredContent>;
+
+  /** Streams the bytes behind a CID. Throws ContentNotFoundError when the node cannot find them. */
+  cat(cid: string, options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array>;
+
+  /** Whether the node holds the content's root block locally. */
+  has(cid: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+
+  /** Pins content so garbage collection keeps it. Idempotent. */
+  pin(cid: string, options?: { signal?: AbortSignal }): Promise<void>;
+
+  /** Removes a pin; the content may then be garbage-collected. Idempotent. */
+  unpin(cid: string, options?: { signal?: AbortSignal }): Promise<void>;
+
+  /** Answers quickly whether the store is usable now (for readiness); throws when not. */
+  ping(options?: { signal?: AbortSignal }): Promise<void>;
+
+  /** Releases connections or stops the embedded node. */
+  close(): Promise<void>;
+}
+
+export interface StoredContent {
+  /** CIDv1 in base32, e.g. `bafkrei…` for a single raw block, `bafybei…` for a DAG. */
+  cid: string;
+  /** Size of the content in bytes. */
+  size: number;
+}
+
+/** Injection token of the configured ContentStore. */
+export const CONTENT_STORE = Symbol('ContentStore');
