@@ -1,5 +1,6 @@
 // One lint setup for every TypeScript package of the workspace; formatting is Prettier's.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -14,11 +15,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    files: ['**/*.js', '**/*.cjs'],
-    languageOptions: {
-      sourceType: 'commonjs',
-      globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly' },
-    },
-  },
+  { languageOptions: { globals: globals.node } },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
 );

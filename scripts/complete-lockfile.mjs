@@ -9,7 +9,8 @@
 //   node scripts/complete-lockfile.mjs    (after npm install of a new dependency)
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const PLATFORM = /(android|darwin|freebsd|linux|openharmony|win32|netbsd|openbsd|sunos|aix)-(arm64|arm|x64|ia32|loong64|ppc64|riscv64|s390x|wasm32)/;
+const PLATFORM =
+  /(android|darwin|freebsd|linux|openharmony|win32|netbsd|openbsd|sunos|aix)-(arm64|arm|x64|ia32|loong64|ppc64|riscv64|s390x|wasm32)/;
 const file = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(file, 'utf8'));
 const packages = lock.packages;
@@ -20,11 +21,22 @@ for (const [location, meta] of Object.entries(packages)) {
     const nested = location === '' ? `node_modules/${name}` : `${location}/node_modules/${name}`;
     if (packages[`node_modules/${name}`] || packages[nested]) continue;
     const platform = PLATFORM.exec(name);
-    if (!platform) throw new Error(`${name} (optional dependency of ${location || 'the root'}) is missing from the lock and is not platform-specific`);
-    packages[`node_modules/${name}`] = { version, cpu: [platform[2]], dev: meta.dev, optional: true, os: [platform[1]] };
+    if (!platform)
+      throw new Error(
+        `${name} (optional dependency of ${location || 'the root'}) is missing from the lock and is not platform-specific`,
+      );
+    packages[`node_modules/${name}`] = {
+      version,
+      cpu: [platform[2]],
+      dev: meta.dev,
+      optional: true,
+      os: [platform[1]],
+    };
     added.push(name);
   }
 }
 
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(added.length === 0 ? 'package-lock.json is complete' : `added ${added.length} platform entries: ${added.join(', ')}`);
+console.log(
+  added.length === 0 ? 'package-lock.json is complete' : `added ${added.length} platform entries: ${added.join(', ')}`,
+);

@@ -2,7 +2,10 @@ import { StubContext } from '../testing/stub-context';
 import { SystemContract } from './system.contract';
 
 const PROBE = '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
-const doctorOfA = { mspId: 'HospitalAMSP', attributes: { 'ehr.role': 'doctor', 'ehr.uid': 'f3e2d1c0-b9a8-4776-8554-433221100fed' } };
+const doctorOfA = {
+  mspId: 'HospitalAMSP',
+  attributes: { 'ehr.role': 'doctor', 'ehr.uid': 'f3e2d1c0-b9a8-4776-8554-433221100fed' },
+};
 const nodeOfB = { mspId: 'HospitalBMSP' };
 
 describe('SystemContract', () => {
