@@ -1,7 +1,8 @@
 /**
- * Two tiers, run together by `npm test`:
+ * Three tiers, run together by `npm test`:
  * - unit: specs beside the code (chaincode/src, api/src), mocks only at ports;
- * - integration: suites under test/ against the running network started by the scripts.
+ * - integration: suites under test/integration against the real network, PostgreSQL and IPFS;
+ * - e2e: suites under test/e2e over HTTP against the API that the scripts started.
  * @type {import('jest').Config}
  */
 // fabric-contract-api logs every decorator at info level; unit runs only want warnings.
@@ -16,6 +17,8 @@ const esModules = {
 };
 
 module.exports = {
+  // Integration suites wait for real components (a peer restarting, a 45 MiB add).
+  testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
     {
@@ -37,11 +40,18 @@ module.exports = {
     {
       displayName: 'integration',
       rootDir: __dirname,
-      roots: ['<rootDir>/test'],
+      roots: ['<rootDir>/test/integration'],
       testMatch: ['**/*.test.ts'],
-      ...esModules,
       testEnvironment: 'node',
-      testTimeout: 120000,
+      ...esModules,
+    },
+    {
+      displayName: 'e2e',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.test.ts'],
+      testEnvironment: 'node',
+      ...esModules,
     },
   ],
 };

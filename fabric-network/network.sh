@@ -9,6 +9,9 @@
 #   network.sh status   each process and the channel height; exits 1 when one is down
 #   network.sh down     stop every process, keep all data
 #   network.sh reset    stop and wipe the network's data (identities, ledgers, channel)
+#   network.sh stop SERVICE
+#                       stop one service (as `status` names it), to try how the rest copes;
+#                       `up` starts it again
 #   network.sh enroll ORG NAME [ATTRS]
 #                       register and enroll a client identity at ORG's CA (hospitala,
 #                       hospitalb) with certificate attributes such as
@@ -63,6 +66,7 @@ cmd_up() {
   start_orderer
   for org in "${HOSPITAL_ORGS[@]}"; do start_peer "$org"; done
   create_channel
+  wait_for_raft_leader
   for org in "${HOSPITAL_ORGS[@]}"; do join_channel "$org"; done
   deploy_chaincode
   wait_for_gossip
@@ -121,20 +125,17 @@ cmd_reset() {
   log "network data wiped"
 }
 
-# One command at a time changes the network: a second `up` waits for the first.
-with_lock() {
-  mkdir -p "$RUN_DIR"
-  exec 9>"$RUN_DIR/.network.lock"
-  flock 9
-  "$@"
-}
 
 case "${1:-}" in
-  up) with_lock cmd_up ;;
-  deploy) with_lock cmd_deploy ;;
+  up) with_lock network cmd_up ;;
+  deploy) with_lock network cmd_deploy ;;
   status) cmd_status ;;
-  down) with_lock cmd_down ;;
-  reset) with_lock cmd_reset ;;
+  down) with_lock network cmd_down ;;
+  reset) with_lock network cmd_reset ;;
   enroll) shift; cmd_enroll "$@" ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  stop)
+    network_services | grep -qx "${2:-}" || die "stop: SERVICE must be one of: $(network_services | tr '\n' ' ')"
+    stop_service "$2"
+    ;;
+  *) usage ;;
 esac

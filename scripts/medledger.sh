@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The two things a user does with a clone, behind `npm start` and `npm test`, plus stop and
-# status. Every step is idempotent: running it again starts only what is not running.
+# status. Every step is idempotent: running it again starts only what is not running (and
+# restarts the API on the code just built).
 #
 #   medledger.sh start    build what is missing and start the whole system
-#   medledger.sh test     start what the tests need, then type-check, lint and run every test
+#   medledger.sh test     type-check, lint, start the whole system, run every test
 #   medledger.sh stop     stop every service, keep all data
-#   medledger.sh status   what runs and what does not
+#   medledger.sh status   what runs and what does not (exit 1 when something is down)
 set -euo pipefail
 PROJECT_DIR="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$PROJECT_DIR"
+source "$PROJECT_DIR/scripts/lib/services.sh"
 NETWORK="$PROJECT_DIR/fabric-network/network.sh"
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+API_PORT="${PORT:-3000}"
+CONTENT_STORE="${CONTENT_STORE:-kubo}"
 
 # npm puts node_modules/.bin first on PATH, so this is the project's own Node (npm `node`).
 require_node() {
@@ -22,26 +24,73 @@ require_node() {
     die "Node.js $version is too old (need >= 22.12). Run 'npm ci' first: it installs the project's own Node, which 'npm start' and 'npm test' use."
 }
 
+# DATABASE_URL from the environment means "use that server"; otherwise the project's own.
+start_database() {
+  if [[ -z ${DATABASE_URL:-} ]]; then
+    bash scripts/postgres.sh up
+    DATABASE_URL="$(bash scripts/postgres.sh url)"
+  fi
+  export DATABASE_URL
+}
+
+start_content_store() {
+  case $CONTENT_STORE in
+    kubo) bash scripts/ipfs.sh up >/dev/null ;;
+    helia) log "content store: embedded Helia (no Kubo node started)" ;;
+    *) die "CONTENT_STORE must be kubo or helia, not '$CONTENT_STORE'" ;;
+  esac
+  export CONTENT_STORE
+}
+
+start_api() {
+  log "building the API"
+  nest build >/dev/null
+  stop_service api
+  start_service api "$API_PORT" NODE_ENV="${NODE_ENV:-production}" -- \
+    "$NODE" --enable-source-maps api/dist/main.js
+  log "API on http://127.0.0.1:$API_PORT/api/v1 (OpenAPI: /api/docs)"
+}
+
 start_system() {
-  bash "$NETWORK" up
+  bash "$NETWORK" up >/dev/null
+  start_database
+  start_content_store
+  start_api
+}
+
+stop_system() {
+  stop_service api
+  bash scripts/ipfs.sh down || true
+  bash scripts/postgres.sh down || true
+  bash "$NETWORK" down
+}
+
+status_system() {
+  local down=0
+  bash "$NETWORK" status || down=1
+  bash scripts/postgres.sh status || down=1
+  bash scripts/ipfs.sh status || down=1
+  if service_running api; then echo "api running on 127.0.0.1:$API_PORT"; else echo "api STOPPED (see $LOG_DIR/api.log)"; down=1; fi
+  return "$down"
 }
 
 run_tests() {
   local started=$SECONDS
   if [[ ${CI:-} == true ]]; then
     # A CI machine is left as it was found: stop what the tests started, keep nothing running.
-    trap 'bash "$NETWORK" down >/dev/null 2>&1 || true' EXIT
+    trap 'stop_system >/dev/null 2>&1 || true' EXIT
   fi
   log "type-checking"
   npm run --silent typecheck
   log "linting"
   eslint --max-warnings 0 .
-  log "starting what the tests need"
+  log "starting the system"
   start_system
-  log "running unit and integration tests"
-  # Jest loads ES-module dependencies (@noble/curves of fabric-gateway) through Node's VM modules.
+  log "running unit, integration and end-to-end tests"
+  # Jest loads ES-module dependencies (@noble/curves of fabric-gateway) through Node's VM
+  # modules. In band: some suites stop and restart components that the others rely on.
   NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --disable-warning=ExperimentalWarning" \
-    jest --ci "$@"
+    API_URL="http://127.0.0.1:$API_PORT" jest --ci --runInBand "$@"
   log "tests finished in $((SECONDS - started)) s"
 }
 
@@ -49,13 +98,14 @@ case "${1:-}" in
   start)
     require_node
     start_system
+    status_system
     ;;
   test)
     shift
     require_node
     run_tests "$@"
     ;;
-  stop) bash "$NETWORK" down ;;
-  status) bash "$NETWORK" status ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  stop) stop_system ;;
+  status) status_system ;;
+  *) usage ;;
 esac

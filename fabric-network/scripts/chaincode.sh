@@ -14,10 +14,13 @@ build_chaincode() {
     die "the chaincode does not compile"
 }
 
-# A digest of what the chaincode service runs: its compiled code and its dependencies.
+# A digest of what the chaincode service runs: its compiled code, its manifest and the
+# installed versions of the Fabric libraries it runs on.
 chaincode_version() {
-  (cd "$CHAINCODE_DIR" && find dist -type f -name '*.js' -print0 | sort -z | xargs -0 cat; cat package.json "$PROJECT_DIR/package-lock.json") |
-    sha256sum | cut -c1-12
+  (
+    cd "$CHAINCODE_DIR" && find dist -type f -name '*.js' -print0 | sort -z | xargs -0 cat
+    cat package.json "$PROJECT_DIR"/node_modules/{fabric-shim,fabric-contract-api}/package.json
+  ) | sha256sum | cut -c1-12
 }
 
 chaincode_port() { org_setting "$1" CHAINCODE_PORT; }

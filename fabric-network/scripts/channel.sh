@@ -59,6 +59,19 @@ channel_height() {
     sed -n 's/.*"height":\([0-9]*\).*/\1/p'
 }
 
+# After a start the Raft orderer elects a leader (a few ticks); until then it refuses
+# transactions with "no Raft leader". Waits for a leader of the channel.
+wait_for_raft_leader() {
+  local deadline=$((SECONDS + 60)) leaders
+  while :; do
+    leaders="$(curl -fsS "http://127.0.0.1:$ORDERER_OPERATIONS_PORT/metrics" 2>/dev/null |
+      sed -n "s/^consensus_etcdraft_is_leader{channel=\"$CHANNEL_NAME\"} \([0-9]*\).*/\1/p")"
+    [[ $leaders == 1 ]] && return 0
+    ((SECONDS < deadline)) || die "the orderer has elected no Raft leader for $CHANNEL_NAME after 60 s (see $LOG_DIR/orderer0.log)"
+    sleep 0.3
+  done
+}
+
 # Peers learn of each other through gossip; until they do, the Gateway's service discovery
 # finds no set of peers that satisfies "both hospitals endorse". Waits for that, per peer.
 wait_for_gossip() {

@@ -76,12 +76,15 @@ wait_for_port() {
     ((SECONDS < deadline)) || die "$name did not listen on port $port within ${3:-60} s (see $LOG_DIR/$name.log)"
     sleep 0.2
   done
+  # It listens, so it has exec'd through setsid/env/setpriv: record what it really runs.
+  echo "$pid $(readlink -f "/proc/$pid/exe")" >"$PID_DIR/$name.pid"
 }
 
+# stop_service NAME [SIGNAL]: asks it to stop (TERM unless told), waits, then kills.
 stop_service() {
-  local name=$1 pid
+  local name=$1 signal=${2:-TERM} pid
   if pid="$(service_pid "$name")"; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    kill "-$signal" -- "-$pid" 2>/dev/null || kill "-$signal" "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + 15))
     while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
     kill -KILL -- "-$pid" 2>/dev/null || true
@@ -90,3 +93,19 @@ stop_service() {
   rm -f "$PID_DIR/$name.pid"
 }
 
+
+# Prints the calling script's header comment (its usage) and exits 2.
+usage() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+  exit 2
+}
+
+# with_lock NAME COMMAND...: runs COMMAND while holding the lock NAME, so that a second
+# `up` waits for the first. The lock is fd 9, which start_service keeps from services.
+with_lock() {
+  local name=$1; shift
+  mkdir -p "$RUN_DIR"
+  exec 9>"$RUN_DIR/.$name.lock"
+  flock 9
+  "$@"
+}

@@ -57,7 +57,13 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
 
   private toEnvelope(exception: unknown, requestId: string): ErrorEnvelope {
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, code: exception.code, message: exception.message, requestId, ...exception.details };
+      return {
+        statusCode: exception.status,
+        code: exception.code,
+        message: exception.message,
+        requestId,
+        ...exception.details,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -70,7 +76,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
         requestId,
       };
       if (Array.isArray(message)) envelope.errors = message;
-      if (typeof body === 'object' && body !== null && 'errors' in body) envelope.errors = (body as { errors: unknown }).errors;
+      if (typeof body === 'object' && body !== null && 'errors' in body)
+        envelope.errors = (body as { errors: unknown }).errors;
       return envelope;
     }
     const bodyParserStatus = bodyParserErrorStatus(exception);

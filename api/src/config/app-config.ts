@@ -5,7 +5,8 @@ import path from 'node:path';
 const PROJECT_DIR = path.resolve(import.meta.dirname, '..', '..', '..');
 const RUN_DIR = process.env.MEDLEDGER_RUN_DIR ?? path.join(PROJECT_DIR, '.run');
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? value
@@ -62,13 +63,17 @@ export class ConfigError extends Error {
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
-  const provided = Object.fromEntries(Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined));
+  const provided = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined),
+  );
   const config = plainToInstance(AppConfig, provided, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
     throw new ConfigError(
       errors.flatMap((error) =>
-        Object.values(error.constraints ?? {}).map((message) => `${error.property}=${JSON.stringify(env[error.property])}: ${message}`),
+        Object.values(error.constraints ?? {}).map(
+          (message) => `${error.property}=${JSON.stringify(env[error.property])}: ${message}`,
+        ),
       ),
     );
   }

@@ -27,7 +27,12 @@ export interface LedgerDeadlines {
   commitStatusMs: number;
 }
 
-export const DEFAULT_DEADLINES: LedgerDeadlines = { evaluateMs: 5000, endorseMs: 15000, submitMs: 5000, commitStatusMs: 60000 };
+export const DEFAULT_DEADLINES: LedgerDeadlines = {
+  evaluateMs: 5000,
+  endorseMs: 15000,
+  submitMs: 5000,
+  commitStatusMs: 60000,
+};
 
 /** How often a transaction that lost an MVCC race is proposed again (a fresh proposal each time). */
 const MVCC_ATTEMPTS = 3;
@@ -64,7 +69,9 @@ export class FabricLedger implements LedgerPort {
   async checkReady(): Promise<void> {
     const unreachable = await this.peers.unreachable(this.readinessTimeoutMs);
     if (unreachable.length > 0) {
-      throw new LedgerUnavailableError(`peer unreachable: ${unreachable.map((hospital) => `peer of ${hospital}`).join(', ')}`);
+      throw new LedgerUnavailableError(
+        `peer unreachable: ${unreachable.map((hospital) => `peer of ${hospital}`).join(', ')}`,
+      );
     }
     // Every peer answers: check that the chaincode answers too, as the API's own identity.
     const [home] = this.profile.hospitals;
@@ -113,7 +120,9 @@ export class FabricLedger implements LedgerPort {
           };
         } catch (error) {
           if (error instanceof CommitError && error.code === StatusCode.MVCC_READ_CONFLICT && attempt < MVCC_ATTEMPTS) {
-            this.logger.warn(`${transaction}: MVCC read conflict on ${error.transactionId}, proposing again (${attempt})`);
+            this.logger.warn(
+              `${transaction}: MVCC read conflict on ${error.transactionId}, proposing again (${attempt})`,
+            );
             continue;
           }
           throw this.translate(error, transaction);
@@ -133,7 +142,11 @@ export class FabricLedger implements LedgerPort {
     }
   }
 
-  private async withContract<T>(actor: LedgerIdentity, contractName: string, use: (contract: Contract) => Promise<T>): Promise<T> {
+  private async withContract<T>(
+    actor: LedgerIdentity,
+    contractName: string,
+    use: (contract: Contract) => Promise<T>,
+  ): Promise<T> {
     const gateway = this.connect(actor);
     try {
       return await use(gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode, contractName));
@@ -158,14 +171,19 @@ export class FabricLedger implements LedgerPort {
   /** Maps Gateway errors to the API's named errors: chaincode refusals by their stable code, the rest as unavailability. */
   private translate(error: unknown, transaction: string): Error {
     if (error instanceof CommitError) {
-      return new LedgerUnavailableError(`${transaction} did not commit (validation code ${error.code})`, { cause: error });
+      return new LedgerUnavailableError(`${transaction} did not commit (validation code ${error.code})`, {
+        cause: error,
+      });
     }
     if (error instanceof GatewayError) {
       for (const detail of error.details) {
         const refusal = parseChaincodeError(detail.message);
         if (refusal) return new ChaincodeRefusedError(refusal.code, refusal.detail, { cause: error });
       }
-      const refusal = error instanceof EndorseError || error.code === GrpcStatus.UNKNOWN ? parseChaincodeError(error.message) : undefined;
+      const refusal =
+        error instanceof EndorseError || error.code === GrpcStatus.UNKNOWN
+          ? parseChaincodeError(error.message)
+          : undefined;
       if (refusal) return new ChaincodeRefusedError(refusal.code, refusal.detail, { cause: error });
       return new LedgerUnavailableError(`${transaction}: ${describeGrpcStatus(error.code)}`, { cause: error });
     }

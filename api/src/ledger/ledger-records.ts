@@ -27,10 +27,15 @@ class ProbeRecordRecord implements ProbeRecord {
 }
 
 function parseRecord<T extends object>(type: new () => T, what: string, json: unknown): T {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new LedgerDataError(what, ['not an object']);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new LedgerDataError(what, ['not an object']);
   const record = plainToInstance(type, json);
   const errors = validateSync(record, { forbidUnknownValues: true });
-  if (errors.length > 0) throw new LedgerDataError(what, errors.map((error) => error.property));
+  if (errors.length > 0)
+    throw new LedgerDataError(
+      what,
+      errors.map((error) => error.property),
+    );
   return record;
 }
 

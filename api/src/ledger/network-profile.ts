@@ -41,17 +41,26 @@ export function readNetworkProfile(file: string): NetworkProfile {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new LedgerUnavailableError(`cannot read the Fabric network profile ${file}: is the network up?`, { cause: error });
+    throw new LedgerUnavailableError(`cannot read the Fabric network profile ${file}: is the network up?`, {
+      cause: error,
+    });
   }
   const document = plainToInstance(NetworkProfileDocument, raw);
   const problems = validateSync(document).map((error) => error.property);
   const hospitals = Object.entries(document.organizations ?? {}).map(([hospital, value]) => {
     const organization = plainToInstance(OrganizationProfile, value);
     problems.push(...validateSync(organization).map((error) => `organizations.${hospital}.${error.property}`));
-    return { hospital, mspId: organization.mspId, peer: organization.peer, serviceIdentityMsp: organization.serviceIdentityMsp };
+    return {
+      hospital,
+      mspId: organization.mspId,
+      peer: organization.peer,
+      serviceIdentityMsp: organization.serviceIdentityMsp,
+    };
   });
   if (problems.length > 0 || hospitals.length === 0) {
-    throw new LedgerUnavailableError(`the Fabric network profile ${file} is invalid (${problems.join(', ') || 'no organizations'})`);
+    throw new LedgerUnavailableError(
+      `the Fabric network profile ${file} is invalid (${problems.join(', ') || 'no organizations'})`,
+    );
   }
   return { channel: document.channel, chaincode: document.chaincode, hospitals };
 }

@@ -37,5 +37,20 @@ export interface StoredContent {
   size: number;
 }
 
+/**
+ * The UnixFS import parameters that fix a file's CID. Both implementations pass all of them
+ * explicitly instead of trusting defaults: Helia's differ (1 MiB chunks, 1024 links) and
+ * Kubo's come from its config, which another deployment may change.
+ */
+export const UNIXFS_IMPORT_PROFILE = {
+  cidVersion: 1,
+  rawLeaves: true,
+  hashFunction: 'sha2-256',
+  /** Fixed-size chunks, Kubo's `size-262144` chunker. */
+  chunkSize: 262_144,
+  /** Links per node of the balanced file DAG (Kubo's Import.UnixFSFileMaxLinks). */
+  maxLinksPerNode: 174,
+} as const;
+
 /** Injection token of the configured ContentStore. */
 export const CONTENT_STORE = Symbol('ContentStore');

@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
+import { requestIdOf } from './common/request-id.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { SystemModule } from './system/system.module.js';
+
+/** Secrets never reach the logs, whatever a request or an error carries. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.privateKeyPem',
+];
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.LOG_LEVEL,
+          // The id was given to the request by the first middleware (configure-app.ts).
+          genReqId: (request, response) => (request as { id?: string }).id ?? requestIdOf(request, response),
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          customLogLevel: (_request, response, error) =>
+            error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+          autoLogging: { ignore: (request) => request.url === '/metrics' },
+        },
+      }),
+    }),
+    SystemModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
+})
+export class AppModule {}

@@ -1,0 +1,17 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from './migrations/index.js';
+
+/** TypeORM settings shared by the API and the migration commands: migrations only, never synchronize. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    entities: [],
+    // Fail fast when PostgreSQL is gone, so that readiness and requests answer 503 promptly.
+    connectTimeoutMS: 3000,
+    extra: { max: 20, idleTimeoutMillis: 30000, query_timeout: 30000 },
+  };
+}

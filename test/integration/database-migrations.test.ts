@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
+import { MIGRATIONS } from '../../api/src/database/migrations/index.js';
+
+const databaseUrl = process.env.DATABASE_URL;
+
+/** Runs every migration up and back down on a scratch database of the real PostgreSQL server. */
+describe('database migrations on the real PostgreSQL', () => {
+  const scratch = `medledger_migrations_${randomBytes(4).toString('hex')}`;
+  let admin: DataSource;
+  let database: DataSource;
+
+  const tables = async (): Promise<string[]> =>
+    (
+      await database.query<Array<{ table_name: string }>>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+      )
+    ).map((row) => row.table_name);
+
+  beforeAll(async () => {
+    if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the suites through npm test');
+    admin = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+    await admin.query(`CREATE DATABASE ${scratch}`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${scratch}`;
+    database = await new DataSource(dataSourceOptions(url.toString())).initialize();
+  });
+
+  afterAll(async () => {
+    await database?.destroy();
+    await admin?.query(`DROP DATABASE IF EXISTS ${scratch}`);
+    await admin?.destroy();
+  });
+
+  it('applies every migration, then reverts every one, leaving an empty schema', async () => {
+    const applied = await database.runMigrations({ transaction: 'each' });
+    expect(applied.map((migration) => migration.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
+    expect(await tables()).toEqual(expect.arrayContaining(['ledger_checkpoint', 'schema_migrations']));
+    expect(await database.showMigrations()).toBe(false);
+
+    await database.query(
+      "INSERT INTO ledger_checkpoint (channel, chaincode, block_number) VALUES ('ehr', 'medledger', 7)",
+    );
+    await expect(
+      database.query("INSERT INTO ledger_checkpoint (channel, chaincode, block_number) VALUES ('ehr', 'medledger', 8)"),
+    ).rejects.toThrow(/duplicate key/);
+
+    for (let remaining = MIGRATIONS.length; remaining > 0; remaining -= 1) {
+      await database.undoLastMigration({ transaction: 'each' });
+    }
+    expect(await tables()).toEqual(['schema_migrations']);
+    expect(await database.showMigrations()).toBe(true);
+  });
+});
