@@ -9,6 +9,7 @@ import { balanced } from 'ipfs-unixfs-importer/layout';
 import { createUnsafe } from 'multiformats/block';
 import { CID } from 'multiformats/cid';
 import { UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
+import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
 
 export interface HeliaContentStoreOptions {
@@ -235,16 +236,4 @@ function errorName(err: unknown): string {
   return err instanceof Error ? err.name : '';
 }
 
-function tryParseCid(cid: string): CID | undefined {
-  try {
-    return CID.parse(cid);
-  } catch {
-    return undefined;
-  }
-}
 
-function parseCid(cid: string): CID {
-  const parsed = tryParseCid(cid);
-  if (parsed === undefined) throw new ContentNotFoundError(`'${cid}' is not a CID`);
-  return parsed;
-}

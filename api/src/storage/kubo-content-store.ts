@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { create } from 'kubo-rpc-client';
 import { CID } from 'multiformats/cid';
 import { UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
+import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
 
 export interface KuboContentStoreOptions {
@@ -340,19 +341,7 @@ function describe(err: unknown): string {
   return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
 }
 
-function tryParseCid(cid: string): CID | undefined {
-  try {
-    return CID.parse(cid);
-  } catch {
-    return undefined;
-  }
-}
 
-function parseCid(cid: string): CID {
-  const parsed = tryParseCid(cid);
-  if (parsed === undefined) throw new ContentNotFoundError(`'${cid}' is not a CID`);
-  return parsed;
-}
 
 /** Passes a source's bytes through once, counting them and remembering if the source failed. */
 class CountingSource {
