@@ -42,7 +42,32 @@ start_content_store() {
   export CONTENT_STORE
 }
 
+random_base64() { head -c "$1" /dev/urandom | base64 | tr -d '\n'; }
+
+# The API's secrets for this machine, created once in .run/api (mode 600) unless given in
+# the environment: the token key, the master key that seals private keys, and each
+# hospital's first admin (README: "Signing in").
+load_api_secrets() {
+  local file="$RUN_DIR/api/secrets.env"
+  if [[ ! -s $file ]]; then
+    mkdir -p "$RUN_DIR/api"
+    (
+      umask 077
+      {
+        echo "JWT_SECRET=$(random_base64 48)"
+        echo "MASTER_KEY=$(random_base64 32)"
+        echo "BOOTSTRAP_ADMINS=hospital-a:admin@hospital-a.medledger.test:$(random_base64 18 | tr '+/' '-_'),hospital-b:admin@hospital-b.medledger.test:$(random_base64 18 | tr '+/' '-_')"
+      } >"$file"
+    )
+  fi
+  local name value
+  while IFS='=' read -r name value; do
+    if [[ -z ${!name:-} ]]; then export "$name=$value"; fi
+  done <"$file"
+}
+
 start_api() {
+  load_api_secrets
   log "building the API"
   nest build >/dev/null
   stop_service api

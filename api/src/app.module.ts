@@ -5,7 +5,12 @@ import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
 import { requestIdOf } from './common/request-id.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/common.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
+import { DatabaseModule } from './database/database.module.js';
 import { SystemModule } from './system/system.module.js';
+import { AdminModule } from './users/admin.module.js';
 
 /** Secrets never reach the logs, whatever a request or an error carries. */
 const REDACTED_PATHS = [
@@ -36,7 +41,12 @@ const REDACTED_PATHS = [
         },
       }),
     }),
+    CommonModule,
+    CryptoModule,
+    DatabaseModule,
     SystemModule,
+    AuthModule,
+    AdminModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })

@@ -1,7 +1,8 @@
 /**
  * Errors raised by the contract. The stable code is the first token of the message
  * (`NOT_FOUND: probe 42 does not exist`), which is what reaches the client through the
- * peer and what the API maps to its own named errors.
+ * peer and what the API maps to its own named errors (api/src/ledger/ledger.errors.ts).
+ * This list is the single source of the codes.
  */
 export const ERROR_CODES = [
   'INVALID_ARGUMENT',
@@ -27,4 +28,8 @@ export class ChaincodeError extends Error {
 
 export const invalidArgument = (detail: string) => new ChaincodeError('INVALID_ARGUMENT', detail);
 export const notFound = (detail: string) => new ChaincodeError('NOT_FOUND', detail);
+export const conflict = (detail: string) => new ChaincodeError('CONFLICT', detail);
+export const forbidden = (detail: string) => new ChaincodeError('FORBIDDEN', detail);
+export const grantExpired = (detail: string) => new ChaincodeError('GRANT_EXPIRED', detail);
+export const grantRevoked = (detail: string) => new ChaincodeError('GRANT_REVOKED', detail);
 export const corruptState = (detail: string) => new ChaincodeError('CORRUPT_STATE', detail);

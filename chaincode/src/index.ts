@@ -1,6 +1,21 @@
+import { AuditContract } from './audit/audit.contract';
+import { CareContract } from './care/care.contract';
+import { ConsentContract } from './consent/consent.contract';
+import { ParticipantsContract } from './participants/participants.contract';
+import { ReportsContract } from './reports/reports.contract';
 import { SystemContract } from './system/system.contract';
 
-export { SystemContract };
+export { AuditContract, CareContract, ConsentContract, ParticipantsContract, ReportsContract, SystemContract };
 
-/** The contracts `fabric-chaincode-node server` serves, the first being the default one. */
-export const contracts = [SystemContract];
+/**
+ * The contracts `fabric-chaincode-node server` serves, the first being the default one.
+ * Call them as `<name>:<Function>`: system, participants, care, reports, consent, audit.
+ */
+export const contracts = [
+  SystemContract,
+  ParticipantsContract,
+  CareContract,
+  ReportsContract,
+  ConsentContract,
+  AuditContract,
+];

@@ -62,7 +62,7 @@ describe('the running API: health, OpenAPI, metrics and the error contract', () 
     const response = await callApi('/api/v1/health', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }),
+      body: JSON.stringify({ padding: 'x'.repeat(3 * 1024 * 1024) }),
     });
     expectErrorEnvelope(response, 413, 'PAYLOAD_TOO_LARGE');
   });

@@ -1,6 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DatabaseUnavailableError, isDatabaseUnreachable } from '../database/database-health.js';
 import { ComponentUnavailableError, DomainError } from './domain-error.js';
+
+/** An error that tells the client when to try again (`Retry-After`, in seconds). */
+interface RetryableError {
+  retryAfterSeconds: number;
+}
+
+const isRetryable = (error: unknown): error is RetryableError =>
+  error instanceof DomainError && typeof (error as Partial<RetryableError>).retryAfterSeconds === 'number';
 
 /** The contract's error body: `{ statusCode, code, message, requestId, ...details }`. */
 export interface ErrorEnvelope {
@@ -35,14 +44,17 @@ const HTTP_CODES: Record<number, string> = {
 export class ErrorEnvelopeFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const exception = isDatabaseUnreachable(thrown)
+      ? new DatabaseUnavailableError('the database is unreachable', { cause: thrown })
+      : thrown;
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();
     const requestId = String(request.id ?? '');
     const envelope = this.toEnvelope(exception, requestId);
 
-    if (exception instanceof ComponentUnavailableError) {
+    if (isRetryable(exception)) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     if (envelope.statusCode >= 500 && !(exception instanceof ComponentUnavailableError)) {

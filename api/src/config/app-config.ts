@@ -1,5 +1,17 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+  validateSync,
+} from 'class-validator';
 import path from 'node:path';
 
 const PROJECT_DIR = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -47,7 +59,36 @@ export class AppConfig {
   @Transform(toList) @IsString({ each: true }) CORS_ORIGINS: string[] = [];
 
   /** Largest JSON or form body accepted, in bytes (uploads have their own limit). */
-  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024) JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024) JSON_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+  /** HMAC key of access tokens (HS256), at least 32 characters; `npm start` generates one into .run/api. */
+  @IsString() @MinLength(32) JWT_SECRET!: string;
+
+  @IsString() @IsNotEmpty() JWT_ISSUER = 'medledger';
+
+  @IsString() @IsNotEmpty() JWT_AUDIENCE = 'medledger-api';
+
+  /** Lifetime of an access token. */
+  @Transform(toInt) @IsInt() @Min(60) @Max(3600) ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** A session unused this long ends. */
+  @Transform(toInt) @IsInt() @Min(60) SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60;
+
+  /** A session ends this long after sign-in, however active. */
+  @Transform(toInt) @IsInt() @Min(300) SESSION_ABSOLUTE_TIMEOUT_SECONDS = 12 * 60 * 60;
+
+  /** Failed sign-ins allowed per account, and per client address, within the window. */
+  @Transform(toInt) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+
+  @Transform(toInt) @IsInt() @Min(1) LOGIN_MAX_FAILURES_PER_IP = 30;
+
+  @Transform(toInt) @IsInt() @Min(10) LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
+
+  /** 32 bytes, base64: the key that seals private keys and key-encryption keys at rest. */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'MASTER_KEY must be 32 bytes in base64' }) MASTER_KEY!: string;
+
+  /** The first admin of each hospital, created on first start: `hospital-a:admin@a.example:password,…`. */
+  @IsOptional() @IsString() BOOTSTRAP_ADMINS?: string;
 
   /** Milliseconds a readiness check waits for each component. */
   @Transform(toInt) @IsInt() @Min(100) @Max(30000) READINESS_TIMEOUT_MS = 2000;
@@ -62,7 +103,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new AppConfig());
+  const known = [...Object.keys(new AppConfig()), 'JWT_SECRET', 'MASTER_KEY', 'BOOTSTRAP_ADMINS'];
   const provided = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined),
   );

@@ -2,30 +2,30 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { FabricLedger } from './fabric-ledger.js';
 import { LEDGER } from './ledger.port.js';
-import { readNetworkProfile } from './network-profile.js';
+import { NETWORK_PROFILE, type NetworkProfile, readNetworkProfile } from './network-profile.js';
 import { PeerClients } from './peer-clients.js';
 
 /** The ledger port over the Fabric network described by the connection profile. */
 @Module({
   providers: [
     {
-      provide: PeerClients,
+      provide: NETWORK_PROFILE,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new PeerClients(readNetworkProfile(config.FABRIC_NETWORK_PROFILE).hospitals),
+      useFactory: (config: AppConfig): NetworkProfile => readNetworkProfile(config.FABRIC_NETWORK_PROFILE),
+    },
+    {
+      provide: PeerClients,
+      inject: [NETWORK_PROFILE],
+      useFactory: (profile: NetworkProfile) => new PeerClients(profile.hospitals),
     },
     {
       provide: LEDGER,
-      inject: [AppConfig, PeerClients],
-      useFactory: (config: AppConfig, peers: PeerClients) =>
-        new FabricLedger(
-          readNetworkProfile(config.FABRIC_NETWORK_PROFILE),
-          peers,
-          undefined,
-          config.READINESS_TIMEOUT_MS,
-        ),
+      inject: [AppConfig, NETWORK_PROFILE, PeerClients],
+      useFactory: (config: AppConfig, profile: NetworkProfile, peers: PeerClients) =>
+        new FabricLedger(profile, peers, undefined, config.READINESS_TIMEOUT_MS),
     },
   ],
-  exports: [LEDGER],
+  exports: [LEDGER, NETWORK_PROFILE],
 })
 export class LedgerModule implements OnApplicationShutdown {
   constructor(@Inject(PeerClients) private readonly peers: PeerClients) {}

@@ -9,9 +9,17 @@ class PeerProfile {
   @IsString() @IsNotEmpty() tlsRootCert!: string;
 }
 
+class CertificateAuthorityProfile {
+  @IsString() @IsNotEmpty() url!: string;
+  @IsString() @IsNotEmpty() caName!: string;
+  @IsString() @IsNotEmpty() tlsRootCert!: string;
+  @IsString() @IsNotEmpty() registrarMsp!: string;
+}
+
 class OrganizationProfile {
   @IsString() @IsNotEmpty() mspId!: string;
   @ValidateNested() @Type(() => PeerProfile) peer!: PeerProfile;
+  @ValidateNested() @Type(() => CertificateAuthorityProfile) ca!: CertificateAuthorityProfile;
   @IsString() @IsNotEmpty() serviceIdentityMsp!: string;
 }
 
@@ -26,6 +34,8 @@ export interface HospitalNetwork {
   hospital: string;
   mspId: string;
   peer: PeerProfile;
+  /** The hospital's Fabric CA: where its users' ledger identities are enrolled. */
+  ca: CertificateAuthorityProfile;
   serviceIdentityMsp: string;
 }
 
@@ -34,6 +44,9 @@ export interface NetworkProfile {
   chaincode: string;
   hospitals: HospitalNetwork[];
 }
+
+/** Injection token of the NetworkProfile the API was started with. */
+export const NETWORK_PROFILE = Symbol('NetworkProfile');
 
 /** Reads and validates the connection profile written by `fabric-network/network.sh up`. */
 export function readNetworkProfile(file: string): NetworkProfile {
@@ -54,6 +67,7 @@ export function readNetworkProfile(file: string): NetworkProfile {
       hospital,
       mspId: organization.mspId,
       peer: organization.peer,
+      ca: organization.ca,
       serviceIdentityMsp: organization.serviceIdentityMsp,
     };
   });

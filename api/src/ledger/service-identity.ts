@@ -5,12 +5,14 @@ import type { HospitalNetwork } from './network-profile.js';
 
 /** The API's own client identity at a hospital (readiness, event listening): read from its MSP folder. */
 export function readServiceIdentity(hospital: HospitalNetwork): LedgerIdentity {
-  const msp = hospital.serviceIdentityMsp;
+  return { hospital: hospital.hospital, mspId: hospital.mspId, ...readMspFolder(hospital.serviceIdentityMsp) };
+}
+
+/** The signing certificate and private key of an MSP folder as fabric-ca-client writes it. */
+export function readMspFolder(msp: string): { certificatePem: string; privateKeyPem: string } {
   const keyFile = readdirSync(path.join(msp, 'keystore')).find((name) => name.endsWith('_sk'));
   if (!keyFile) throw new Error(`no private key in ${msp}/keystore`);
   return {
-    hospital: hospital.hospital,
-    mspId: hospital.mspId,
     certificatePem: readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
     privateKeyPem: readFileSync(path.join(msp, 'keystore', keyFile), 'utf8'),
   };

@@ -235,5 +235,3 @@ function asNotFound(err: unknown, cid: string): unknown {
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : '';
 }
-
-

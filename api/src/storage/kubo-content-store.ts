@@ -341,8 +341,6 @@ function describe(err: unknown): string {
   return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
 }
 
-
-
 /** Passes a source's bytes through once, counting them and remembering if the source failed. */
 class CountingSource {
   byteCount = 0;

@@ -17,39 +17,46 @@ describe('SystemContract', () => {
   });
 
   it('Ping answers the caller from the certificate and the transaction time, writing nothing', async () => {
-    const ctx = ledger.nextTransaction({ caller: doctorOfA, at: '2026-03-04T05:06:07.000Z' });
-    const answer = JSON.parse(await contract.Ping(ctx));
+    const answer = JSON.parse(
+      await ledger.submit({ caller: doctorOfA, at: '2026-03-04T05:06:07.000Z' }, (ctx) => contract.Ping(ctx)),
+    );
     expect(answer).toEqual({
       mspId: 'HospitalAMSP',
       role: 'doctor',
       uid: doctorOfA.attributes['ehr.uid'],
       time: '2026-03-04T05:06:07.000Z',
-      txId: ctx.stub.getTxID(),
+      txId: ledger.lastTxId,
     });
     expect(ledger.events).toEqual([]);
+    expect(ledger.keys()).toEqual([]);
   });
 
   it('Ping gives byte-identical answers for the same transaction (deterministic JSON)', async () => {
-    const ctx = ledger.nextTransaction({ caller: nodeOfB });
-    expect(await contract.Ping(ctx)).toBe(await contract.Ping(ctx));
+    const [first, second] = await ledger.submit({ caller: nodeOfB }, async (ctx) => [
+      await contract.Ping(ctx),
+      await contract.Ping(ctx),
+    ]);
+    expect(first).toBe(second);
   });
 
   it('RecordProbe writes the next revision as the caller and emits one event', async () => {
-    await contract.RecordProbe(ledger.nextTransaction({ caller: doctorOfA }), PROBE);
-    const second = JSON.parse(await contract.RecordProbe(ledger.nextTransaction({ caller: nodeOfB }), PROBE));
+    await ledger.submit({ caller: doctorOfA }, (ctx) => contract.RecordProbe(ctx, PROBE));
+    const firstTx = ledger.lastTxId;
+    const second = JSON.parse(await ledger.submit({ caller: nodeOfB }, (ctx) => contract.RecordProbe(ctx, PROBE)));
     expect(second).toMatchObject({ probeId: PROBE, revision: 2, writerMspId: 'HospitalBMSP' });
     expect(ledger.events).toEqual([
-      { name: 'ProbeRecorded', payload: { probeId: PROBE, revision: 1 } },
-      { name: 'ProbeRecorded', payload: { probeId: PROBE, revision: 2 } },
+      { txId: firstTx, name: 'ProbeRecorded', payload: { probeId: PROBE, revision: 1 } },
+      { txId: ledger.lastTxId, name: 'ProbeRecorded', payload: { probeId: PROBE, revision: 2 } },
     ]);
   });
 
   it('GetProbeHistory lists every version oldest first with its transaction', async () => {
-    const first = ledger.nextTransaction({ caller: doctorOfA, at: '2026-05-01T00:00:00.000Z' });
-    await contract.RecordProbe(first, PROBE);
-    const firstTx = first.stub.getTxID();
-    await contract.RecordProbe(ledger.nextTransaction({ caller: nodeOfB }), PROBE);
-    const history = JSON.parse(await contract.GetProbeHistory(ledger.nextTransaction(), PROBE));
+    await ledger.submit({ caller: doctorOfA, at: '2026-05-01T00:00:00.000Z' }, (ctx) =>
+      contract.RecordProbe(ctx, PROBE),
+    );
+    const firstTx = ledger.lastTxId;
+    await ledger.submit({ caller: nodeOfB }, (ctx) => contract.RecordProbe(ctx, PROBE));
+    const history = JSON.parse(await ledger.evaluate({}, (ctx) => contract.GetProbeHistory(ctx, PROBE)));
     expect(history).toHaveLength(2);
     expect(history[0]).toMatchObject({ txId: firstTx, timestamp: '2026-05-01T00:00:00.000Z', isDelete: false });
     expect(history.map((entry: { value: { revision: number } }) => entry.value.revision)).toEqual([1, 2]);
@@ -60,18 +67,19 @@ describe('SystemContract', () => {
     ['an upper-case UUID', PROBE.toUpperCase()],
     ['empty', ''],
   ])('refuses a probe id that is %s with INVALID_ARGUMENT', async (_label, probeId) => {
-    await expect(contract.RecordProbe(ledger.nextTransaction(), probeId)).rejects.toThrow(/^INVALID_ARGUMENT: probeId/);
+    await expect(ledger.submit({}, (ctx) => contract.RecordProbe(ctx, probeId))).rejects.toThrow(
+      /^INVALID_ARGUMENT: probeId/,
+    );
     expect(ledger.events).toEqual([]);
   });
 
   it('answers NOT_FOUND for a probe never recorded, in reads and in history', async () => {
-    await expect(contract.ReadProbe(ledger.nextTransaction(), PROBE)).rejects.toThrow(/^NOT_FOUND: /);
-    await expect(contract.GetProbeHistory(ledger.nextTransaction(), PROBE)).rejects.toThrow(/^NOT_FOUND: /);
+    await expect(ledger.evaluate({}, (ctx) => contract.ReadProbe(ctx, PROBE))).rejects.toThrow(/^NOT_FOUND: /);
+    await expect(ledger.evaluate({}, (ctx) => contract.GetProbeHistory(ctx, PROBE))).rejects.toThrow(/^NOT_FOUND: /);
   });
 
   it('refuses corrupt stored state with CORRUPT_STATE instead of passing it on', async () => {
-    const ctx = ledger.nextTransaction();
-    await ctx.stub.putState(ctx.stub.createCompositeKey('probe', [PROBE]), Buffer.from('{"probeId":"x"}'));
-    await expect(contract.ReadProbe(ledger.nextTransaction(), PROBE)).rejects.toThrow(/^CORRUPT_STATE: /);
+    ledger.seed(ledger.compositeKey('probe', [PROBE]), Buffer.from('{"probeId":"x"}'));
+    await expect(ledger.evaluate({}, (ctx) => contract.ReadProbe(ctx, PROBE))).rejects.toThrow(/^CORRUPT_STATE: /);
   });
 });

@@ -1,0 +1,17 @@
+import type { Role } from '../users/user.entity.js';
+
+/** Who is calling, as the guards established it from a valid token and a live session. */
+export interface AuthenticatedUser {
+  id: string;
+  role: Role;
+  hospital: string;
+  sessionId: string;
+}
+
+/** Claims of an access token: subject, session, role and hospital (no PHI). */
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  role: Role;
+  hsp: string;
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { RefreshTokenEntity, SessionEntity } from './session.entity.js';
+
+export type RefreshOutcome =
+  { kind: 'rotated'; session: SessionEntity } | { kind: 'reused'; sessionId: string } | { kind: 'unknown' };
+
+/** Queries of sessions, refresh tokens and login failures. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async create(session: SessionEntity, refreshTokenHash: Buffer): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(SessionEntity, session);
+      await manager.insert(RefreshTokenEntity, {
+        tokenHash: refreshTokenHash,
+        sessionId: session.id,
+        createdAt: session.createdAt,
+        spentAt: null,
+      });
+    });
+  }
+
+  findLive(id: string): Promise<SessionEntity | null> {
+    return this.dataSource.getRepository(SessionEntity).findOneBy({ id, revokedAt: IsNull() });
+  }
+
+  listLive(userId: string, now: Date): Promise<SessionEntity[]> {
+    return this.dataSource
+      .getRepository(SessionEntity)
+      .createQueryBuilder('session')
+      .where('session.user_id = :userId AND session.revoked_at IS NULL AND session.expires_at > :now', { userId, now })
+      .orderBy('session.last_seen_at', 'DESC')
+      .getMany();
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await this.dataSource.getRepository(SessionEntity).update({ id }, { lastSeenAt: at });
+  }
+
+  /**
+   * Spends a refresh token and records its successor, atomically: of two concurrent
+   * refreshes with the same token, one rotates and the other is a reuse.
+   */
+  async rotate(presentedHash: Buffer, nextHash: Buffer, at: Date): Promise<RefreshOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const token = await manager
+        .getRepository(RefreshTokenEntity)
+        .createQueryBuilder('token')
+        .setLock('pessimistic_write')
+        .where('token.token_hash = :hash', { hash: presentedHash })
+        .getOne();
+      if (!token) return { kind: 'unknown' } as const;
+      if (token.spentAt) return { kind: 'reused', sessionId: token.sessionId } as const;
+      const session = await manager
+        .getRepository(SessionEntity)
+        .findOneBy({ id: token.sessionId, revokedAt: IsNull() });
+      if (!session) return { kind: 'unknown' } as const;
+      await manager.update(RefreshTokenEntity, { tokenHash: presentedHash }, { spentAt: at });
+      await manager.insert(RefreshTokenEntity, {
+        tokenHash: nextHash,
+        sessionId: session.id,
+        createdAt: at,
+        spentAt: null,
+      });
+      await manager.update(SessionEntity, { id: session.id }, { lastSeenAt: at });
+      return { kind: 'rotated', session } as const;
+    });
+  }
+
+  async revoke(id: string, reason: string, at: Date, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager ?? this.dataSource.manager).update(
+      SessionEntity,
+      { id, revokedAt: IsNull() },
+      { revokedAt: at, revokedReason: reason },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async revokeAllOfUser(userId: string, reason: string, at: Date, manager?: EntityManager): Promise<number> {
+    const result = await (manager ?? this.dataSource.manager).update(
+      SessionEntity,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: at, revokedReason: reason },
+    );
+    return result.affected ?? 0;
+  }
+
+  async recordLoginFailure(subjects: string[], at: Date): Promise<void> {
+    await this.dataSource.query('INSERT INTO login_failures (subject, failed_at) SELECT unnest($1::text[]), $2', [
+      subjects,
+      at,
+    ]);
+  }
+
+  /** Failures per subject since a time, and the oldest of them (when the window frees up). */
+  async loginFailures(subject: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
+    const [row] = await this.dataSource.query<Array<{ count: string; oldest: Date | null }>>(
+      'SELECT count(*) AS count, min(failed_at) AS oldest FROM login_failures WHERE subject = $1 AND failed_at > $2',
+      [subject, since],
+    );
+    return { count: Number(row?.count ?? 0), oldest: row?.oldest ?? null };
+  }
+
+  async clearLoginFailures(subject: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM login_failures WHERE subject = $1', [subject]);
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { SessionsRepository } from '../auth/sessions.repository.js';
+import { Clock } from '../common/clock.js';
+import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import type { StaffRole } from './admin.dto.js';
+import type { UserEntity, UserStatus } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
+import { UsersService } from './users.service.js';
+
+export interface UserPage {
+  items: UserEntity[];
+  nextCursor: string | null;
+}
+
+/** What an admin does, always within their own hospital. */
+@Injectable()
+export class AdminService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly usersService: UsersService,
+    private readonly sessions: SessionsRepository,
+    private readonly identities: LedgerIdentityService,
+    private readonly clock: Clock,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  createStaff(
+    admin: AuthenticatedUser,
+    staff: { email: string; password: string; fullName: string; role: StaffRole; licenseNumber?: string },
+  ): Promise<UserEntity> {
+    return this.usersService.createAccount({
+      ...staff,
+      hospital: admin.hospital,
+      licenseNumber: staff.licenseNumber ?? null,
+    });
+  }
+
+  async listUsers(admin: AuthenticatedUser, limit = 50, cursor?: string): Promise<UserPage> {
+    const items = await this.users.listByHospital(admin.hospital, limit + 1, cursor ? decodeCursor(cursor) : undefined);
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  /**
+   * Suspending ends every session at once and revokes the user's certificates at their
+   * hospital's CA; reactivating enrolls a fresh certificate.
+   */
+  async setStatus(admin: AuthenticatedUser, userId: string, status: UserStatus): Promise<UserEntity> {
+    const user = await this.users.findById(userId);
+    if (!user || user.hospital !== admin.hospital) throw new NotFoundError('no user of your hospital has this id');
+    if (user.id === admin.id && status === 'suspended')
+      throw new InvalidInputError('an admin cannot suspend their own account');
+    if (user.status === status) return user;
+    const now = this.clock.now();
+    if (status === 'suspended') {
+      await this.dataSource.transaction(async (manager) => {
+        await this.users.setStatus(user.id, 'suspended', manager);
+        await this.sessions.revokeAllOfUser(user.id, 'account suspended', now, manager);
+      });
+      await this.identities.revoke(user.id, user.hospital, 'suspended by an admin');
+    } else {
+      const identity = await this.identities.reenroll(user.id, user.role, user.hospital);
+      await this.dataSource.transaction(async (manager) => {
+        await this.identities.save(identity, manager);
+        await this.users.setStatus(user.id, 'active', manager);
+      });
+    }
+    return { ...user, status, updatedAt: now };
+  }
+}
+
+function encodeCursor(user: UserEntity): string {
+  return Buffer.from(JSON.stringify([user.createdAt.toISOString(), user.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
+    return { createdAt: date, id };
+  } catch {
+    throw new InvalidInputError('invalid cursor', {
+      details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
+    });
+  }
+}

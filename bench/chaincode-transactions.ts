@@ -1,0 +1,92 @@
+/**
+ * Cost of the MedLedger chaincode's hot transactions on the running network, beside the
+ * no-op `system:Ping` measured in the same run: `reports:RecordReport` (a doctor recording
+ * a report under a care assignment) and `reports:AccessReport` (a HospitalB doctor opening
+ * a HospitalA patient's report under a grant, the costliest path: it scans the pair's
+ * grants and writes a receipt with three index entries). Each submitted, endorsed by both
+ * hospitals, ordered and committed; latency from submit to commit status.
+ *
+ *   npm run bench:chaincode [-- --transactions 200 --concurrency 1,16,64]
+ */
+import { randomUUID } from 'node:crypto';
+import { LedgerActor, PeerClients } from '../test/support/ledger-actors.js';
+import { loadNetworkProfile } from '../test/support/network-profile.js';
+import { sealReport, SealedReport } from '../test/support/phi.js';
+import { formatRun, measure, parseBenchArgs, RunFigures } from './support/measure.js';
+
+const GOAL_RATIO = 1.3;
+
+async function main(): Promise<void> {
+  const { transactions, concurrency } = parseBenchArgs(process.argv.slice(2), {
+    transactions: 200,
+    concurrency: [1, 16, 64],
+  });
+  const profile = loadNetworkProfile();
+  const clients = new PeerClients(profile);
+  const [admin, doctor, patient, grantee] = await Promise.all([
+    LedgerActor.enroll(profile, clients, 'hospital-a', 'admin'),
+    LedgerActor.enroll(profile, clients, 'hospital-a', 'doctor'),
+    LedgerActor.enroll(profile, clients, 'hospital-a', 'patient'),
+    LedgerActor.enroll(profile, clients, 'hospital-b', 'doctor'),
+  ]);
+  try {
+    await Promise.all([admin, doctor, patient, grantee].map((actor) => actor.submit('participants', 'RegisterSelf')));
+    await admin.submit('care', 'AssignCare', randomUUID(), patient.uid, doctor.uid);
+    // Content digests are computed up front: the benchmark measures the ledger, not AES.
+    const sealed: SealedReport = await sealReport('benchmark report');
+    const record = () =>
+      doctor.submit(
+        'reports',
+        'RecordReport',
+        randomUUID(),
+        patient.uid,
+        'lab',
+        sealed.cid,
+        sealed.ciphertextSha256,
+        sealed.plaintextCommitment,
+        sealed.size,
+        'aes-256-gcm-chunked-v1',
+      );
+    const opened = (await record()).result as { reportId: string };
+    await patient.submit('consent', 'GrantAccess', randomUUID(), grantee.uid, JSON.stringify([opened.reportId]), '1');
+    await grantee.submit('reports', 'AccessReport', opened.reportId); // warm up both paths
+    await doctor.submit('system', 'Ping');
+
+    const operations: Array<[string, () => Promise<unknown>]> = [
+      ['system:Ping', () => doctor.submit('system', 'Ping')],
+      ['RecordReport', record],
+      ['AccessReport', () => grantee.submit('reports', 'AccessReport', opened.reportId)],
+    ];
+    console.log(`MedLedger chaincode transactions, ${transactions} per run, endorsed by HospitalA and HospitalB`);
+    for (const clientsCount of concurrency) {
+      console.log(`\nconcurrency ${clientsCount}`);
+      const figures = new Map<string, RunFigures>();
+      for (const [name, operation] of operations) {
+        const run = await measure(transactions, clientsCount, async () => {
+          await operation();
+        });
+        figures.set(name, run);
+        console.log(formatRun(`  ${name}`, run));
+      }
+      const baseline = figures.get('system:Ping') as RunFigures;
+      for (const name of ['RecordReport', 'AccessReport']) {
+        const run = figures.get(name) as RunFigures;
+        const p50 = run.p50 / baseline.p50;
+        const p95 = run.p95 / baseline.p95;
+        const throughput = baseline.perSecond / run.perSecond;
+        const verdict = Math.max(p50, throughput) <= GOAL_RATIO ? 'within' : 'OVER';
+        console.log(
+          `  ${name.padEnd(14)} vs no-op: p50 ${p50.toFixed(2)}x  p95 ${p95.toFixed(2)}x  time per tx ${throughput.toFixed(2)}x  (${verdict} the ${GOAL_RATIO}x goal)`,
+        );
+      }
+    }
+  } finally {
+    for (const actor of [admin, doctor, patient, grantee]) actor.close();
+    clients.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

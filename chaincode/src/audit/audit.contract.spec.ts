@@ -1,0 +1,129 @@
+import { assignmentId, contracts, grantId, people, reportArguments, reportId, Scenario } from '../testing/fixtures';
+
+const { audit, consent } = contracts;
+
+interface Version {
+  txId: string;
+  timestamp: string;
+  isDelete: boolean;
+  value: Record<string, unknown> | null;
+}
+
+describe('AuditContract', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await new Scenario().registerEveryone();
+    await scenario.assignCare(people.adminA, assignmentId(1), people.patientA, people.doctorA);
+    await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
+    await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 5, '2026-09-01T00:00:00.000Z');
+  });
+
+  it('GetRecordHistory lists every version of a grant oldest first, with transaction IDs and times', async () => {
+    const granted = scenario.ledger.lastTxId;
+    await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(1)), '2026-09-02T00:00:00.000Z');
+    const revoked = scenario.ledger.lastTxId;
+    const history = await scenario.query<Version[]>(people.auditor, (ctx) =>
+      audit.GetRecordHistory(ctx, 'grant', grantId(1)),
+    );
+    expect(history.map((version) => [version.txId, version.timestamp, version.value?.status])).toEqual([
+      [granted, '2026-09-01T00:00:00.000Z', 'active'],
+      [revoked, '2026-09-02T00:00:00.000Z', 'revoked'],
+    ]);
+  });
+
+  it('lets the patient concerned read histories of their records, and nobody else but auditors', async () => {
+    for (const [type, id] of [
+      ['report', reportId(1)],
+      ['grant', grantId(1)],
+      ['care', assignmentId(1)],
+      ['participant', people.patientA.uid],
+    ]) {
+      await expect(
+        scenario.query<Version[]>(people.patientA, (ctx) => audit.GetRecordHistory(ctx, type, id)),
+      ).resolves.toHaveLength(1);
+      await expect(
+        scenario.query(people.otherPatientA, (ctx) => audit.GetRecordHistory(ctx, type, id)),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+    }
+    for (const who of [people.doctorA, people.adminA]) {
+      await expect(scenario.query(who, (ctx) => audit.GetRecordHistory(ctx, 'report', reportId(1)))).rejects.toThrow(
+        /^FORBIDDEN: /,
+      );
+    }
+  });
+
+  it('refuses unknown record types and records (INVALID_ARGUMENT, NOT_FOUND)', async () => {
+    await expect(
+      scenario.query(people.auditor, (ctx) => audit.GetRecordHistory(ctx, 'probe', reportId(1))),
+    ).rejects.toThrow(/^INVALID_ARGUMENT: recordType/);
+    await expect(
+      scenario.query(people.auditor, (ctx) => audit.GetRecordHistory(ctx, 'report', reportId(7))),
+    ).rejects.toThrow(/^NOT_FOUND: /);
+    await expect(
+      scenario.query(people.auditor, (ctx) => audit.GetRecordHistory(ctx, 'receipt', reportId(1))),
+    ).rejects.toThrow(/^INVALID_ARGUMENT: recordId/);
+  });
+
+  describe('access receipts', () => {
+    beforeEach(async () => {
+      await scenario.access(people.patientA, reportId(1));
+      await scenario.access(people.doctorB, reportId(1));
+      await scenario.access(people.doctorA, reportId(1));
+    });
+
+    it('by report and by patient, oldest first, for auditors and the patient; pages with a bookmark', async () => {
+      const page = await scenario.query<{ items: Array<{ readerId: string; basis: string }>; nextBookmark: string }>(
+        people.patientA,
+        (ctx) => audit.ListReceiptsByReport(ctx, reportId(1), '2', ''),
+      );
+      expect(page.items.map((r) => [r.readerId, r.basis])).toEqual([
+        [people.patientA.uid, 'patient'],
+        [people.doctorB.uid, 'grant'],
+      ]);
+      const rest = await scenario.query<{ items: Array<{ basis: string }>; nextBookmark: string | null }>(
+        people.auditor,
+        (ctx) => audit.ListReceiptsByReport(ctx, reportId(1), '2', page.nextBookmark),
+      );
+      expect(rest).toEqual({ items: [expect.objectContaining({ basis: 'author' })], nextBookmark: null });
+      const byPatient = await scenario.query<{ items: unknown[] }>(people.patientA, (ctx) =>
+        audit.ListReceiptsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(byPatient.items).toHaveLength(3);
+      await expect(
+        scenario.query(people.doctorA, (ctx) => audit.ListReceiptsByReport(ctx, reportId(1), '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+      await expect(
+        scenario.query(people.otherPatientA, (ctx) => audit.ListReceiptsByPatient(ctx, people.patientA.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+    });
+
+    it('by reader for auditors and the reader; one receipt by its transaction ID', async () => {
+      const mine = await scenario.query<{ items: Array<{ txId: string }> }>(people.doctorB, (ctx) =>
+        audit.ListReceiptsByReader(ctx, people.doctorB.uid, '10', ''),
+      );
+      expect(mine.items).toHaveLength(1);
+      await expect(
+        scenario.query(people.doctorA, (ctx) => audit.ListReceiptsByReader(ctx, people.doctorB.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+      const txId = mine.items[0].txId;
+      await expect(scenario.query(people.patientA, (ctx) => audit.GetAccessReceipt(ctx, txId))).resolves.toMatchObject({
+        txId,
+        readerId: people.doctorB.uid,
+      });
+      await expect(scenario.query(people.otherPatientA, (ctx) => audit.GetAccessReceipt(ctx, txId))).rejects.toThrow(
+        /^NOT_FOUND: /,
+      );
+      const history = await scenario.query<Version[]>(people.patientA, (ctx) =>
+        audit.GetRecordHistory(ctx, 'receipt', txId),
+      );
+      expect(history).toEqual([expect.objectContaining({ txId, isDelete: false })]);
+    });
+  });
+
+  it('reports a corrupt version as CORRUPT_STATE instead of passing it on', async () => {
+    scenario.ledger.seed(scenario.ledger.compositeKey('report', [reportId(1)]), Buffer.from('{"reportId":"x"}'));
+    await expect(
+      scenario.query(people.auditor, (ctx) => audit.GetRecordHistory(ctx, 'report', reportId(1))),
+    ).rejects.toThrow(/^CORRUPT_STATE: /);
+  });
+});

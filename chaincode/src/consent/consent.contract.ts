@@ -1,0 +1,415 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalJson } from '../canonical-json';
+import { conflict, forbidden, invalidArgument, notFound } from '../errors';
+import { emitEvent, exists, putIndex, putRecord, readIndexed, readIndexPage, requireRecord } from '../ledger-state';
+import { Participant } from '../participants/participant';
+import { requireCaller, requireParty } from '../participants/participant-lookup';
+import { requireReportsOfPatient } from '../reports/report-lookup';
+import { transactionTime } from '../transaction-context';
+import { parseReportIdsArgument, requireIntegerText, requireSha256Hex, requireUuid } from '../validation';
+import { AccessRequest, REQUEST_BY_DOCTOR, REQUEST_BY_PATIENT, REQUEST_OBJECT_TYPE } from './access-request';
+import {
+  DAY_MS,
+  EMERGENCY_HOURS,
+  Grant,
+  GRANT_BY_DOCTOR,
+  GRANT_BY_PAIR,
+  GRANT_BY_PATIENT,
+  GRANT_DAYS,
+  GRANT_EMERGENCY,
+  HOUR_MS,
+} from './grant';
+import { grantKey, grantStateAt, grantView } from './grant-rules';
+
+/**
+ * Consent: doctors ask, patients grant, limit in time, and revoke; in an emergency a doctor
+ * breaks the glass for at most 24 hours, and an auditor reviews it afterwards.
+ */
+@Info({ title: 'ConsentContract', description: 'Access requests, grants, revocations and emergency access' })
+export class ConsentContract extends Contract {
+  constructor() {
+    super('consent');
+  }
+
+  /**
+   * A doctor asks a patient for access to the reports listed in `reportIdsJson` (a JSON
+   * array of report IDs, or `null` for all) for `durationDays` days (1 to 365); the reason's
+   * text stays off-chain, `reasonSha256` is its SHA-256. Returns the pending request.
+   */
+  @Transaction()
+  @Returns('string')
+  async RequestAccess(
+    ctx: Context,
+    requestId: string,
+    patientId: string,
+    reportIdsJson: string,
+    durationDays: string,
+    reasonSha256: string,
+  ): Promise<string> {
+    const doctor = await requireCaller(ctx, 'request access', ['doctor']);
+    requireUuid(requestId, 'requestId');
+    const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
+    const days = requireIntegerText(durationDays, 'durationDays', GRANT_DAYS.min, GRANT_DAYS.max);
+    requireSha256Hex(reasonSha256, 'reasonSha256');
+    const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    await requireReportsOfPatient(ctx, patient.uid, reportIds);
+    const key = requestKey(ctx, requestId);
+    if (await exists(ctx, key)) throw conflict(`access request ${requestId} already exists`);
+    const request = AccessRequest.create({
+      requestId,
+      patientId: patient.uid,
+      patientMspId: patient.mspId,
+      doctorId: doctor.uid,
+      doctorMspId: doctor.mspId,
+      reportIds,
+      durationDays: days,
+      reasonSha256,
+      status: 'pending',
+      requestedAt: transactionTime(ctx),
+      decidedAt: null,
+      grantId: null,
+      txId: ctx.stub.getTxID(),
+    });
+    await putRecord(ctx, key, request);
+    await putIndex(ctx, REQUEST_BY_PATIENT, [request.patientId, request.requestedAt, requestId]);
+    await putIndex(ctx, REQUEST_BY_DOCTOR, [request.doctorId, request.requestedAt, requestId]);
+    emitEvent(ctx, 'AccessRequested', { requestId, patientId: request.patientId, doctorId: request.doctorId });
+    return canonicalJson(request);
+  }
+
+  /**
+   * The patient addressed approves a pending request, choosing the scope (`reportIdsJson`)
+   * and `durationDays` of the consent grant `grantId` that it creates from now.
+   * Returns `{grant, request}`.
+   */
+  @Transaction()
+  @Returns('string')
+  async ApproveRequest(
+    ctx: Context,
+    requestId: string,
+    grantId: string,
+    reportIdsJson: string,
+    durationDays: string,
+  ): Promise<string> {
+    const patient = await requireCaller(ctx, 'approve requests', ['patient']);
+    const request = await pendingRequestOf(ctx, requestId, (found) => found.patientId === patient.uid);
+    requireUuid(grantId, 'grantId');
+    const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
+    const days = requireIntegerText(durationDays, 'durationDays', GRANT_DAYS.min, GRANT_DAYS.max);
+    await requireReportsOfPatient(ctx, patient.uid, reportIds);
+    const now = transactionTime(ctx);
+    const grant = await writeGrant(ctx, {
+      grantId,
+      kind: 'consent',
+      patient,
+      doctorId: request.doctorId,
+      doctorMspId: request.doctorMspId,
+      reportIds,
+      expiresAt: later(now, days * DAY_MS),
+      requestId,
+      justificationSha256: null,
+    });
+    const approved = AccessRequest.create({ ...request, status: 'approved', decidedAt: now, grantId });
+    await putRecord(ctx, requestKey(ctx, requestId), approved);
+    emitEvent(ctx, 'RequestApproved', { requestId, grantId, patientId: patient.uid, doctorId: request.doctorId });
+    return canonicalJson({ grant, request: approved });
+  }
+
+  /** The patient addressed denies a pending request. Returns the request. */
+  @Transaction()
+  @Returns('string')
+  async DenyRequest(ctx: Context, requestId: string): Promise<string> {
+    const patient = await requireCaller(ctx, 'deny requests', ['patient']);
+    const request = await pendingRequestOf(ctx, requestId, (found) => found.patientId === patient.uid);
+    const denied = AccessRequest.create({ ...request, status: 'denied', decidedAt: transactionTime(ctx) });
+    await putRecord(ctx, requestKey(ctx, requestId), denied);
+    emitEvent(ctx, 'RequestDenied', { requestId, patientId: request.patientId, doctorId: request.doctorId });
+    return canonicalJson(denied);
+  }
+
+  /** The requesting doctor withdraws a request while it is pending. Returns the request. */
+  @Transaction()
+  @Returns('string')
+  async CancelRequest(ctx: Context, requestId: string): Promise<string> {
+    const doctor = await requireCaller(ctx, 'cancel requests', ['doctor']);
+    const request = await pendingRequestOf(ctx, requestId, (found) => found.doctorId === doctor.uid);
+    const cancelled = AccessRequest.create({ ...request, status: 'cancelled', decidedAt: transactionTime(ctx) });
+    await putRecord(ctx, requestKey(ctx, requestId), cancelled);
+    emitEvent(ctx, 'RequestCancelled', { requestId, patientId: request.patientId, doctorId: request.doctorId });
+    return canonicalJson(cancelled);
+  }
+
+  /**
+   * The calling patient grants a doctor access to the reports in `reportIdsJson` (JSON
+   * array, or `null` for all) for `durationDays` days from now, without a request.
+   * Returns the grant.
+   */
+  @Transaction()
+  @Returns('string')
+  async GrantAccess(
+    ctx: Context,
+    grantId: string,
+    doctorId: string,
+    reportIdsJson: string,
+    durationDays: string,
+  ): Promise<string> {
+    const patient = await requireCaller(ctx, 'grant access', ['patient']);
+    requireUuid(grantId, 'grantId');
+    const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
+    const days = requireIntegerText(durationDays, 'durationDays', GRANT_DAYS.min, GRANT_DAYS.max);
+    const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
+    await requireReportsOfPatient(ctx, patient.uid, reportIds);
+    const grant = await writeGrant(ctx, {
+      grantId,
+      kind: 'consent',
+      patient,
+      doctorId: doctor.uid,
+      doctorMspId: doctor.mspId,
+      reportIds,
+      expiresAt: later(transactionTime(ctx), days * DAY_MS),
+      requestId: null,
+      justificationSha256: null,
+    });
+    emitEvent(ctx, 'AccessGranted', { grantId, patientId: patient.uid, doctorId: doctor.uid });
+    return canonicalJson(grant);
+  }
+
+  /**
+   * The grant's patient revokes it; every transaction after this one is refused under it
+   * (GRANT_REVOKED). Revoking a revoked or expired grant is a CONFLICT. Returns the grant.
+   */
+  @Transaction()
+  @Returns('string')
+  async RevokeGrant(ctx: Context, grantId: string): Promise<string> {
+    const patient = await requireCaller(ctx, 'revoke grants', ['patient']);
+    const key = grantKey(ctx, requireUuid(grantId, 'grantId'));
+    const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
+    if (grant.patientId !== patient.uid) throw forbidden(`grant ${grantId} is another patient's`);
+    const now = transactionTime(ctx);
+    const state = grantStateAt(grant, now);
+    if (state === 'revoked' || state === 'expired') throw conflict(`grant ${grantId} is already ${state}`);
+    const revoked = Grant.create({ ...grant, status: 'revoked', revokedAt: now });
+    await putRecord(ctx, key, revoked);
+    emitEvent(ctx, 'GrantRevoked', { grantId, patientId: grant.patientId, doctorId: grant.doctorId });
+    return canonicalJson(revoked);
+  }
+
+  /**
+   * Break glass: the calling doctor opens all of a patient's reports for `hours` hours
+   * (1 to 24) from now, on a justification whose text stays off-chain (`justificationSha256`).
+   * The grant is of kind `emergency`, flagged unreviewed until an auditor reviews it.
+   * Returns the grant.
+   */
+  @Transaction()
+  @Returns('string')
+  async DeclareEmergency(
+    ctx: Context,
+    grantId: string,
+    patientId: string,
+    justificationSha256: string,
+    hours: string,
+  ): Promise<string> {
+    const doctor = await requireCaller(ctx, 'declare an emergency', ['doctor']);
+    requireUuid(grantId, 'grantId');
+    requireSha256Hex(justificationSha256, 'justificationSha256');
+    const duration = requireIntegerText(hours, 'hours', EMERGENCY_HOURS.min, EMERGENCY_HOURS.max);
+    const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    const grant = await writeGrant(ctx, {
+      grantId,
+      kind: 'emergency',
+      patient,
+      doctorId: doctor.uid,
+      doctorMspId: doctor.mspId,
+      reportIds: null,
+      expiresAt: later(transactionTime(ctx), duration * HOUR_MS),
+      requestId: null,
+      justificationSha256,
+    });
+    emitEvent(ctx, 'EmergencyDeclared', { grantId, patientId: patient.uid, doctorId: doctor.uid });
+    return canonicalJson(grant);
+  }
+
+  /** An auditor marks an emergency grant as reviewed (once). Returns the grant. */
+  @Transaction()
+  @Returns('string')
+  async ReviewEmergency(ctx: Context, grantId: string): Promise<string> {
+    const auditor = await requireCaller(ctx, 'review emergencies', ['auditor']);
+    const key = grantKey(ctx, requireUuid(grantId, 'grantId'));
+    const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
+    if (grant.kind !== 'emergency') throw invalidArgument(`grant ${grantId} is not an emergency grant`);
+    if (grant.reviewed) throw conflict(`emergency grant ${grantId} is already reviewed`);
+    const reviewed = Grant.create({
+      ...grant,
+      reviewed: true,
+      reviewedBy: auditor.uid,
+      reviewedAt: transactionTime(ctx),
+    });
+    await putRecord(ctx, key, reviewed);
+    emitEvent(ctx, 'EmergencyReviewed', {
+      grantId,
+      patientId: grant.patientId,
+      doctorId: grant.doctorId,
+      auditorId: auditor.uid,
+    });
+    return canonicalJson(reviewed);
+  }
+
+  /** One request, for its patient, its doctor and auditors; NOT_FOUND for anyone else. */
+  @Transaction(false)
+  @Returns('string')
+  async GetRequest(ctx: Context, requestId: string): Promise<string> {
+    const caller = await requireCaller(ctx, 'read requests', ['patient', 'doctor', 'auditor', 'admin']);
+    const key = requestKey(ctx, requireUuid(requestId, 'requestId'));
+    const request = await requireRecord(ctx, key, AccessRequest.fromState, `access request ${requestId}`);
+    if (!concerns(caller, request)) throw notFound(`access request ${requestId} does not exist`);
+    return canonicalJson(request);
+  }
+
+  /** Requests addressed to a patient, oldest first: the patient and auditors. Answers `{items, nextBookmark}`. */
+  @Transaction(false)
+  @Returns('string')
+  async ListRequestsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
+    const caller = await requireCaller(ctx, 'list requests', ['patient', 'auditor']);
+    const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    requireSelfOrAuditor(caller, patient.uid);
+    return canonicalJson(await requestsFromIndex(ctx, REQUEST_BY_PATIENT, patient.uid, pageSize, bookmark));
+  }
+
+  /** Requests a doctor made, oldest first: the doctor and auditors. Answers `{items, nextBookmark}`. */
+  @Transaction(false)
+  @Returns('string')
+  async ListRequestsByDoctor(ctx: Context, doctorId: string, pageSize: string, bookmark: string): Promise<string> {
+    const caller = await requireCaller(ctx, 'list requests', ['doctor', 'auditor']);
+    const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
+    requireSelfOrAuditor(caller, doctor.uid);
+    return canonicalJson(await requestsFromIndex(ctx, REQUEST_BY_DOCTOR, doctor.uid, pageSize, bookmark));
+  }
+
+  /**
+   * One grant with its `effectiveStatus` at the query's time (active, expired, revoked),
+   * for its patient, its doctor and auditors; NOT_FOUND for anyone else.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetGrant(ctx: Context, grantId: string): Promise<string> {
+    const caller = await requireCaller(ctx, 'read grants', ['patient', 'doctor', 'auditor', 'admin']);
+    const key = grantKey(ctx, requireUuid(grantId, 'grantId'));
+    const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
+    if (!concerns(caller, grant)) throw notFound(`grant ${grantId} does not exist`);
+    return canonicalJson(grantView(grant, transactionTime(ctx)));
+  }
+
+  /** Grants a patient gave (both kinds), oldest first: the patient and auditors. Answers `{items, nextBookmark}`. */
+  @Transaction(false)
+  @Returns('string')
+  async ListGrantsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
+    const caller = await requireCaller(ctx, 'list grants', ['patient', 'auditor']);
+    const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    requireSelfOrAuditor(caller, patient.uid);
+    return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_PATIENT, [patient.uid], pageSize, bookmark));
+  }
+
+  /** Grants a doctor holds (both kinds), oldest first: the doctor and auditors. Answers `{items, nextBookmark}`. */
+  @Transaction(false)
+  @Returns('string')
+  async ListGrantsByDoctor(ctx: Context, doctorId: string, pageSize: string, bookmark: string): Promise<string> {
+    const caller = await requireCaller(ctx, 'list grants', ['doctor', 'auditor']);
+    const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
+    requireSelfOrAuditor(caller, doctor.uid);
+    return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_DOCTOR, [doctor.uid], pageSize, bookmark));
+  }
+
+  /** Every emergency grant, oldest first, reviewed or not: auditors only. Answers `{items, nextBookmark}`. */
+  @Transaction(false)
+  @Returns('string')
+  async ListEmergencyGrants(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+    await requireCaller(ctx, 'list emergencies', ['auditor']);
+    return canonicalJson(await grantsFromIndex(ctx, GRANT_EMERGENCY, [], pageSize, bookmark));
+  }
+}
+
+function requestKey(ctx: Context, requestId: string): string {
+  return ctx.stub.createCompositeKey(REQUEST_OBJECT_TYPE, [requestId]);
+}
+
+const later = (time: string, millis: number): string => new Date(Date.parse(time) + millis).toISOString();
+
+/** A request that `isParty` says the caller may decide, still pending (CONFLICT otherwise). */
+async function pendingRequestOf(
+  ctx: Context,
+  requestId: string,
+  isParty: (request: AccessRequest) => boolean,
+): Promise<AccessRequest> {
+  const key = requestKey(ctx, requireUuid(requestId, 'requestId'));
+  const request = await requireRecord(ctx, key, AccessRequest.fromState, `access request ${requestId}`);
+  if (!isParty(request)) throw forbidden(`access request ${requestId} is not the caller's to decide`);
+  if (request.status !== 'pending') throw conflict(`access request ${requestId} is already ${request.status}`);
+  return request;
+}
+
+/** Writes a new grant from now with its four index entries; CONFLICT when the grant ID is taken. */
+async function writeGrant(
+  ctx: Context,
+  terms: Pick<Grant, 'grantId' | 'kind' | 'doctorId' | 'doctorMspId' | 'reportIds' | 'expiresAt' | 'requestId'> & {
+    patient: Participant;
+    justificationSha256: string | null;
+  },
+): Promise<Grant> {
+  const key = grantKey(ctx, terms.grantId);
+  if (await exists(ctx, key)) throw conflict(`grant ${terms.grantId} already exists`);
+  const emergency = terms.kind === 'emergency';
+  const grant = Grant.create({
+    grantId: terms.grantId,
+    kind: terms.kind,
+    patientId: terms.patient.uid,
+    patientMspId: terms.patient.mspId,
+    doctorId: terms.doctorId,
+    doctorMspId: terms.doctorMspId,
+    reportIds: terms.reportIds,
+    validFrom: transactionTime(ctx),
+    expiresAt: terms.expiresAt,
+    status: 'active',
+    revokedAt: null,
+    requestId: terms.requestId,
+    justificationSha256: terms.justificationSha256,
+    reviewed: emergency ? false : null,
+    reviewedBy: null,
+    reviewedAt: null,
+    txId: ctx.stub.getTxID(),
+  });
+  await putRecord(ctx, key, grant);
+  await putIndex(ctx, GRANT_BY_PATIENT, [grant.patientId, grant.validFrom, grant.grantId]);
+  await putIndex(ctx, GRANT_BY_DOCTOR, [grant.doctorId, grant.validFrom, grant.grantId]);
+  await putIndex(ctx, GRANT_BY_PAIR, [grant.patientId, grant.doctorId, grant.grantId]);
+  if (emergency) await putIndex(ctx, GRANT_EMERGENCY, [grant.validFrom, grant.grantId]);
+  return grant;
+}
+
+const concerns = (caller: Participant, record: { patientId: string; doctorId: string }): boolean =>
+  caller.role === 'auditor' || caller.uid === record.patientId || caller.uid === record.doctorId;
+
+function requireSelfOrAuditor(caller: Participant, subjectId: string): void {
+  if (caller.role !== 'auditor' && caller.uid !== subjectId) {
+    throw forbidden(`the records of ${subjectId} are not the caller's to list`);
+  }
+}
+
+async function requestsFromIndex(ctx: Context, index: string, owner: string, pageSize: string, bookmark: string) {
+  const page = await readIndexPage(ctx, index, [owner], pageSize, bookmark);
+  const items: AccessRequest[] = [];
+  for (const [, , requestId] of page.items) {
+    items.push(await readIndexed(ctx, requestKey(ctx, requestId), AccessRequest.fromState));
+  }
+  return { items, nextBookmark: page.nextBookmark };
+}
+
+async function grantsFromIndex(ctx: Context, index: string, owner: string[], pageSize: string, bookmark: string) {
+  const page = await readIndexPage(ctx, index, owner, pageSize, bookmark);
+  const now = transactionTime(ctx);
+  const items = [];
+  for (const attributes of page.items) {
+    const grantId = attributes[attributes.length - 1];
+    items.push(grantView(await readIndexed(ctx, grantKey(ctx, grantId), Grant.fromState), now));
+  }
+  return { items, nextBookmark: page.nextBookmark };
+}

@@ -1,0 +1,75 @@
+import { grantId, people } from '../testing/fixtures';
+import { Grant } from './grant';
+import { grantStateAt, requireActiveGrant } from './grant-rules';
+
+const TX = 'f'.repeat(64);
+
+function consentGrant(n: number, validFrom: string, expiresAt: string, revokedAt: string | null = null): Grant {
+  return Grant.create({
+    grantId: grantId(n),
+    kind: 'consent',
+    patientId: people.patientA.uid,
+    patientMspId: people.patientA.mspId,
+    doctorId: people.doctorB.uid,
+    doctorMspId: people.doctorB.mspId,
+    reportIds: null,
+    validFrom,
+    expiresAt,
+    status: revokedAt ? 'revoked' : 'active',
+    revokedAt,
+    requestId: null,
+    justificationSha256: null,
+    reviewed: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    txId: TX,
+  } as Grant);
+}
+
+describe('grant rules', () => {
+  const grant = consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
+
+  it.each([
+    ['1 ms before validFrom', '2025-12-31T23:59:59.999Z', 'not-yet-valid'],
+    ['exactly at validFrom', '2026-01-01T00:00:00.000Z', 'active'],
+    ['1 ms before expiresAt', '2026-01-01T23:59:59.999Z', 'active'],
+    ['exactly at expiresAt', '2026-01-02T00:00:00.000Z', 'expired'],
+    ['after expiresAt', '2026-01-03T00:00:00.000Z', 'expired'],
+  ])('a grant %s is %s (active while validFrom <= time < expiresAt)', (_label, time, state) => {
+    expect(grantStateAt(grant, time)).toBe(state);
+  });
+
+  it('a revoked grant is revoked whatever the time', () => {
+    const revoked = consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-01T06:00:00.000Z');
+    expect(grantStateAt(revoked, '2026-01-01T07:00:00.000Z')).toBe('revoked');
+    expect(grantStateAt(revoked, '2026-01-05T00:00:00.000Z')).toBe('revoked');
+  });
+
+  it('names the grant that stopped counting last: a later expiry beats an earlier revocation', () => {
+    const revokedEarly = consentGrant(
+      1,
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-09T00:00:00.000Z',
+      '2026-01-02T00:00:00.000Z',
+    );
+    const expiredLater = consentGrant(2, '2026-01-01T00:00:00.000Z', '2026-01-03T00:00:00.000Z');
+    expect(() => requireActiveGrant([revokedEarly, expiredLater], '2026-01-04T00:00:00.000Z', 'none')).toThrow(
+      new RegExp(`^GRANT_EXPIRED: grant ${grantId(2)}`),
+    );
+    const revokedLate = consentGrant(
+      3,
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-09T00:00:00.000Z',
+      '2026-01-03T12:00:00.000Z',
+    );
+    expect(() => requireActiveGrant([expiredLater, revokedLate], '2026-01-04T00:00:00.000Z', 'none')).toThrow(
+      new RegExp(`^GRANT_REVOKED: grant ${grantId(3)}`),
+    );
+    expect(() => requireActiveGrant([], '2026-01-04T00:00:00.000Z', 'no grant')).toThrow(/^FORBIDDEN: no grant/);
+  });
+
+  it('refuses to build inconsistent grants', () => {
+    expect(() => consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-01T12:00:00.000Z')).toThrow(/whole days/);
+    expect(() => consentGrant(1, '2026-01-01T00:00:00.000Z', '2027-01-02T00:00:00.000Z')).toThrow(/whole days/);
+  });
+});

@@ -1,0 +1,156 @@
+import type { Context } from 'fabric-contract-api';
+import { canonicalBytes } from './canonical-json';
+import { corruptState, invalidArgument, notFound } from './errors';
+import { isoTime } from './transaction-context';
+import { requireIntegerText } from './validation';
+
+/**
+ * Index entries carry their meaning in the key; the peer treats an empty value as a
+ * delete, so they hold one zero byte.
+ */
+const INDEX_VALUE = Uint8Array.of(0);
+
+/** The largest page a list query returns. */
+export const MAX_PAGE_SIZE = 100;
+
+/** Reads and validates the record under `key`, or null when the key holds nothing. */
+export async function readRecord<T>(ctx: Context, key: string, fromState: (bytes: Uint8Array) => T): Promise<T | null> {
+  const bytes = await ctx.stub.getState(key);
+  return bytes.length === 0 ? null : fromState(bytes);
+}
+
+/** Reads and validates the record under `key`; NOT_FOUND (naming `what`) when there is none. */
+export async function requireRecord<T>(
+  ctx: Context,
+  key: string,
+  fromState: (bytes: Uint8Array) => T,
+  what: string,
+): Promise<T> {
+  const record = await readRecord(ctx, key, fromState);
+  if (record === null) throw notFound(`${what} does not exist`);
+  return record;
+}
+
+/** The record an index entry points to; a dangling entry is corrupt state. */
+export async function readIndexed<T>(ctx: Context, key: string, fromState: (bytes: Uint8Array) => T): Promise<T> {
+  const record = await readRecord(ctx, key, fromState);
+  if (record === null) throw corruptState('an index entry points to a record that does not exist');
+  return record;
+}
+
+/** True when something is stored under `key` (to refuse a second record with the same ID). */
+export async function exists(ctx: Context, key: string): Promise<boolean> {
+  return (await ctx.stub.getState(key)).length > 0;
+}
+
+export async function putRecord(ctx: Context, key: string, record: object): Promise<void> {
+  await ctx.stub.putState(key, canonicalBytes(record));
+}
+
+/** Writes an index entry `objectType(attributes…)`; its last attribute names the indexed record. */
+export async function putIndex(ctx: Context, objectType: string, attributes: string[]): Promise<void> {
+  await ctx.stub.putState(ctx.stub.createCompositeKey(objectType, attributes), INDEX_VALUE);
+}
+
+/** The chaincode event of a state-changing transaction (exactly one each): its type and IDs only. */
+export function emitEvent(ctx: Context, name: string, ids: Record<string, string | null>): void {
+  ctx.stub.setEvent(name, canonicalBytes(ids));
+}
+
+/**
+ * The attributes of every entry under a partial composite key, in key order. For checks
+ * inside a submitted transaction (the peer re-runs the range at validation, so a
+ * concurrent insert into it invalidates the transaction instead of being missed).
+ */
+export async function scanIndex(ctx: Context, objectType: string, attributes: string[]): Promise<string[][]> {
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, attributes);
+  const entries: string[][] = [];
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      entries.push(ctx.stub.splitCompositeKey(next.value.key).attributes);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return entries;
+}
+
+/** One page of a list query. `nextBookmark` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextBookmark: string | null;
+}
+
+/**
+ * One page of entries under a partial composite key (read-only transactions only), with
+ * the page size and bookmark arguments validated. The bookmark handed out is the peer's
+ * next key in base64url; one handed in must lie under the same partial key, so a crafted
+ * bookmark cannot move the scan into another patient's entries.
+ */
+export async function readIndexPage(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  pageSizeText: string,
+  bookmarkText: string,
+): Promise<Page<string[]>> {
+  const pageSize = requireIntegerText(pageSizeText, 'pageSize', 1, MAX_PAGE_SIZE);
+  const prefix = ctx.stub.createCompositeKey(objectType, attributes);
+  const bookmark = decodeBookmark(bookmarkText, prefix);
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
+    objectType,
+    attributes,
+    pageSize,
+    bookmark,
+  );
+  const items: string[][] = [];
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      items.push(ctx.stub.splitCompositeKey(next.value.key).attributes);
+    }
+  } finally {
+    await iterator.close();
+  }
+  const nextKey = metadata.bookmark;
+  return { items, nextBookmark: nextKey ? Buffer.from(nextKey, 'utf8').toString('base64url') : null };
+}
+
+function decodeBookmark(text: unknown, prefix: string): string {
+  if (text === '') return '';
+  if (typeof text !== 'string' || !/^[A-Za-z0-9_-]{1,1024}$/.test(text)) {
+    throw invalidArgument('bookmark must be empty or a bookmark this list returned');
+  }
+  const key = Buffer.from(text, 'base64url').toString('utf8');
+  if (!key.startsWith(prefix) || Buffer.from(key, 'utf8').toString('base64url') !== text) {
+    throw invalidArgument('bookmark does not belong to this list');
+  }
+  return key;
+}
+
+/** One committed version of a key. */
+export interface KeyModification<T> {
+  txId: string;
+  timestamp: string;
+  isDelete: boolean;
+  value: T | null;
+}
+
+/** Every committed version of a key, oldest first, each read back through `fromState`. */
+export async function readHistory<T>(
+  ctx: Context,
+  key: string,
+  fromState: (bytes: Uint8Array, where: string) => T,
+): Promise<KeyModification<T>[]> {
+  const iterator = await ctx.stub.getHistoryForKey(key);
+  const history: KeyModification<T>[] = [];
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const { txId, timestamp, isDelete, value } = next.value;
+      history.push({ txId, timestamp: isoTime(timestamp), isDelete, value: isDelete ? null : fromState(value, txId) });
+    }
+  } finally {
+    await iterator.close();
+  }
+  // The peer's history index answers newest first; a history reads oldest first.
+  return history.reverse();
+}

@@ -1,0 +1,51 @@
+import type { Context } from 'fabric-contract-api';
+import { forbidden, notFound } from '../errors';
+import { readRecord } from '../ledger-state';
+import { callerOf } from '../transaction-context';
+import { requireUuid } from '../validation';
+import { PARTICIPANT_OBJECT_TYPE, Participant, ROLES, Role } from './participant';
+
+export function participantKey(ctx: Context, uid: string): string {
+  return ctx.stub.createCompositeKey(PARTICIPANT_OBJECT_TYPE, [uid]);
+}
+
+/** The caller's claims from its certificate (`ehr.uid`, `ehr.role`, MSP id), checked for shape only. */
+export function certificateClaims(ctx: Context): { uid: string; role: Role; mspId: string } {
+  const { uid, role, mspId } = callerOf(ctx);
+  if (uid === null || role === null) {
+    throw forbidden('the caller certificate carries no ehr.uid and ehr.role attributes');
+  }
+  if (!(ROLES as readonly string[]).includes(role)) throw forbidden(`the caller certificate names an unknown role`);
+  try {
+    requireUuid(uid, 'ehr.uid');
+  } catch {
+    throw forbidden('the caller certificate carries an ehr.uid that is not a UUID');
+  }
+  return { uid, role: role as Role, mspId };
+}
+
+/**
+ * The calling participant, authorised for `action`: its certificate must match its
+ * registration (same role, same hospital) and its role must be one of `roles`.
+ * Identity is never taken from arguments.
+ */
+export async function requireCaller(ctx: Context, action: string, roles: readonly Role[]): Promise<Participant> {
+  const claims = certificateClaims(ctx);
+  const registered = await readRecord(ctx, participantKey(ctx, claims.uid), Participant.fromState);
+  if (registered === null) {
+    throw forbidden(`participant ${claims.uid} is not registered (participants:RegisterSelf first)`);
+  }
+  if (registered.role !== claims.role || registered.mspId !== claims.mspId) {
+    throw forbidden(`the caller certificate does not match participant ${claims.uid} as registered`);
+  }
+  if (!roles.includes(registered.role)) throw forbidden(`only ${roles.join(' or ')} may ${action}`);
+  return registered;
+}
+
+/** Another party named by an argument: it must be registered with `role`, or NOT_FOUND. */
+export async function requireParty(ctx: Context, uidArgument: unknown, name: string, role: Role): Promise<Participant> {
+  const uid = requireUuid(uidArgument, name);
+  const party = await readRecord(ctx, participantKey(ctx, uid), Participant.fromState);
+  if (party === null || party.role !== role) throw notFound(`${role} ${uid} is not registered`);
+  return party;
+}

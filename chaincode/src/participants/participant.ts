@@ -1,0 +1,51 @@
+import { Object as DataType, Property } from 'fabric-contract-api';
+import { parseJsonObject } from '../canonical-json';
+import { corruptState } from '../errors';
+import { requireIsoTime, requireMspId, requireOneOf, requireTxId, requireUuid } from '../validation';
+
+export const ROLES = ['doctor', 'patient', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PARTICIPANT_OBJECT_TYPE = 'participant';
+
+/**
+ * A user the ledger knows: pseudonymous ID, role and hospital (MSP), as the user's own
+ * certificate stated them when they registered. Other records name participants by ID,
+ * and the contracts check against this record that the named party exists, has the
+ * expected role and belongs to the expected hospital.
+ */
+@DataType()
+export class Participant {
+  @Property('uid', 'string') readonly uid: string;
+  @Property('role', 'string') readonly role: Role;
+  @Property('mspId', 'string') readonly mspId: string;
+  @Property('registeredAt', 'string') readonly registeredAt: string;
+  @Property('txId', 'string') readonly txId: string;
+
+  private constructor(fields: Participant) {
+    this.uid = fields.uid;
+    this.role = fields.role;
+    this.mspId = fields.mspId;
+    this.registeredAt = fields.registeredAt;
+    this.txId = fields.txId;
+  }
+
+  static create(fields: Participant): Participant {
+    return new Participant({
+      uid: requireUuid(fields.uid, 'uid'),
+      role: requireOneOf(fields.role, 'role', ROLES),
+      mspId: requireMspId(fields.mspId, 'mspId'),
+      registeredAt: requireIsoTime(fields.registeredAt, 'registeredAt'),
+      txId: requireTxId(fields.txId, 'txId'),
+    });
+  }
+
+  static fromState(bytes: Uint8Array): Participant {
+    const raw = parseJsonObject(bytes, 'participant');
+    try {
+      return Participant.create(raw as unknown as Participant);
+    } catch (error) {
+      throw corruptState(`stored participant is invalid (${(error as Error).message})`);
+    }
+  }
+}

@@ -1,0 +1,306 @@
+import {
+  assignmentId,
+  contracts,
+  digest,
+  grantId,
+  HOSPITAL_A,
+  HOSPITAL_B,
+  people,
+  reportArguments,
+  reportId,
+  Scenario,
+} from '../testing/fixtures';
+
+const { reports, consent, care } = contracts;
+
+describe('ReportsContract', () => {
+  let scenario: Scenario;
+  beforeEach(async () => {
+    scenario = await new Scenario().registerEveryone();
+    await scenario.assignCare(people.adminA, assignmentId(1), people.patientA, people.doctorA);
+  });
+
+  describe('RecordReport', () => {
+    it('records a report of a patient in the doctor’s care, with digests, author and hospital, and one event', async () => {
+      const args = reportArguments(1, people.patientA);
+      const report = await scenario.recordReport(people.doctorA, args, '2026-03-02T10:00:00.000Z');
+      expect(report).toEqual({
+        ...args,
+        size: 4096,
+        hospitalMspId: HOSPITAL_A,
+        authorId: people.doctorA.uid,
+        authorMspId: HOSPITAL_A,
+        recordedAt: '2026-03-02T10:00:00.000Z',
+        writeBasis: 'care',
+        writeBasisId: assignmentId(1),
+        txId: scenario.ledger.lastTxId,
+      });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'ReportRecorded',
+        payload: { reportId: reportId(1), patientId: people.patientA.uid, authorId: people.doctorA.uid },
+      });
+    });
+
+    it('records for a patient of another hospital under an active grant of the doctor', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 30);
+      const report = await scenario.recordReport(people.doctorB, reportArguments(1, people.patientA));
+      expect(report).toMatchObject({ authorMspId: HOSPITAL_B, hospitalMspId: HOSPITAL_A, writeBasis: 'grant' });
+    });
+
+    it.each([
+      ['a patient', people.patientA],
+      ['an admin', people.adminA],
+      ['an auditor', people.auditor],
+    ])('refuses %s (FORBIDDEN)', async (_label, who) => {
+      await expect(scenario.recordReport(who, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^FORBIDDEN: only doctor/,
+      );
+    });
+
+    it('refuses a doctor without care or grant, after care ended, and after the grant expired or was revoked', async () => {
+      await expect(scenario.recordReport(people.otherDoctorA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^FORBIDDEN: .*neither an active care assignment nor an active grant/,
+      );
+      await scenario.submit(people.adminA, (ctx) => care.EndCare(ctx, assignmentId(1)));
+      await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^FORBIDDEN: /,
+      );
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 1, '2026-05-01T00:00:00.000Z');
+      await expect(
+        scenario.recordReport(people.doctorB, reportArguments(1, people.patientA), '2026-05-02T00:00:00.000Z'),
+      ).rejects.toThrow(/^GRANT_EXPIRED: /);
+      await scenario.grant(people.patientA, grantId(2), people.otherDoctorA, null, 5);
+      await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(2)));
+      await expect(scenario.recordReport(people.otherDoctorA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^GRANT_REVOKED: /,
+      );
+      expect(scenario.ledger.keys('report')).toEqual([]);
+    });
+
+    it('refuses a second record with the same report ID (CONFLICT), never overwriting', async () => {
+      await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
+      const before = scenario.ledger.read(scenario.ledger.compositeKey('report', [reportId(1)]));
+      const other = reportArguments(1, people.patientA, { ciphertextSha256: digest('something else') });
+      await expect(scenario.recordReport(people.doctorA, other)).rejects.toThrow(/^CONFLICT: report .* already/);
+      expect(scenario.ledger.read(scenario.ledger.compositeKey('report', [reportId(1)]))).toBe(before);
+    });
+
+    it('refuses an unknown patient (NOT_FOUND)', async () => {
+      await expect(
+        scenario.recordReport(people.doctorA, reportArguments(1, people.patientA, { patientId: people.doctorB.uid })),
+      ).rejects.toThrow(/^NOT_FOUND: patient/);
+    });
+
+    it.each([
+      ['reportId', { reportId: 'R-1' }],
+      ['patientId', { patientId: 'alice@example.org' }],
+      ['type', { type: 'x-ray' }],
+      ['cid', { cid: 'QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR' }],
+      ['ciphertextSha256', { ciphertextSha256: digest('x').toUpperCase() }],
+      ['plaintextCommitment', { plaintextCommitment: 'Blood test of Alice' }],
+      ['size', { size: '0' }],
+      ['size', { size: String(2 ** 40 + 1) }],
+      ['size', { size: '12.5' }],
+      ['encryptionScheme', { encryptionScheme: 'rot13' }],
+    ])('refuses a malformed %s (INVALID_ARGUMENT)', async (field, override) => {
+      await expect(
+        scenario.recordReport(people.doctorA, reportArguments(1, people.patientA, override)),
+      ).rejects.toThrow(new RegExp(`^INVALID_ARGUMENT: ${field}`));
+      expect(scenario.ledger.events.at(-1)?.name).toBe('CareAssigned');
+    });
+
+    it('accepts every report type', async () => {
+      const types = ['report', 'prescription', 'bill', 'lab', 'imaging', 'note'];
+      for (const [n, type] of types.entries()) {
+        await scenario.recordReport(people.doctorA, reportArguments(n + 1, people.patientA, { type }));
+      }
+      expect(scenario.ledger.keys('report')).toHaveLength(types.length);
+    });
+  });
+
+  describe('AccessReport', () => {
+    beforeEach(async () => {
+      await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
+      await scenario.recordReport(people.doctorA, reportArguments(2, people.patientA));
+    });
+
+    it('lets the patient open their report and writes a receipt with basis patient', async () => {
+      const receipt = await scenario.access(people.patientA, reportId(1), '2026-06-01T12:00:00.000Z');
+      expect(receipt).toEqual({
+        txId: scenario.ledger.lastTxId,
+        reportId: reportId(1),
+        patientId: people.patientA.uid,
+        readerId: people.patientA.uid,
+        readerMspId: HOSPITAL_A,
+        readerRole: 'patient',
+        basis: 'patient',
+        grantId: null,
+        at: '2026-06-01T12:00:00.000Z',
+      });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'ReportAccessed',
+        payload: {
+          txId: scenario.ledger.lastTxId,
+          reportId: reportId(1),
+          patientId: people.patientA.uid,
+          readerId: people.patientA.uid,
+          grantId: null,
+        },
+      });
+    });
+
+    it('lets the author open it (basis author), even after their care assignment ended', async () => {
+      await scenario.submit(people.adminA, (ctx) => care.EndCare(ctx, assignmentId(1)));
+      expect(await scenario.access(people.doctorA, reportId(1))).toMatchObject({ basis: 'author', grantId: null });
+    });
+
+    it('lets a doctor of another hospital open a report under a grant covering it (basis grant)', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(1)], 7);
+      expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({
+        readerId: people.doctorB.uid,
+        readerMspId: HOSPITAL_B,
+        readerRole: 'doctor',
+        basis: 'grant',
+        grantId: grantId(1),
+      });
+      await expect(scenario.access(people.doctorB, reportId(2))).rejects.toThrow(/^FORBIDDEN: no grant/);
+    });
+
+    it('refuses another patient, a care-team doctor without grant, admins and auditors (FORBIDDEN)', async () => {
+      await scenario.assignCare(people.adminA, assignmentId(2), people.patientA, people.otherDoctorA);
+      for (const who of [people.otherPatientA, people.otherDoctorA, people.adminA, people.auditor, people.adminB]) {
+        await expect(scenario.access(who, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+      }
+      expect(scenario.ledger.keys('receipt')).toEqual([]);
+    });
+
+    it('refuses after revocation (GRANT_REVOKED) from the very next transaction', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 7, '2026-05-30T00:00:00.000Z');
+      await scenario.access(people.doctorB, reportId(1), '2026-05-31T00:00:00.000Z');
+      await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(1)), '2026-06-01T00:00:00.000Z');
+      await expect(scenario.access(people.doctorB, reportId(1), '2026-06-01T00:00:00.001Z')).rejects.toThrow(
+        /^GRANT_REVOKED: grant/,
+      );
+    });
+
+    it('expiry boundary: allowed 1 ms before expiresAt, GRANT_EXPIRED exactly at expiresAt', async () => {
+      const grant = await scenario.grant(
+        people.patientA,
+        grantId(1),
+        people.doctorB,
+        null,
+        1,
+        '2026-06-01T08:00:00.000Z',
+      );
+      expect(grant.expiresAt).toBe('2026-06-02T08:00:00.000Z');
+      await expect(scenario.access(people.doctorB, reportId(1), '2026-06-02T07:59:59.999Z')).resolves.toMatchObject({
+        basis: 'grant',
+      });
+      await expect(scenario.access(people.doctorB, reportId(1), '2026-06-02T08:00:00.000Z')).rejects.toThrow(
+        /^GRANT_EXPIRED: /,
+      );
+    });
+
+    it('uses an active emergency grant (basis emergency) and reports the most recent ending otherwise', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 1, '2026-06-01T00:00:00.000Z');
+      await scenario.submit(
+        people.doctorB,
+        (ctx) => consent.DeclareEmergency(ctx, grantId(2), people.patientA.uid, digest('justification'), '2'),
+        '2026-06-10T00:00:00.000Z',
+      );
+      expect(await scenario.access(people.doctorB, reportId(2), '2026-06-10T01:00:00.000Z')).toMatchObject({
+        basis: 'emergency',
+        grantId: grantId(2),
+      });
+      await expect(scenario.access(people.doctorB, reportId(2), '2026-06-10T02:00:00.000Z')).rejects.toThrow(
+        new RegExp(`^GRANT_EXPIRED: grant ${grantId(2)}`),
+      );
+    });
+
+    it('prefers an active consent grant over an emergency one', async () => {
+      await scenario.submit(people.doctorB, (ctx) =>
+        consent.DeclareEmergency(ctx, grantId(1), people.patientA.uid, digest('j'), '24'),
+      );
+      await scenario.grant(people.patientA, grantId(2), people.doctorB, [reportId(1)], 3);
+      expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({ basis: 'grant', grantId: grantId(2) });
+    });
+
+    it('answers NOT_FOUND for an unknown report and INVALID_ARGUMENT for a malformed ID', async () => {
+      await expect(scenario.access(people.patientA, reportId(9))).rejects.toThrow(/^NOT_FOUND: /);
+      await expect(scenario.access(people.patientA, 'report-1')).rejects.toThrow(/^INVALID_ARGUMENT: reportId/);
+    });
+  });
+
+  describe('queries', () => {
+    beforeEach(async () => {
+      for (const n of [1, 2, 3]) await scenario.recordReport(people.doctorA, reportArguments(n, people.patientA));
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(2)], 7);
+    });
+
+    it('GetReport: patient, author, grantee of that report and auditor; NOT_FOUND for everyone else', async () => {
+      for (const who of [people.patientA, people.doctorA, people.auditor]) {
+        await expect(scenario.query(who, (ctx) => reports.GetReport(ctx, reportId(1)))).resolves.toMatchObject({
+          reportId: reportId(1),
+        });
+      }
+      await expect(scenario.query(people.doctorB, (ctx) => reports.GetReport(ctx, reportId(2)))).resolves.toMatchObject(
+        {
+          reportId: reportId(2),
+        },
+      );
+      for (const who of [people.doctorB, people.adminA, people.otherPatientA, people.otherDoctorA]) {
+        await expect(scenario.query(who, (ctx) => reports.GetReport(ctx, reportId(1)))).rejects.toThrow(/^NOT_FOUND: /);
+      }
+    });
+
+    it('ListReportsByPatient pages all for the patient and only what a grantee may open for a doctor', async () => {
+      const first = await scenario.query<{ items: Array<{ reportId: string }>; nextBookmark: string }>(
+        people.patientA,
+        (ctx) => reports.ListReportsByPatient(ctx, people.patientA.uid, '2', ''),
+      );
+      expect(first.items.map((r) => r.reportId)).toEqual([reportId(1), reportId(2)]);
+      const rest = await scenario.query<{ items: Array<{ reportId: string }>; nextBookmark: string | null }>(
+        people.patientA,
+        (ctx) => reports.ListReportsByPatient(ctx, people.patientA.uid, '2', first.nextBookmark),
+      );
+      expect(rest).toEqual({ items: [expect.objectContaining({ reportId: reportId(3) })], nextBookmark: null });
+      const granted = await scenario.query<{ items: Array<{ reportId: string }> }>(people.doctorB, (ctx) =>
+        reports.ListReportsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(granted.items.map((r) => r.reportId)).toEqual([reportId(2)]);
+      await expect(
+        scenario.query(people.otherPatientA, (ctx) => reports.ListReportsByPatient(ctx, people.patientA.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+      await expect(
+        scenario.query(people.adminA, (ctx) => reports.ListReportsByPatient(ctx, people.patientA.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+    });
+
+    it('ListReportsByAuthor for the author and auditors; ListReports for auditors only', async () => {
+      const mine = await scenario.query<{ items: unknown[] }>(people.doctorA, (ctx) =>
+        reports.ListReportsByAuthor(ctx, people.doctorA.uid, '10', ''),
+      );
+      expect(mine.items).toHaveLength(3);
+      await expect(
+        scenario.query(people.doctorB, (ctx) => reports.ListReportsByAuthor(ctx, people.doctorA.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+      const all = await scenario.query<{ items: unknown[] }>(people.auditor, (ctx) =>
+        reports.ListReports(ctx, '10', ''),
+      );
+      expect(all.items).toHaveLength(3);
+      await expect(scenario.query(people.patientA, (ctx) => reports.ListReports(ctx, '10', ''))).rejects.toThrow(
+        /^FORBIDDEN: /,
+      );
+    });
+
+    it('the ledger holds only IDs, digests, enums, numbers, times and MSP ids: no free text', async () => {
+      const stored = scenario.ledger.read(scenario.ledger.compositeKey('report', [reportId(1)])) ?? '';
+      const values = Object.values(JSON.parse(stored)).map(String);
+      const allowed =
+        /^([0-9a-f-]{36}|[0-9a-f]{64}|b[a-z2-7]{58}|\d+|[a-z0-9-]+|\d{4}-\d\d-\d\dT[\d:.]+Z|Hospital[AB]MSP)$/;
+      expect(values.filter((value) => !allowed.test(value))).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { LedgerActor, PeerClients, refusalOf } from '../support/ledger-actors.js';
+import { loadNetworkProfile, NetworkProfile } from '../support/network-profile.js';
+import { PHI, sealReport, sha256Hex } from '../support/phi.js';
+
+interface Grant {
+  grantId: string;
+  validFrom: string;
+  expiresAt: string;
+  status: string;
+  effectiveStatus?: string;
+  txId: string;
+}
+interface Receipt {
+  txId: string;
+  reportId: string;
+  readerId: string;
+  readerMspId: string;
+  basis: string;
+  grantId: string | null;
+}
+interface Page<T> {
+  items: T[];
+  nextBookmark: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+describe('the MedLedger chaincode on the real network, with identities from the hospitals’ CAs', () => {
+  let profile: NetworkProfile;
+  let clients: PeerClients;
+  let adminA: LedgerActor;
+  let adminB: LedgerActor;
+  let doctorA: LedgerActor;
+  let doctorB: LedgerActor;
+  let patientA: LedgerActor;
+  let patientB: LedgerActor;
+  let auditor: LedgerActor;
+  let reportId: string;
+
+  beforeAll(async () => {
+    profile = loadNetworkProfile();
+    clients = new PeerClients(profile);
+    [adminA, adminB, doctorA, doctorB, patientA, patientB, auditor] = await Promise.all([
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'admin'),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'admin'),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'doctor'),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'doctor'),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'patient'),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'patient'),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'auditor'),
+    ]);
+    await Promise.all(
+      [adminA, adminB, doctorA, doctorB, patientA, patientB, auditor].map((actor) =>
+        actor.submit('participants', 'RegisterSelf'),
+      ),
+    );
+    // The API side: the patient's care team, then an uploaded, encrypted report.
+    await adminA.submit('care', 'AssignCare', randomUUID(), patientA.uid, doctorA.uid);
+    reportId = randomUUID();
+    const sealed = await sealReport(`${PHI.reportTitle}\n${PHI.reportBody}`);
+    await doctorA.submit(
+      'reports',
+      'RecordReport',
+      reportId,
+      patientA.uid,
+      'imaging',
+      sealed.cid,
+      sealed.ciphertextSha256,
+      sealed.plaintextCommitment,
+      sealed.size,
+      'aes-256-gcm-chunked-v1',
+    );
+  });
+
+  afterAll(() => {
+    for (const actor of [adminA, adminB, doctorA, doctorB, patientA, patientB, auditor]) actor?.close();
+    clients?.close();
+  });
+
+  it('registration records each identity’s uid, role and hospital from its certificate', async () => {
+    await expect(doctorA.evaluate('participants', 'GetParticipant', doctorB.uid)).resolves.toMatchObject({
+      uid: doctorB.uid,
+      role: 'doctor',
+      mspId: 'HospitalBMSP',
+    });
+    // Idempotent: the same certificate registers again without change.
+    const again = await doctorB.submit('participants', 'RegisterSelf');
+    expect(again.result).toMatchObject({ uid: doctorB.uid, role: 'doctor' });
+    expect(again.result.txId).not.toBe(again.txId);
+  });
+
+  it('a HospitalB doctor granted access to a HospitalA patient’s report opens it, and is refused after revocation', async () => {
+    expect(await refusalOf(doctorB.submit('reports', 'AccessReport', reportId))).toBe('FORBIDDEN');
+
+    const grantId = randomUUID();
+    const granted = await patientA.submit<Grant>(
+      'consent',
+      'GrantAccess',
+      grantId,
+      doctorB.uid,
+      JSON.stringify([reportId]),
+      '1',
+    );
+    // Grant terms come from the transaction time: exactly one day, starting about now.
+    expect(Date.parse(granted.result.expiresAt) - Date.parse(granted.result.validFrom)).toBe(DAY_MS);
+    expect(Math.abs(Date.parse(granted.result.validFrom) - Date.now())).toBeLessThan(5 * 60_000);
+
+    const opened = await doctorB.submit<Receipt>('reports', 'AccessReport', reportId);
+    expect(opened.result).toMatchObject({
+      txId: opened.txId,
+      reportId,
+      readerId: doctorB.uid,
+      readerMspId: 'HospitalBMSP',
+      basis: 'grant',
+      grantId,
+    });
+    await expect(auditor.evaluate('audit', 'GetAccessReceipt', opened.txId)).resolves.toMatchObject({
+      txId: opened.txId,
+      basis: 'grant',
+    });
+
+    const revoked = await patientA.submit<Grant>('consent', 'RevokeGrant', grantId);
+    expect(revoked.result.status).toBe('revoked');
+    expect(await refusalOf(doctorB.submit('reports', 'AccessReport', reportId))).toBe('GRANT_REVOKED');
+
+    const history = await auditor.evaluate<Array<{ txId: string; value: { status: string } }>>(
+      'audit',
+      'GetRecordHistory',
+      'grant',
+      grantId,
+    );
+    expect(history.map((version) => [version.txId, version.value.status])).toEqual([
+      [granted.txId, 'active'],
+      [revoked.txId, 'revoked'],
+    ]);
+  });
+
+  it('a HospitalB doctor is refused after the grant expired (GRANT_EXPIRED), at real transaction times', async () => {
+    // The shortest consent grant lasts a day. Its proposal is dated 25 hours back (the
+    // transaction time is the client's), so it expired an hour ago by the peers' own time.
+    const grantId = randomUUID();
+    const granted = await patientA.submitBackdated<Grant>(
+      25 * 3_600_000,
+      'consent',
+      'GrantAccess',
+      grantId,
+      doctorB.uid,
+      'null',
+      '1',
+    );
+    expect(Date.parse(granted.result.expiresAt)).toBeLessThan(Date.now());
+    expect(Date.parse(granted.result.expiresAt) - Date.parse(granted.result.validFrom)).toBe(DAY_MS);
+    await expect(doctorB.evaluate('consent', 'GetGrant', grantId)).resolves.toMatchObject({
+      effectiveStatus: 'expired',
+    });
+    expect(await refusalOf(doctorB.submit('reports', 'AccessReport', reportId))).toBe('GRANT_EXPIRED');
+  });
+
+  it('a request approved by the patient becomes a consent grant; denied and cancelled ones grant nothing', async () => {
+    const requestId = randomUUID();
+    const reasonSha256 = sha256Hex(PHI.requestReason);
+    const pending = await doctorB.submit(
+      'consent',
+      'RequestAccess',
+      requestId,
+      patientA.uid,
+      'null',
+      '7',
+      reasonSha256,
+    );
+    expect(pending.result).toMatchObject({ status: 'pending', reasonSha256, doctorMspId: 'HospitalBMSP' });
+    expect(await refusalOf(patientB.submit('consent', 'ApproveRequest', requestId, randomUUID(), 'null', '7'))).toBe(
+      'FORBIDDEN',
+    );
+
+    const grantId = randomUUID();
+    const approved = await patientA.submit<{ grant: Grant; request: { status: string } }>(
+      'consent',
+      'ApproveRequest',
+      requestId,
+      grantId,
+      JSON.stringify([reportId]),
+      '7',
+    );
+    expect(approved.result.request.status).toBe('approved');
+    expect(Date.parse(approved.result.grant.expiresAt) - Date.parse(approved.result.grant.validFrom)).toBe(7 * DAY_MS);
+    await expect(doctorB.submit('reports', 'AccessReport', reportId)).resolves.toMatchObject({
+      result: { basis: 'grant', grantId },
+    });
+    const held = await doctorB.evaluate<Page<Grant>>('consent', 'ListGrantsByDoctor', doctorB.uid, '100', '');
+    expect(held.items.find((grant) => grant.grantId === grantId)?.effectiveStatus).toBe('active');
+
+    const denied = randomUUID();
+    await doctorB.submit('consent', 'RequestAccess', denied, patientA.uid, 'null', '1', reasonSha256);
+    await patientA.submit('consent', 'DenyRequest', denied);
+    expect(await refusalOf(doctorB.submit('consent', 'CancelRequest', denied))).toBe('CONFLICT');
+    const cancelled = randomUUID();
+    await doctorB.submit('consent', 'RequestAccess', cancelled, patientA.uid, 'null', '1', reasonSha256);
+    await expect(doctorB.submit('consent', 'CancelRequest', cancelled)).resolves.toMatchObject({
+      result: { status: 'cancelled' },
+    });
+    await patientA.submit('consent', 'RevokeGrant', grantId);
+  });
+
+  it('emergency access: short, flagged, opens every report, and only an auditor reviews it', async () => {
+    const grantId = randomUUID();
+    const declared = await doctorB.submit<Grant & { reviewed: boolean; kind: string }>(
+      'consent',
+      'DeclareEmergency',
+      grantId,
+      patientA.uid,
+      sha256Hex(PHI.emergencyJustification),
+      '1',
+    );
+    expect(declared.result).toMatchObject({ kind: 'emergency', reviewed: false });
+    expect(Date.parse(declared.result.expiresAt) - Date.parse(declared.result.validFrom)).toBe(3_600_000);
+    expect(
+      await refusalOf(doctorB.submit('consent', 'DeclareEmergency', randomUUID(), patientA.uid, sha256Hex('x'), '25')),
+    ).toBe('INVALID_ARGUMENT');
+    await expect(doctorB.submit('reports', 'AccessReport', reportId)).resolves.toMatchObject({
+      result: { basis: 'emergency', grantId },
+    });
+    const open = await auditor.evaluate<Page<Grant & { reviewed: boolean }>>(
+      'consent',
+      'ListEmergencyGrants',
+      '100',
+      '',
+    );
+    expect(open.items.find((grant) => grant.grantId === grantId)?.reviewed).toBe(false);
+    expect(await refusalOf(doctorA.submit('consent', 'ReviewEmergency', grantId))).toBe('FORBIDDEN');
+    await expect(auditor.submit('consent', 'ReviewEmergency', grantId)).resolves.toMatchObject({
+      result: { reviewed: true, reviewedBy: auditor.uid },
+    });
+    await patientA.submit('consent', 'RevokeGrant', grantId);
+    expect(await refusalOf(doctorB.submit('reports', 'AccessReport', reportId))).toBe('GRANT_REVOKED');
+  });
+
+  it('admins and auditors never open content; admins act only within their hospital', async () => {
+    expect(await refusalOf(adminA.submit('reports', 'AccessReport', reportId))).toBe('FORBIDDEN');
+    expect(await refusalOf(auditor.submit('reports', 'AccessReport', reportId))).toBe('FORBIDDEN');
+    expect(await refusalOf(adminB.submit('care', 'AssignCare', randomUUID(), patientA.uid, doctorB.uid))).toBe(
+      'FORBIDDEN',
+    );
+    expect(await refusalOf(patientB.submit('reports', 'AccessReport', reportId))).toBe('FORBIDDEN');
+  });
+
+  it('refuses a second report with the same ID and malformed arguments with stable codes', async () => {
+    const sealed = await sealReport('another version');
+    const args = [
+      reportId,
+      patientA.uid,
+      'lab',
+      sealed.cid,
+      sealed.ciphertextSha256,
+      sealed.plaintextCommitment,
+      sealed.size,
+    ];
+    expect(await refusalOf(doctorA.submit('reports', 'RecordReport', ...args, 'aes-256-gcm-chunked-v1'))).toBe(
+      'CONFLICT',
+    );
+    expect(await refusalOf(doctorA.submit('reports', 'RecordReport', randomUUID(), ...args.slice(1), 'rot13'))).toBe(
+      'INVALID_ARGUMENT',
+    );
+  });
+
+  it('the patient pages through every opening of their report with LevelDB bookmarks, oldest first', async () => {
+    await patientA.submit('reports', 'AccessReport', reportId);
+    const seen: Receipt[] = [];
+    let bookmark = '';
+    for (let pages = 0; pages < 50; pages += 1) {
+      const page = await patientA.evaluate<Page<Receipt>>(
+        'audit',
+        'ListReceiptsByPatient',
+        patientA.uid,
+        '1',
+        bookmark,
+      );
+      seen.push(...page.items);
+      if (page.nextBookmark === null) break;
+      expect(page.items).toHaveLength(1);
+      bookmark = page.nextBookmark;
+    }
+    const all = await auditor.evaluate<Page<Receipt>>('audit', 'ListReceiptsByReport', reportId, '100', '');
+    expect(all.nextBookmark).toBeNull();
+    expect(seen.map((receipt) => receipt.txId)).toEqual(all.items.map((receipt) => receipt.txId));
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen.at(-1)).toMatchObject({ readerId: patientA.uid, basis: 'patient' });
+    expect(await refusalOf(patientB.evaluate('audit', 'ListReceiptsByPatient', patientA.uid, '10', ''))).toBe(
+      'FORBIDDEN',
+    );
+  });
+});

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { connectAs } from '../support/gateway.js';
+import { findInBlocks, readChannelBlocks } from '../support/blocks.js';
+import { LedgerActor, PeerClients } from '../support/ledger-actors.js';
+import { loadNetworkProfile, NetworkProfile } from '../support/network-profile.js';
+import { PHI, PHI_VALUES, sealReport, sha256Hex } from '../support/phi.js';
+
+/**
+ * Invariant 1: no PHI on the ledger. This suite drives a whole record's life with PHI on
+ * the API side of the boundary (a patient's name, e-mail and birth date; a report's title,
+ * body and file name; a request's reason; an emergency's justification), then reads every
+ * block of the channel, from the genesis block to the last, and looks for any of it.
+ */
+describe('no PHI on the ledger', () => {
+  let profile: NetworkProfile;
+  let clients: PeerClients;
+  let actors: LedgerActor[] = [];
+
+  beforeAll(() => {
+    profile = loadNetworkProfile();
+    clients = new PeerClients(profile);
+  });
+
+  afterAll(() => {
+    for (const actor of actors) actor.close();
+    clients?.close();
+  });
+
+  it('every block of the channel is free of the PHI the suites handled, and holds their IDs and digests', async () => {
+    const [admin, doctor, patient, otherDoctor, auditor] = (actors = await Promise.all([
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'admin'),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'doctor'),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'patient'),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'doctor'),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'auditor'),
+    ]));
+    for (const actor of actors) await actor.submit('participants', 'RegisterSelf');
+
+    // What the API does with PHI: keep it in PostgreSQL (here: this object), hash what the
+    // ledger must pin, encrypt the content.
+    const patientProfile = { fullName: PHI.fullName, email: PHI.email, dateOfBirth: PHI.dateOfBirth };
+    expect(patientProfile.fullName).toBeTruthy();
+    await admin.submit('care', 'AssignCare', randomUUID(), patient.uid, doctor.uid);
+    const reportId = randomUUID();
+    const sealed = await sealReport(`${PHI.fileName}\n${PHI.reportTitle}\n${PHI.reportBody}`);
+    await doctor.submit(
+      'reports',
+      'RecordReport',
+      reportId,
+      patient.uid,
+      'imaging',
+      sealed.cid,
+      sealed.ciphertextSha256,
+      sealed.plaintextCommitment,
+      sealed.size,
+      'aes-256-gcm-chunked-v1',
+    );
+    const requestId = randomUUID();
+    const reasonSha256 = sha256Hex(PHI.requestReason);
+    await otherDoctor.submit('consent', 'RequestAccess', requestId, patient.uid, 'null', '3', reasonSha256);
+    await patient.submit('consent', 'ApproveRequest', requestId, randomUUID(), JSON.stringify([reportId]), '3');
+    await otherDoctor.submit('reports', 'AccessReport', reportId);
+    const emergencyId = randomUUID();
+    const justificationSha256 = sha256Hex(PHI.emergencyJustification);
+    await otherDoctor.submit('consent', 'DeclareEmergency', emergencyId, patient.uid, justificationSha256, '1');
+    await auditor.submit('consent', 'ReviewEmergency', emergencyId);
+    await patient.submit('reports', 'AccessReport', reportId);
+    const last = await doctor.submit('system', 'Ping');
+
+    const reader = connectAs(clients.of('hospital-a'), auditor.identity);
+    try {
+      const blocks = await readChannelBlocks(reader, profile.channel, last.blockNumber);
+      expect(blocks).toHaveLength(Number(last.blockNumber) + 1);
+      expect(findInBlocks(blocks, PHI_VALUES)).toEqual([]);
+      // The scan is not blind: it finds what the ledger is meant to hold.
+      const expected = [reportId, requestId, emergencyId, patient.uid, sealed.cid, reasonSha256, justificationSha256];
+      expect(findInBlocks(blocks, expected).sort()).toEqual([...expected].sort());
+    } finally {
+      reader.close();
+    }
+  });
+});

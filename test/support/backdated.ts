@@ -1,0 +1,50 @@
+import type { Contract, Gateway } from '@hyperledger/fabric-gateway';
+import protos from '@hyperledger/fabric-protos';
+import { createHash } from 'node:crypto';
+
+const { common, gateway: gatewayProtos, peer } = protos;
+
+/**
+ * Submits a transaction whose proposal carries a timestamp `millisBack` in the past.
+ *
+ * In Fabric the transaction time is chosen by the client that signs the proposal, and the
+ * peers do not check it against their clocks; this is how a suite reaches a grant that has
+ * already expired on the real network without waiting out its smallest duration. (In
+ * MedLedger only the API signs for users, so only the API can choose the time.)
+ */
+export async function submitBackdated(
+  gateway: Gateway,
+  contract: Contract,
+  fn: string,
+  args: string[],
+  sign: (digest: Uint8Array) => Promise<Uint8Array>,
+  millisBack: number,
+): Promise<{ result: unknown; txId: string; successful: boolean }> {
+  const proposed = gatewayProtos.ProposedTransaction.deserializeBinary(
+    contract.newProposal(fn, { arguments: args }).getBytes(),
+  );
+  const signedProposal = proposed.getProposal();
+  if (!signedProposal) throw new Error('the proposal has no signed proposal');
+  const proposal = peer.Proposal.deserializeBinary(signedProposal.getProposalBytes_asU8());
+  const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
+  const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const timestamp = channelHeader.getTimestamp();
+  if (!timestamp) throw new Error('the proposal has no timestamp');
+  timestamp.setSeconds(timestamp.getSeconds() - Math.round(millisBack / 1000));
+  channelHeader.setTimestamp(timestamp);
+  header.setChannelHeader(channelHeader.serializeBinary());
+  proposal.setHeader(header.serializeBinary());
+  const proposalBytes = proposal.serializeBinary();
+  signedProposal.setProposalBytes(proposalBytes);
+  proposed.setProposal(signedProposal);
+
+  const signature = await sign(createHash('sha256').update(proposalBytes).digest());
+  const transaction = await gateway.newSignedProposal(proposed.serializeBinary(), signature).endorse();
+  const submitted = await transaction.submit();
+  const status = await submitted.getStatus();
+  return {
+    result: JSON.parse(Buffer.from(submitted.getResult()).toString('utf8')),
+    txId: status.transactionId,
+    successful: status.successful,
+  };
+}

@@ -1,0 +1,120 @@
+import type { Client } from '@grpc/grpc-js';
+import { Gateway, GatewayError, signers } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import { submitBackdated } from './backdated.js';
+import { connectAs, medledgerContract, peerClient } from './gateway.js';
+import { enrollIdentity, EnrolledIdentity } from './identities.js';
+import { HospitalId, NetworkProfile } from './network-profile.js';
+
+/** A committed transaction's answer and place on the ledger. */
+export interface Committed<T> {
+  result: T;
+  txId: string;
+  blockNumber: bigint;
+}
+
+/**
+ * A user of the ledger for integration suites: an identity enrolled at its hospital's real
+ * Fabric CA (with `ehr.role` and `ehr.uid`), connected through its own hospital's peer.
+ */
+export class LedgerActor {
+  private constructor(
+    readonly identity: EnrolledIdentity,
+    private readonly gateway: Gateway,
+    private readonly profile: NetworkProfile,
+  ) {}
+
+  static async enroll(profile: NetworkProfile, clients: PeerClients, hospital: HospitalId, role: string) {
+    const identity = await enrollIdentity(hospital, role);
+    return new LedgerActor(identity, connectAs(clients.of(hospital), identity), profile);
+  }
+
+  get uid(): string {
+    return this.identity.uid;
+  }
+
+  get mspId(): string {
+    return this.identity.mspId;
+  }
+
+  /** Submits `contract:fn` and waits for the commit; throws unless the transaction committed valid. */
+  async submit<T = Record<string, unknown>>(contract: string, fn: string, ...args: string[]): Promise<Committed<T>> {
+    const submitted = await medledgerContract(this.gateway, this.profile, contract).submitAsync(fn, {
+      arguments: args,
+    });
+    const status = await submitted.getStatus();
+    if (!status.successful)
+      throw new Error(`${contract}:${fn} ${status.transactionId} failed validation: ${status.code}`);
+    const text = Buffer.from(submitted.getResult()).toString('utf8');
+    return { result: JSON.parse(text) as T, txId: status.transactionId, blockNumber: status.blockNumber };
+  }
+
+  /** Evaluates a query through the actor's own peer and parses its JSON answer. */
+  async evaluate<T = Record<string, unknown>>(contract: string, fn: string, ...args: string[]): Promise<T> {
+    const bytes = await medledgerContract(this.gateway, this.profile, contract).evaluateTransaction(fn, ...args);
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+  }
+
+  /** Submits `contract:fn` as if sent `millisBack` ago (see submitBackdated); throws unless it committed valid. */
+  async submitBackdated<T = Record<string, unknown>>(
+    millisBack: number,
+    contract: string,
+    fn: string,
+    ...args: string[]
+  ): Promise<{ result: T; txId: string }> {
+    const sign = signers.newPrivateKeySigner(createPrivateKey(this.identity.privateKeyPem));
+    const target = medledgerContract(this.gateway, this.profile, contract);
+    const committed = await submitBackdated(this.gateway, target, fn, args, sign, millisBack);
+    if (!committed.successful) throw new Error(`${contract}:${fn} ${committed.txId} failed validation`);
+    return { result: committed.result as T, txId: committed.txId };
+  }
+
+  close(): void {
+    this.gateway.close();
+  }
+}
+
+/** One gRPC client per hospital peer, shared by every actor of that hospital. */
+export class PeerClients {
+  private readonly clients = new Map<HospitalId, Client>();
+
+  constructor(private readonly profile: NetworkProfile) {}
+
+  of(hospital: HospitalId): Client {
+    let client = this.clients.get(hospital);
+    if (!client) {
+      client = peerClient(this.profile, hospital);
+      this.clients.set(hospital, client);
+    }
+    return client;
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+  }
+}
+
+/**
+ * The chaincode's stable error code of a refused call (the first token of its message, as
+ * the peer relays it in the error's details), or undefined.
+ */
+export function refusalCode(error: unknown): string | undefined {
+  const messages: string[] = [];
+  if (error instanceof GatewayError) messages.push(...error.details.map((detail) => detail.message));
+  if (error instanceof Error) messages.push(error.message);
+  for (const message of messages) {
+    const match = /(?:^|chaincode response \d+, |: )([A-Z][A-Z_]+): /.exec(message);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** Awaits `attempt` and returns the chaincode's refusal code; fails if it succeeded. */
+export async function refusalOf(attempt: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await attempt;
+  } catch (error) {
+    return refusalCode(error) ?? `not a chaincode refusal: ${(error as Error).message}`;
+  }
+  throw new Error('the ledger accepted a call that should have been refused');
+}
