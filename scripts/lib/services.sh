@@ -23,7 +23,9 @@ service_pid() {
   [[ -f $file ]] || return 1
   read -r pid exe <"$file" || return 1
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
-  [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" == "$(readlink -f "$exe")" ]] || return 1
+  # A binary replaced on disk since (npm ci reinstalls node) reads as "<path> (deleted)".
+  local running; running="$(readlink "/proc/$pid/exe" 2>/dev/null)"
+  [[ "${running% (deleted)}" == "$exe" ]] || return 1
   echo "$pid"
 }
 
