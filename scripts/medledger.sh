@@ -60,9 +60,10 @@ load_api_secrets() {
       } >"$file"
     )
   fi
-  local name value
-  while IFS='=' read -r name value; do
-    if [[ -z ${!name:-} ]]; then export "$name=$value"; fi
+  local line name
+  while IFS= read -r line; do
+    name="${line%%=*}"
+    if [[ -z ${!name:-} ]]; then export "$line"; fi
   done <"$file"
 }
 

@@ -1,6 +1,8 @@
 import { BadRequestException, type INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import * as classTransformer from 'class-transformer';
+import * as classValidator from 'class-validator';
 import type { ValidationError } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -25,6 +27,10 @@ export async function configureApp(app: NestExpressApplication): Promise<INestAp
   app.useBodyParser('urlencoded', { limit: config.JSON_BODY_LIMIT_BYTES, extended: false });
   app.useGlobalPipes(
     new ValidationPipe({
+      // The same class-transformer and class-validator instances that the DTOs' decorators
+      // registered with: Nest's own dynamic import of them does not see @Type rules.
+      transformerPackage: classTransformer,
+      validatorPackage: classValidator,
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

@@ -3,7 +3,8 @@ import { createPrivateKey, createPublicKey, type KeyObject, sign, webcrypto } fr
 import { request } from 'node:https';
 import { ComponentUnavailableError, DomainError } from '../common/domain-error.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+/** Node's own WebCrypto, given to @peculiar/x509 explicitly rather than through its global provider. */
+const nodeCrypto = webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0];
 
 /** The hospital's Fabric CA cannot be reached or answered with a server error. */
 export class CertificateAuthorityUnavailableError extends ComponentUnavailableError {
@@ -68,11 +69,10 @@ export class FabricCaClient {
       'sign',
       'verify',
     ])) as webcrypto.CryptoKeyPair;
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-      name: `CN=${enrollmentId}`,
-      keys,
-      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    });
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create(
+      { name: `CN=${enrollmentId}`, keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } },
+      nodeCrypto,
+    );
     const result = (await this.call(
       'POST',
       '/api/v1/enroll',
