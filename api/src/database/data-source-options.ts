@@ -10,8 +10,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     entities: [],
-    // Fail fast when PostgreSQL is gone, so that readiness and requests answer 503 promptly.
-    connectTimeoutMS: 3000,
+    // Fail within seconds when PostgreSQL is gone (readiness and requests answer 503), yet let a
+    // busy server finish the connection handshake.
+    connectTimeoutMS: 10000,
     extra: { max: 20, idleTimeoutMillis: 30000, query_timeout: 30000 },
   };
 }
