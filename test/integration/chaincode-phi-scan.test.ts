@@ -28,11 +28,11 @@ describe('no PHI on the ledger', () => {
 
   it('every block of the channel is free of the PHI the suites handled, and holds their IDs and digests', async () => {
     const [admin, doctor, patient, otherDoctor, auditor] = (actors = await Promise.all([
-      LedgerActor.enroll(profile, clients, 'hospital-a', 'admin'),
-      LedgerActor.enroll(profile, clients, 'hospital-a', 'doctor'),
-      LedgerActor.enroll(profile, clients, 'hospital-a', 'patient'),
-      LedgerActor.enroll(profile, clients, 'hospital-b', 'doctor'),
-      LedgerActor.enroll(profile, clients, 'hospital-b', 'auditor'),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'admin', { settle: true }),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'doctor', { settle: true }),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'patient', { settle: true }),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'doctor', { settle: true }),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'auditor', { settle: true }),
     ]));
     for (const actor of actors) await actor.submit('participants', 'RegisterSelf');
 

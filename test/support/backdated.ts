@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 const { common, gateway: gatewayProtos, peer } = protos;
 
 /**
- * Submits a transaction whose proposal carries a timestamp `millisBack` in the past.
+ * Submits a transaction whose proposal carries a timestamp `millisBack` in the past, signed
+ * by the caller as usual.
  *
- * In Fabric the transaction time is chosen by the client that signs the proposal, and the
- * peers do not check it against their clocks; this is how a suite reaches a grant that has
- * already expired on the real network without waiting out its smallest duration. (In
- * MedLedger only the API signs for users, so only the API can choose the time.)
+ * In Fabric the transaction time is written by the client that signs the proposal; the
+ * chaincode's grant expiry is judged by it. Suites use this to check that the peers hold
+ * that time to their own clocks (peer.authentication.timewindow) instead of trusting it.
  */
 export async function submitBackdated(
   gateway: Gateway,

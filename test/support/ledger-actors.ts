@@ -1,5 +1,6 @@
 import type { Client } from '@grpc/grpc-js';
 import { Gateway, GatewayError, signers } from '@hyperledger/fabric-gateway';
+import protos from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'node:crypto';
 import { submitBackdated } from './backdated.js';
 import { connectAs, medledgerContract, peerClient } from './gateway.js';
@@ -18,15 +19,31 @@ export interface Committed<T> {
  * Fabric CA (with `ehr.role` and `ehr.uid`), connected through its own hospital's peer.
  */
 export class LedgerActor {
+  private readonly everyPeer = new Map<HospitalId, Gateway>();
+
   private constructor(
     readonly identity: EnrolledIdentity,
     private readonly gateway: Gateway,
     private readonly profile: NetworkProfile,
+    private readonly clients: PeerClients,
+    private readonly settle: boolean,
   ) {}
 
-  static async enroll(profile: NetworkProfile, clients: PeerClients, hospital: HospitalId, role: string) {
+  /**
+   * Enrolls a fresh identity. With `settle`, every submit also waits until every hospital's
+   * peer has committed the block (commit status comes from the actor's own peer only, and
+   * the next call may be endorsed or evaluated by another); benchmarks leave it off.
+   */
+  static async enroll(
+    profile: NetworkProfile,
+    clients: PeerClients,
+    hospital: HospitalId,
+    role: string,
+    options: { settle?: boolean } = {},
+  ) {
     const identity = await enrollIdentity(hospital, role);
-    return new LedgerActor(identity, connectAs(clients.of(hospital), identity), profile);
+    const gateway = connectAs(clients.of(hospital), identity);
+    return new LedgerActor(identity, gateway, profile, clients, options.settle ?? false);
   }
 
   get uid(): string {
@@ -46,7 +63,29 @@ export class LedgerActor {
     if (!status.successful)
       throw new Error(`${contract}:${fn} ${status.transactionId} failed validation: ${status.code}`);
     const text = Buffer.from(submitted.getResult()).toString('utf8');
+    if (this.settle) await this.untilEveryPeerHas(status.blockNumber);
     return { result: JSON.parse(text) as T, txId: status.transactionId, blockNumber: status.blockNumber };
+  }
+
+  /** Waits until every hospital's peer reports a chain height above `blockNumber` (qscc GetChainInfo). */
+  async untilEveryPeerHas(blockNumber: bigint, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const hospital of Object.keys(this.profile.organizations) as HospitalId[]) {
+      let gateway = this.everyPeer.get(hospital);
+      if (!gateway) {
+        gateway = connectAs(this.clients.of(hospital), this.identity);
+        this.everyPeer.set(hospital, gateway);
+      }
+      const qscc = gateway.getNetwork(this.profile.channel).getContract('qscc');
+      for (;;) {
+        const info = protos.common.BlockchainInfo.deserializeBinary(
+          await qscc.evaluateTransaction('GetChainInfo', this.profile.channel),
+        );
+        if (BigInt(info.getHeight()) > blockNumber) break;
+        if (Date.now() > deadline) throw new Error(`the peer of ${hospital} did not reach block ${blockNumber}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
   }
 
   /** Evaluates a query through the actor's own peer and parses its JSON answer. */
@@ -71,6 +110,7 @@ export class LedgerActor {
 
   close(): void {
     this.gateway.close();
+    for (const gateway of this.everyPeer.values()) gateway.close();
   }
 }
 

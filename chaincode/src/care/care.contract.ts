@@ -43,7 +43,7 @@ export class CareContract extends Contract {
     if (await exists(ctx, key)) throw conflict(`care assignment ${assignmentId} already exists`);
     const active = await activeCareOf(ctx, patientId, doctorId);
     if (active !== null) {
-      throw conflict(`doctor ${doctorId} is already in the care team of ${patientId} (${active.assignmentId})`);
+      throw conflict(`doctor ${doctorId} is already in the care team of ${patientId} (${active})`);
     }
     const assignment = CareAssignment.create({
       assignmentId,

@@ -13,13 +13,12 @@ import {
   EMERGENCY_HOURS,
   Grant,
   GRANT_BY_DOCTOR,
-  GRANT_BY_PAIR,
   GRANT_BY_PATIENT,
   GRANT_DAYS,
   GRANT_EMERGENCY,
   HOUR_MS,
 } from './grant';
-import { grantKey, grantStateAt, grantView } from './grant-rules';
+import { grantKey, grantStateAt, grantView, putGrant } from './grant-rules';
 
 /**
  * Consent: doctors ask, patients grant, limit in time, and revoke; in an emergency a doctor
@@ -189,7 +188,7 @@ export class ConsentContract extends Contract {
     const state = grantStateAt(grant, now);
     if (state === 'revoked' || state === 'expired') throw conflict(`grant ${grantId} is already ${state}`);
     const revoked = Grant.create({ ...grant, status: 'revoked', revokedAt: now });
-    await putRecord(ctx, key, revoked);
+    await putGrant(ctx, revoked, false);
     emitEvent(ctx, 'GrantRevoked', { grantId, patientId: grant.patientId, doctorId: grant.doctorId });
     return canonicalJson(revoked);
   }
@@ -244,7 +243,7 @@ export class ConsentContract extends Contract {
       reviewedBy: auditor.uid,
       reviewedAt: transactionTime(ctx),
     });
-    await putRecord(ctx, key, reviewed);
+    await putGrant(ctx, reviewed, false);
     emitEvent(ctx, 'EmergencyReviewed', {
       grantId,
       patientId: grant.patientId,
@@ -377,11 +376,7 @@ async function writeGrant(
     reviewedAt: null,
     txId: ctx.stub.getTxID(),
   });
-  await putRecord(ctx, key, grant);
-  await putIndex(ctx, GRANT_BY_PATIENT, [grant.patientId, grant.validFrom, grant.grantId]);
-  await putIndex(ctx, GRANT_BY_DOCTOR, [grant.doctorId, grant.validFrom, grant.grantId]);
-  await putIndex(ctx, GRANT_BY_PAIR, [grant.patientId, grant.doctorId, grant.grantId]);
-  if (emergency) await putIndex(ctx, GRANT_EMERGENCY, [grant.validFrom, grant.grantId]);
+  await putGrant(ctx, grant, true);
   return grant;
 }
 

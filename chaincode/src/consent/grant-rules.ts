@@ -1,7 +1,8 @@
 import type { Context } from 'fabric-contract-api';
 import { forbidden, grantExpired, grantRevoked } from '../errors';
-import { readIndexed, scanIndex } from '../ledger-state';
-import { Grant, GRANT_BY_PAIR, GRANT_OBJECT_TYPE } from './grant';
+import { canonicalBytes } from '../canonical-json';
+import { putIndex, scanRecords } from '../ledger-state';
+import { Grant, GRANT_BY_DOCTOR, GRANT_BY_PAIR, GRANT_BY_PATIENT, GRANT_EMERGENCY, GRANT_OBJECT_TYPE } from './grant';
 
 /**
  * What a grant allows at a given transaction time. A grant is active from `validFrom`
@@ -27,12 +28,23 @@ export function grantKey(ctx: Context, grantId: string): string {
   return ctx.stub.createCompositeKey(GRANT_OBJECT_TYPE, [grantId]);
 }
 
-/** Every grant a patient ever gave a doctor (consent and emergency), in grant ID order. */
+/** Every grant a patient ever gave a doctor (consent and emergency), in grant ID order: one range read. */
 export async function grantsOfPair(ctx: Context, patientId: string, doctorId: string): Promise<Grant[]> {
-  const entries = await scanIndex(ctx, GRANT_BY_PAIR, [patientId, doctorId]);
-  const grants: Grant[] = [];
-  for (const [, , grantId] of entries) grants.push(await readIndexed(ctx, grantKey(ctx, grantId), Grant.fromState));
-  return grants;
+  return scanRecords(ctx, GRANT_BY_PAIR, [patientId, doctorId], Grant.fromState);
+}
+
+/** Writes a grant and its copy under the pair; with `indexed`, the first time, its list index entries too. */
+export async function putGrant(ctx: Context, grant: Grant, indexed: boolean): Promise<void> {
+  const bytes = canonicalBytes(grant);
+  await ctx.stub.putState(grantKey(ctx, grant.grantId), bytes);
+  await ctx.stub.putState(
+    ctx.stub.createCompositeKey(GRANT_BY_PAIR, [grant.patientId, grant.doctorId, grant.grantId]),
+    bytes,
+  );
+  if (!indexed) return;
+  await putIndex(ctx, GRANT_BY_PATIENT, [grant.patientId, grant.validFrom, grant.grantId]);
+  await putIndex(ctx, GRANT_BY_DOCTOR, [grant.doctorId, grant.validFrom, grant.grantId]);
+  if (grant.kind === 'emergency') await putIndex(ctx, GRANT_EMERGENCY, [grant.validFrom, grant.grantId]);
 }
 
 /** The first active grant of the list at `time`, consent grants before emergency ones; null if none. */

@@ -18,7 +18,11 @@ export const GRANT_OBJECT_TYPE = 'grant';
 export const GRANT_BY_PATIENT = 'grant~patient';
 /** grant~doctor(doctorId, validFrom, grantId) */
 export const GRANT_BY_DOCTOR = 'grant~doctor';
-/** grant~pair(patientId, doctorId, grantId): what AccessReport and RecordReport scan. */
+/**
+ * grant~pair(patientId, doctorId, grantId) → a copy of the grant, rewritten with it: what
+ * AccessReport and RecordReport scan, in one range read. The peer re-checks the range at
+ * validation, so a revocation committed after such a check invalidates the transaction.
+ */
 export const GRANT_BY_PAIR = 'grant~pair';
 /** grant~emergency(validFrom, grantId): break-glass grants, for auditors. */
 export const GRANT_EMERGENCY = 'grant~emergency';

@@ -75,7 +75,7 @@ export class ReportsContract extends Contract {
     const now = transactionTime(ctx);
     const care = await activeCareOf(ctx, patient.uid, doctor.uid);
     const writeBasisId =
-      care?.assignmentId ??
+      care ??
       requireActiveGrant(
         await grantsOfPair(ctx, patient.uid, doctor.uid),
         now,
