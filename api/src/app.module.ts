@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { PatientsModule } from './patients/patients.module.js';
 import { SystemModule } from './system/system.module.js';
 import { AdminModule } from './users/admin.module.js';
 
@@ -47,6 +48,7 @@ const REDACTED_PATHS = [
     SystemModule,
     AuthModule,
     AdminModule,
+    PatientsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })

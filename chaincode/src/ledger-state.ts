@@ -134,7 +134,8 @@ export async function readIndexPage(
   } finally {
     await iterator.close();
   }
-  const nextKey = metadata.bookmark;
+  // An empty page comes without metadata from the peer.
+  const nextKey = metadata?.bookmark;
   return { items, nextBookmark: nextKey ? Buffer.from(nextKey, 'utf8').toString('base64url') : null };
 }
 

@@ -57,7 +57,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (isRetryable(exception)) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
-    if (envelope.statusCode >= 500 && !(exception instanceof ComponentUnavailableError)) {
+    if (exception instanceof ComponentUnavailableError) {
+      this.logger.warn({ requestId, code: exception.code, cause: describeCause(exception) }, exception.message);
+    } else if (envelope.statusCode >= 500) {
       this.logger.error({ err: exception, requestId }, 'unhandled error');
     }
     if (response.headersSent) {
@@ -111,4 +113,17 @@ function bodyParserErrorStatus(exception: unknown): number | undefined {
   const { status, type } = exception as { status?: unknown; type?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string') return status;
   return undefined;
+}
+
+/** The first line of each cause of an error, for the log of a 503. */
+function describeCause(error: Error): string {
+  const lines: string[] = [];
+  for (let cause = error.cause, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth += 1) {
+    const details = (cause as { details?: unknown }).details;
+    const detailText = Array.isArray(details)
+      ? details.map((detail: { message?: string }) => detail.message).join('; ')
+      : '';
+    lines.push(`${cause.name}: ${cause.message}${detailText ? ` (${detailText})` : ''}`);
+  }
+  return lines.join(' <- ');
 }

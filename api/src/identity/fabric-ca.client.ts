@@ -1,7 +1,8 @@
 import * as x509 from '@peculiar/x509';
-import { createPrivateKey, createPublicKey, type KeyObject, sign, webcrypto } from 'node:crypto';
+import { createPrivateKey, webcrypto } from 'node:crypto';
 import { request } from 'node:https';
 import { ComponentUnavailableError, DomainError } from '../common/domain-error.js';
+import { signLowS } from '../crypto/ecdsa.js';
 
 /** Node's own WebCrypto, given to @peculiar/x509 explicitly rather than through its global provider. */
 const nodeCrypto = webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0];
@@ -167,40 +168,7 @@ export class FabricCaClient {
     const certificate = Buffer.from(this.registrar.certificatePem).toString('base64');
     const signed = `${method}.${Buffer.from(path).toString('base64')}.${body.toString('base64')}.${certificate}`;
     const key = createPrivateKey(this.registrar.privateKeyPem);
-    const signature = lowS(sign('sha256', Buffer.from(signed), key), key);
+    const signature = signLowS(Buffer.from(signed), key);
     return `${certificate}.${signature.toString('base64')}`;
   }
-}
-
-const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
-
-/** Fabric's verifiers accept only low-S ECDSA signatures: (r, s) with s > n/2 becomes (r, n − s). */
-function lowS(der: Buffer, key: KeyObject): Buffer {
-  const curve = createPublicKey(key).asymmetricKeyDetails?.namedCurve;
-  if (curve !== 'prime256v1') throw new Error(`registrar key on ${curve}, expected P-256`);
-  const { r, s } = readDerSignature(der);
-  return s > P256_ORDER / 2n ? writeDerSignature(r, P256_ORDER - s) : der;
-}
-
-function readDerSignature(der: Buffer): { r: bigint; s: bigint } {
-  let offset = 2 + (der[1] & 0x80 ? der[1] & 0x7f : 0);
-  const readInteger = (): bigint => {
-    const length = der[offset + 1];
-    const value = der.subarray(offset + 2, offset + 2 + length);
-    offset += 2 + length;
-    return BigInt(`0x${value.toString('hex') || '0'}`);
-  };
-  return { r: readInteger(), s: readInteger() };
-}
-
-function writeDerSignature(r: bigint, s: bigint): Buffer {
-  const integer = (value: bigint) => {
-    let hex = value.toString(16);
-    if (hex.length % 2) hex = `0${hex}`;
-    let bytes = Buffer.from(hex, 'hex');
-    if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-    return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
-  };
-  const body = Buffer.concat([integer(r), integer(s)]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }

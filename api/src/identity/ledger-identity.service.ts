@@ -82,7 +82,15 @@ export class LedgerIdentityService {
   async signingIdentity(userId: string, hospitalId: string): Promise<LedgerIdentity> {
     const row = await this.identities.findOneBy({ userId });
     if (!row) throw new NoLedgerIdentityError('this account has no ledger identity');
-    const privateKey = await this.keys.open({ keyId: row.keyId, data: row.sealedPrivateKey }, sealingContext(userId));
+    return this.open(row, hospitalId);
+  }
+
+  /** Opens an identity row's sealed key in memory, for one signature. */
+  async open(row: LedgerIdentityEntity, hospitalId: string): Promise<LedgerIdentity> {
+    const privateKey = await this.keys.open(
+      { keyId: row.keyId, data: row.sealedPrivateKey },
+      sealingContext(row.userId),
+    );
     return {
       hospital: hospitalId,
       mspId: row.mspId,

@@ -13,10 +13,28 @@ import {
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { createPrivateKey } from 'node:crypto';
 import { ChaincodeRefusedError, LedgerUnavailableError, parseChaincodeError } from './ledger.errors.js';
-import type { Committed, LedgerIdentity, LedgerPort, PingAnswer, ProbeRecord } from './ledger.port.js';
+import type {
+  CareAssignmentRecord,
+  Committed,
+  GrantRecord,
+  LedgerIdentity,
+  LedgerPort,
+  Page,
+  PageRequest,
+  ParticipantRecord,
+  PingAnswer,
+  ProbeRecord,
+} from './ledger.port.js';
 import type { NetworkProfile } from './network-profile.js';
 import type { PeerClients } from './peer-clients.js';
-import { parsePingAnswer, parseProbeRecord } from './ledger-records.js';
+import {
+  parseCareAssignment,
+  parseGrant,
+  parsePage,
+  parseParticipant,
+  parsePingAnswer,
+  parseProbeRecord,
+} from './ledger-records.js';
 import { readServiceIdentity } from './service-identity.js';
 
 /** Deadlines of each step of a transaction, in milliseconds. */
@@ -64,6 +82,53 @@ export class FabricLedger implements LedgerPort {
 
   async readProbe(actor: LedgerIdentity, probeId: string): Promise<ProbeRecord> {
     return this.evaluate(actor, 'system', 'ReadProbe', [probeId], parseProbeRecord);
+  }
+
+  registerSelf(actor: LedgerIdentity): Promise<Committed<ParticipantRecord>> {
+    return this.submit(actor, 'participants', 'RegisterSelf', [], parseParticipant);
+  }
+
+  assignCare(
+    actor: LedgerIdentity,
+    assignmentId: string,
+    patientId: string,
+    doctorId: string,
+  ): Promise<Committed<CareAssignmentRecord>> {
+    return this.submit(actor, 'care', 'AssignCare', [assignmentId, patientId, doctorId], parseCareAssignment);
+  }
+
+  endCare(actor: LedgerIdentity, assignmentId: string): Promise<Committed<CareAssignmentRecord>> {
+    return this.submit(actor, 'care', 'EndCare', [assignmentId], parseCareAssignment);
+  }
+
+  listCareByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>> {
+    return this.evaluate(
+      actor,
+      'care',
+      'ListCareByPatient',
+      [patientId, String(page.pageSize), page.bookmark],
+      parsePage(parseCareAssignment),
+    );
+  }
+
+  listCareByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>> {
+    return this.evaluate(
+      actor,
+      'care',
+      'ListCareByDoctor',
+      [doctorId, String(page.pageSize), page.bookmark],
+      parsePage(parseCareAssignment),
+    );
+  }
+
+  listGrantsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<GrantRecord>> {
+    return this.evaluate(
+      actor,
+      'consent',
+      'ListGrantsByDoctor',
+      [doctorId, String(page.pageSize), page.bookmark],
+      parsePage(parseGrant),
+    );
   }
 
   async checkReady(): Promise<void> {

@@ -1,6 +1,26 @@
 import { plainToInstance } from 'class-transformer';
-import { IsInt, IsISO8601, IsNotEmpty, IsString, Matches, Min, ValidateIf, validateSync } from 'class-validator';
-import type { PingAnswer, ProbeRecord } from './ledger.port.js';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Min,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
+import type {
+  CareAssignmentRecord,
+  GrantRecord,
+  Page,
+  ParticipantRecord,
+  PingAnswer,
+  ProbeRecord,
+} from './ledger.port.js';
 
 /** What the chaincode answered does not have the shape the API expects (a version skew or a bug). */
 export class LedgerDataError extends Error {
@@ -41,3 +61,69 @@ function parseRecord<T extends object>(type: new () => T, what: string, json: un
 
 export const parsePingAnswer = (json: unknown): PingAnswer => parseRecord(PingAnswerRecord, 'ping answer', json);
 export const parseProbeRecord = (json: unknown): ProbeRecord => parseRecord(ProbeRecordRecord, 'probe', json);
+
+class ParticipantRecordRecord implements ParticipantRecord {
+  @IsUUID() uid!: string;
+  @IsString() @IsNotEmpty() role!: string;
+  @IsString() @IsNotEmpty() mspId!: string;
+  @IsISO8601({ strict: true }) registeredAt!: string;
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+}
+
+class CareAssignmentRecordRecord implements CareAssignmentRecord {
+  @IsUUID() assignmentId!: string;
+  @IsUUID() patientId!: string;
+  @IsUUID() doctorId!: string;
+  @IsString() @IsNotEmpty() hospitalMspId!: string;
+  @IsUUID() assignedBy!: string;
+  @IsISO8601({ strict: true }) startedAt!: string;
+  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) endedAt!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsUUID() endedBy!: string | null;
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+}
+
+class GrantRecordRecord implements GrantRecord {
+  @IsUUID() grantId!: string;
+  @IsIn(['consent', 'emergency']) kind!: 'consent' | 'emergency';
+  @IsUUID() patientId!: string;
+  @IsUUID() doctorId!: string;
+  @ValidateIf((_, value) => value !== null) @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
+  @IsISO8601({ strict: true }) validFrom!: string;
+  @IsISO8601({ strict: true }) expiresAt!: string;
+  @IsIn(['active', 'revoked']) status!: 'active' | 'revoked';
+  @IsOptional()
+  @IsIn(['active', 'expired', 'revoked', 'not-yet-valid'])
+  effectiveStatus?: GrantRecord['effectiveStatus'];
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+}
+
+/** Record types carry more fields than the API reads; only the ones it reads are checked and kept. */
+function parseLoose<T extends object>(type: new () => T, what: string, json: unknown): T {
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new LedgerDataError(what, ['not an object']);
+  const record = plainToInstance(type, json, { excludeExtraneousValues: false });
+  const errors = validateSync(record, { whitelist: true });
+  if (errors.length > 0)
+    throw new LedgerDataError(
+      what,
+      errors.map((error) => error.property),
+    );
+  return record;
+}
+
+export const parseParticipant = (json: unknown): ParticipantRecord =>
+  parseLoose(ParticipantRecordRecord, 'participant', json);
+export const parseCareAssignment = (json: unknown): CareAssignmentRecord =>
+  parseLoose(CareAssignmentRecordRecord, 'care assignment', json);
+export const parseGrant = (json: unknown): GrantRecord => parseLoose(GrantRecordRecord, 'grant', json);
+
+/** A page of a list query: `{ items, nextBookmark }` with every item parsed. */
+export function parsePage<T>(parseItem: (json: unknown) => T): (json: unknown) => Page<T> {
+  return (json) => {
+    const page = json as { items?: unknown; nextBookmark?: unknown };
+    if (!Array.isArray(page?.items) || !(page.nextBookmark === null || typeof page.nextBookmark === 'string')) {
+      throw new LedgerDataError('page', ['items', 'nextBookmark']);
+    }
+    return { items: page.items.map(parseItem), nextBookmark: page.nextBookmark };
+  };
+}

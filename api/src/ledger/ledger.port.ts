@@ -13,6 +13,29 @@ export interface LedgerPort {
   /** Reads the current revision of a probe, through the actor's own hospital's peer. */
   readProbe(actor: LedgerIdentity, probeId: string): Promise<ProbeRecord>;
 
+  /** Records the actor on the ledger (uid, role, hospital from their certificate); idempotent. */
+  registerSelf(actor: LedgerIdentity): Promise<Committed<ParticipantRecord>>;
+
+  /** An admin assigns a doctor to a patient's care team (both of the admin's hospital). */
+  assignCare(
+    actor: LedgerIdentity,
+    assignmentId: string,
+    patientId: string,
+    doctorId: string,
+  ): Promise<Committed<CareAssignmentRecord>>;
+
+  /** An admin ends a care assignment of their hospital. */
+  endCare(actor: LedgerIdentity, assignmentId: string): Promise<Committed<CareAssignmentRecord>>;
+
+  /** Care assignments of a patient, oldest first, as the actor may see them. */
+  listCareByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>>;
+
+  /** Care assignments of a doctor, oldest first. */
+  listCareByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>>;
+
+  /** Grants held by a doctor, oldest first, with their status at query time. */
+  listGrantsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<GrantRecord>>;
+
   /** Throws LedgerUnavailableError naming what is unreachable, when a transaction could not be served now. */
   checkReady(): Promise<void>;
 }
@@ -46,6 +69,51 @@ export interface ProbeRecord {
   revision: number;
   writerMspId: string;
   recordedAt: string;
+  txId: string;
+}
+
+export interface PageRequest {
+  pageSize: number;
+  /** The `nextBookmark` of the previous page, or empty for the first. */
+  bookmark: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextBookmark: string | null;
+}
+
+export interface ParticipantRecord {
+  uid: string;
+  role: string;
+  mspId: string;
+  registeredAt: string;
+  txId: string;
+}
+
+export interface CareAssignmentRecord {
+  assignmentId: string;
+  patientId: string;
+  doctorId: string;
+  hospitalMspId: string;
+  assignedBy: string;
+  startedAt: string;
+  endedAt: string | null;
+  endedBy: string | null;
+  txId: string;
+}
+
+export interface GrantRecord {
+  grantId: string;
+  kind: 'consent' | 'emergency';
+  patientId: string;
+  doctorId: string;
+  reportIds: string[] | null;
+  validFrom: string;
+  expiresAt: string;
+  status: 'active' | 'revoked';
+  /** The status at the time of the query: a grant past its expiry reads `expired`. */
+  effectiveStatus?: 'active' | 'expired' | 'revoked' | 'not-yet-valid';
   txId: string;
 }
 

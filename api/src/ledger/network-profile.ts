@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsString, ValidateNested, validateSync } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, ValidateNested, validateSync } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { LedgerUnavailableError } from './ledger.errors.js';
 
@@ -16,16 +16,23 @@ class CertificateAuthorityProfile {
   @IsString() @IsNotEmpty() registrarMsp!: string;
 }
 
+class OrdererProfile {
+  @IsString() @IsNotEmpty() endpoint!: string;
+  @IsString() @IsNotEmpty() tlsRootCert!: string;
+}
+
 class OrganizationProfile {
   @IsString() @IsNotEmpty() mspId!: string;
   @ValidateNested() @Type(() => PeerProfile) peer!: PeerProfile;
   @ValidateNested() @Type(() => CertificateAuthorityProfile) ca!: CertificateAuthorityProfile;
   @IsString() @IsNotEmpty() serviceIdentityMsp!: string;
+  @IsOptional() @IsString() @IsNotEmpty() adminMsp?: string;
 }
 
 class NetworkProfileDocument {
   @IsString() @IsNotEmpty() channel!: string;
   @IsString() @IsNotEmpty() chaincode!: string;
+  @IsOptional() @ValidateNested() @Type(() => OrdererProfile) orderer?: OrdererProfile;
   @IsObject() organizations!: Record<string, unknown>;
 }
 
@@ -37,11 +44,15 @@ export interface HospitalNetwork {
   /** The hospital's Fabric CA: where its users' ledger identities are enrolled. */
   ca: CertificateAuthorityProfile;
   serviceIdentityMsp: string;
+  /** The MSP folder of the hospital's admin, who signs its channel configuration updates. */
+  adminMsp?: string;
 }
 
 export interface NetworkProfile {
   channel: string;
   chaincode: string;
+  /** The orderer's Broadcast/Deliver endpoint (`host:port`) and the root of its TLS certificate. */
+  orderer?: OrdererProfile;
   hospitals: HospitalNetwork[];
 }
 
@@ -69,6 +80,7 @@ export function readNetworkProfile(file: string): NetworkProfile {
       peer: organization.peer,
       ca: organization.ca,
       serviceIdentityMsp: organization.serviceIdentityMsp,
+      adminMsp: organization.adminMsp,
     };
   });
   if (problems.length > 0 || hospitals.length === 0) {
@@ -76,5 +88,5 @@ export function readNetworkProfile(file: string): NetworkProfile {
       `the Fabric network profile ${file} is invalid (${problems.join(', ') || 'no organizations'})`,
     );
   }
-  return { channel: document.channel, chaincode: document.chaincode, hospitals };
+  return { channel: document.channel, chaincode: document.chaincode, orderer: document.orderer, hospitals };
 }

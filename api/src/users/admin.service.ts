@@ -6,6 +6,7 @@ import { SessionsRepository } from '../auth/sessions.repository.js';
 import { Clock } from '../common/clock.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { ChannelMembershipAdmin } from '../ledger/channel-config-admin.js';
 import type { StaffRole } from './admin.dto.js';
 import type { UserEntity, UserStatus } from './user.entity.js';
 import { UsersRepository } from './users.repository.js';
@@ -25,6 +26,7 @@ export class AdminService {
     private readonly sessions: SessionsRepository,
     private readonly identities: LedgerIdentityService,
     private readonly clock: Clock,
+    private readonly channelAdmin: ChannelMembershipAdmin,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -62,7 +64,9 @@ export class AdminService {
         await this.users.setStatus(user.id, 'suspended', manager);
         await this.sessions.revokeAllOfUser(user.id, 'account suspended', now, manager);
       });
-      await this.identities.revoke(user.id, user.hospital, 'suspended by an admin');
+      // The peers learn of the revocation from the hospital's MSP in the channel configuration.
+      const crl = await this.identities.revoke(user.id, user.hospital, 'suspended by an admin');
+      await this.channelAdmin.publishRevocationList(user.hospital, crl);
     } else {
       const identity = await this.identities.reenroll(user.id, user.role, user.hospital);
       await this.dataSource.transaction(async (manager) => {

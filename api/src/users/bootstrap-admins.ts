@@ -30,7 +30,12 @@ export class BootstrapAdmins implements OnApplicationBootstrap, OnApplicationShu
     const pending: BootstrapAdmin[] = [];
     for (const admin of admins) {
       try {
-        if (await this.users.findByEmail(admin.email)) continue;
+        const existing = await this.users.findByEmail(admin.email);
+        if (existing) {
+          // An account from an earlier start, perhaps from before its ledger registration.
+          await this.usersService.ensureRegisteredOnLedger(existing);
+          continue;
+        }
         await this.usersService.createAccount({
           ...admin,
           role: 'admin',

@@ -57,7 +57,7 @@ describe('StubContext keeps the peer semantics the contracts rely on', () => {
         const values: string[] = [];
         for (let next = await iterator.next(); !next.done; next = await iterator.next())
           values.push(text(next.value.value));
-        return { values, bookmark: metadata.bookmark };
+        return { values, bookmark: metadata?.bookmark ?? '' };
       });
     const first = await page('');
     expect(first.values).toEqual(['a', 'b']);

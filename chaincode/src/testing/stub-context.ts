@@ -190,10 +190,12 @@ export class StubContext {
       .sort(byUtf8);
     const page = pageSize === undefined ? inRange : inRange.slice(0, pageSize);
     const entries = page.map((key) => ({ key, value: this.latest(key) as Uint8Array, namespace: 'medledger' }));
-    return {
-      iterator: iteratorOver(entries),
-      metadata: { fetchedRecordsCount: entries.length, bookmark: inRange[page.length] ?? '' },
-    };
+    const bookmark = inRange[page.length] ?? '';
+    // Like fabric-shim: the peer's metadata of an empty page (no records, no bookmark) encodes
+    // to no bytes at all, and the shim then returns no metadata object.
+    const metadata =
+      entries.length === 0 && bookmark === '' ? undefined : { fetchedRecordsCount: entries.length, bookmark };
+    return { iterator: iteratorOver(entries), metadata };
   }
 
   private historyIterator(key: string) {

@@ -1,0 +1,38 @@
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { CareAssignmentDto, CareAssignmentIdParams, CreateCareAssignmentDto } from './care.dto.js';
+import { CareService } from './care.service.js';
+
+@ApiTags('admin')
+@Controller('admin/care-assignments')
+export class CareController {
+  constructor(private readonly care: CareService) {}
+
+  /** Assigns a doctor of the admin's hospital to a patient of it; recorded on the ledger as the admin. */
+  @Roles('admin')
+  @Post()
+  @ApiCreatedResponse({ type: CareAssignmentDto })
+  async assign(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: CreateCareAssignmentDto,
+  ): Promise<CareAssignmentDto> {
+    const committed = await this.care.assign(caller, body.patientId, body.doctorId);
+    return CareAssignmentDto.from(committed.result, committed);
+  }
+
+  /** Ends a care assignment; recorded on the ledger as the admin. */
+  @Roles('admin')
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CareAssignmentDto })
+  async end(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param() params: CareAssignmentIdParams,
+  ): Promise<CareAssignmentDto> {
+    const committed = await this.care.end(caller, params.id);
+    return CareAssignmentDto.from(committed.result, committed);
+  }
+}

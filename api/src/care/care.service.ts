@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { type CareAssignmentRecord, type Committed, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
+import { UsersRepository } from '../users/users.repository.js';
+
+/** Care teams: recorded on the ledger by an admin of the patient's hospital, under the admin's own certificate. */
+@Injectable()
+export class CareService {
+  constructor(
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly identities: LedgerIdentityService,
+    private readonly users: UsersRepository,
+  ) {}
+
+  async assign(
+    admin: AuthenticatedUser,
+    patientId: string,
+    doctorId: string,
+  ): Promise<Committed<CareAssignmentRecord>> {
+    const [patient, doctor] = await Promise.all([this.users.findById(patientId), this.users.findById(doctorId)]);
+    if (!patient || patient.role !== 'patient' || patient.hospital !== admin.hospital) {
+      throw new InvalidInputError('no patient of your hospital has this id', {
+        details: { errors: [{ field: 'patientId', messages: ['unknown patient of this hospital'] }] },
+      });
+    }
+    if (!doctor || doctor.role !== 'doctor' || doctor.hospital !== admin.hospital) {
+      throw new InvalidInputError('no doctor of your hospital has this id', {
+        details: { errors: [{ field: 'doctorId', messages: ['unknown doctor of this hospital'] }] },
+      });
+    }
+    const actor = await this.identities.signingIdentity(admin.id, admin.hospital);
+    return this.ledger.assignCare(actor, randomUUID(), patientId, doctorId);
+  }
+
+  async end(admin: AuthenticatedUser, assignmentId: string): Promise<Committed<CareAssignmentRecord>> {
+    const actor = await this.identities.signingIdentity(admin.id, admin.hospital);
+    return this.ledger.endCare(actor, assignmentId);
+  }
+
+  /** The care-team history of a patient, as the caller (the patient, or an admin of their hospital) may see it. */
+  async historyOf(caller: AuthenticatedUser, patientId: string): Promise<CareAssignmentRecord[]> {
+    if (caller.role === 'patient' && caller.id !== patientId)
+      throw new NotFoundError('no patient of yours has this id');
+    const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
+    const records: CareAssignmentRecord[] = [];
+    let bookmark = '';
+    do {
+      const page = await this.ledger.listCareByPatient(actor, patientId, { pageSize: 100, bookmark });
+      records.push(...page.items);
+      bookmark = page.nextBookmark ?? '';
+    } while (bookmark);
+    return records;
+  }
+}

@@ -1,0 +1,38 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { CareTeamDto, PatientDto, PatientIdParams, PatientListDto, PatientSearchQuery } from './patients.dto.js';
+import { PatientsService } from './patients.service.js';
+
+@ApiTags('patients')
+@Controller('patients')
+export class PatientsController {
+  constructor(private readonly patients: PatientsService) {}
+
+  /** Patients of the doctor's hospital, or who granted the doctor access, by name prefix or id: minimal fields. */
+  @Roles('doctor')
+  @Get()
+  @ApiOkResponse({ type: PatientListDto })
+  async search(@CurrentUser() caller: AuthenticatedUser, @Query() query: PatientSearchQuery): Promise<PatientListDto> {
+    const found = await this.patients.search(caller, query.query);
+    return { items: found.map((patient) => PatientDto.from(patient)), nextCursor: null };
+  }
+
+  /** Demographics: for the patient, or a doctor with an active care assignment or grant. */
+  @Roles('doctor', 'patient')
+  @Get(':id')
+  @ApiOkResponse({ type: PatientDto })
+  async get(@CurrentUser() caller: AuthenticatedUser, @Param() params: PatientIdParams): Promise<PatientDto> {
+    return PatientDto.from(await this.patients.get(caller, params.id));
+  }
+
+  /** The care-team history (from the ledger): for the patient, or an admin of the patient's hospital. */
+  @Roles('patient', 'admin')
+  @Get(':id/doctors')
+  @ApiOkResponse({ type: CareTeamDto })
+  async doctors(@CurrentUser() caller: AuthenticatedUser, @Param() params: PatientIdParams): Promise<CareTeamDto> {
+    return { items: await this.patients.careTeam(caller, params.id), nextCursor: null };
+  }
+}

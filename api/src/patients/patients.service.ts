@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CareService } from '../care/care.service.js';
+import { NotFoundError } from '../common/domain-error.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { LEDGER, type LedgerIdentity, type LedgerPort, type Page } from '../ledger/ledger.port.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+
+const SEARCH_LIMIT = 25;
+
+/** Patients as doctors find them: their own hospital's, and those who granted them access on the ledger. */
+@Injectable()
+export class PatientsService {
+  constructor(
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly identities: LedgerIdentityService,
+    private readonly users: UsersRepository,
+    private readonly care: CareService,
+  ) {}
+
+  async search(doctor: AuthenticatedUser, query: string): Promise<UserEntity[]> {
+    const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
+    const granting = await this.patientsWithActiveGrant(actor, doctor.id);
+    return this.users.searchPatients(query.trim(), [doctor.hospital], [...granting], SEARCH_LIMIT);
+  }
+
+  /** The patient themself; a doctor with an active care assignment or grant; anyone else: not found. */
+  async get(caller: AuthenticatedUser, patientId: string): Promise<UserEntity> {
+    const patient = await this.users.findById(patientId);
+    const visible =
+      patient?.role === 'patient' &&
+      (caller.id === patientId || (caller.role === 'doctor' && (await this.doctorMaySee(caller, patientId))));
+    if (!patient || !visible) throw new NotFoundError('no patient you may see has this id');
+    return patient;
+  }
+
+  /** The care-team history of a patient, with the doctors' names (the patient, or an admin of their hospital). */
+  async careTeam(caller: AuthenticatedUser, patientId: string) {
+    const patient = await this.users.findById(patientId);
+    if (!patient || patient.role !== 'patient' || (caller.role === 'admin' && patient.hospital !== caller.hospital)) {
+      throw new NotFoundError('no patient you may see has this id');
+    }
+    const history = await this.care.historyOf(caller, patientId);
+    const doctors = new Map<string, string>();
+    for (const doctorId of new Set(history.map((entry) => entry.doctorId))) {
+      const doctor = await this.users.findById(doctorId);
+      if (doctor) doctors.set(doctorId, doctor.fullName);
+    }
+    return history.map((entry) => ({
+      assignmentId: entry.assignmentId,
+      doctorId: entry.doctorId,
+      doctorName: doctors.get(entry.doctorId) ?? null,
+      startedAt: entry.startedAt,
+      endedAt: entry.endedAt,
+    }));
+  }
+
+  private async doctorMaySee(doctor: AuthenticatedUser, patientId: string): Promise<boolean> {
+    const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
+    const caring = await collect((bookmark) =>
+      this.ledger.listCareByDoctor(actor, doctor.id, { pageSize: 100, bookmark }),
+    );
+    if (caring.some((entry) => entry.patientId === patientId && entry.endedAt === null)) return true;
+    return (await this.patientsWithActiveGrant(actor, doctor.id)).has(patientId);
+  }
+
+  private async patientsWithActiveGrant(actor: LedgerIdentity, doctorId: string): Promise<Set<string>> {
+    const grants = await collect((bookmark) =>
+      this.ledger.listGrantsByDoctor(actor, doctorId, { pageSize: 100, bookmark }),
+    );
+    return new Set(
+      grants.filter((grant) => (grant.effectiveStatus ?? grant.status) === 'active').map((grant) => grant.patientId),
+    );
+  }
+}
+
+/** Every item of a paginated ledger query. */
+async function collect<T>(fetchPage: (bookmark: string) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let bookmark = '';
+  do {
+    const page = await fetchPage(bookmark);
+    items.push(...page.items);
+    bookmark = page.nextBookmark ?? '';
+  } while (bookmark);
+  return items;
+}

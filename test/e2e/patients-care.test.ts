@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { callApi, expectErrorEnvelope } from '../support/api.js';
+import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
+
+const getPatient = (caller: SignedIn, id: string) =>
+  callApi(`/api/v1/patients/${id}`, { headers: bearer(caller.accessToken) });
+const search = (caller: SignedIn, query: string) =>
+  callApi(`/api/v1/patients?query=${encodeURIComponent(query)}`, { headers: bearer(caller.accessToken) });
+
+describe('patients and care teams over HTTP', () => {
+  let adminA: SignedIn;
+  let adminB: SignedIn;
+  let doctor: SignedIn;
+  let otherDoctor: SignedIn;
+  let patient: SignedIn;
+  const surname = `Quill${randomUUID().slice(0, 6)}`;
+
+  beforeAll(async () => {
+    [adminA, adminB] = await Promise.all([bootstrapAdmin('hospital-a'), bootstrapAdmin('hospital-b')]);
+    [doctor, otherDoctor, patient] = await Promise.all([
+      createStaff(adminA, 'doctor'),
+      createStaff(adminA, 'doctor'),
+      registerPatient('hospital-a', `${surname} Ada`),
+    ]);
+  });
+
+  it('records a care assignment on the ledger as the admin, which opens the patient to that doctor only', async () => {
+    expectErrorEnvelope(await getPatient(doctor, patient.id), 404, 'NOT_FOUND');
+    const assigned = await callApi('/api/v1/admin/care-assignments', {
+      method: 'POST',
+      ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(adminA.accessToken)),
+    });
+    expect(assigned.status).toBe(201);
+    expect(assigned.body).toMatchObject({
+      patientId: patient.id,
+      doctorId: doctor.id,
+      assignedBy: adminA.id,
+      endedAt: null,
+      txId: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+
+    const seen = await getPatient(doctor, patient.id);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual({
+      id: patient.id,
+      fullName: `${surname} Ada`,
+      dateOfBirth: '1984-03-21',
+      hospital: 'hospital-a',
+    });
+    expectErrorEnvelope(await getPatient(otherDoctor, patient.id), 404, 'NOT_FOUND');
+
+    const team = await callApi(`/api/v1/patients/${patient.id}/doctors`, { headers: bearer(patient.accessToken) });
+    expect(team.status).toBe(200);
+    expect((team.body as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({ doctorId: doctor.id, endedAt: null, doctorName: expect.stringMatching(/^doctor /) }),
+    ]);
+
+    const ended = await callApi(`/api/v1/admin/care-assignments/${(assigned.body as { id: string }).id}`, {
+      method: 'DELETE',
+      headers: bearer(adminA.accessToken),
+    });
+    expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ endedAt: expect.any(String) });
+    expectErrorEnvelope(await getPatient(doctor, patient.id), 404, 'NOT_FOUND');
+  });
+
+  it('lets doctors search their own hospital’s patients by name prefix or id, with minimal fields', async () => {
+    const byName = await search(doctor, surname.toLowerCase());
+    expect(byName.status).toBe(200);
+    expect((byName.body as { items: unknown[] }).items).toEqual([
+      { id: patient.id, fullName: `${surname} Ada`, dateOfBirth: '1984-03-21', hospital: 'hospital-a' },
+    ]);
+    const byId = await search(doctor, patient.id);
+    expect((byId.body as { items: Array<{ id: string }> }).items.map((item) => item.id)).toEqual([patient.id]);
+    const doctorB = await createStaff(adminB, 'doctor');
+    expect((await search(doctorB, surname)).body).toMatchObject({ items: [] });
+    expectErrorEnvelope(await search(doctor, 'x'), 400);
+    expectErrorEnvelope(await search(patient, surname), 403, 'FORBIDDEN');
+  });
+
+  it('keeps patients to themselves and admins to their own hospital', async () => {
+    const other = await registerPatient();
+    expect((await getPatient(patient, patient.id)).status).toBe(200);
+    expectErrorEnvelope(await getPatient(patient, other.id), 404, 'NOT_FOUND');
+    expectErrorEnvelope(
+      await callApi(`/api/v1/patients/${other.id}/doctors`, { headers: bearer(patient.accessToken) }),
+      404,
+      'NOT_FOUND',
+    );
+    const crossHospital = await callApi('/api/v1/admin/care-assignments', {
+      method: 'POST',
+      ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(adminB.accessToken)),
+    });
+    expectErrorEnvelope(crossHospital, 400);
+  });
+});
