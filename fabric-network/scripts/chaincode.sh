@@ -64,7 +64,7 @@ start_chaincode_service() {
   fi
   start_service "$name" "$port" \
     CHAINCODE_SERVER_ADDRESS="$LISTEN_HOST:$port" CHAINCODE_ID="$package_id" \
-    NODE_ENV=production -- \
+    NODE_ENV=production CORE_CHAINCODE_LOGGING_LEVEL="${CHAINCODE_LOGGING_LEVEL:-warning}" -- \
     "$NODE" "$PROJECT_DIR/node_modules/fabric-shim/cli.js" server \
     --chaincode-address "$LISTEN_HOST:$port" --chaincode-id "$package_id" --module-path "$CHAINCODE_DIR"
   echo "$package_id" >"$id_file"
