@@ -64,6 +64,8 @@ const COMMIT_STATUS_ATTEMPTS = 3;
  */
 export class FabricLedger implements LedgerPort {
   private readonly logger = new Logger(FabricLedger.name);
+  /** The API's own identity at its first hospital, read once, for readiness checks. */
+  private serviceIdentity?: LedgerIdentity;
 
   constructor(
     private readonly profile: NetworkProfile,
@@ -139,8 +141,8 @@ export class FabricLedger implements LedgerPort {
       );
     }
     // Every peer answers: check that the chaincode answers too, as the API's own identity.
-    const [home] = this.profile.hospitals;
-    await this.evaluate(readServiceIdentity(home), 'system', 'Ping', [], parsePingAnswer);
+    this.serviceIdentity ??= readServiceIdentity(this.profile.hospitals[0]);
+    await this.evaluate(this.serviceIdentity, 'system', 'Ping', [], parsePingAnswer);
   }
 
   private async evaluate<T>(
