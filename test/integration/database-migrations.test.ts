@@ -44,6 +44,10 @@ describe('database migrations on the real PostgreSQL', () => {
         'sessions',
         'refresh_tokens',
         'ledger_identities',
+        'patient_keys',
+        'reports',
+        'key_envelopes',
+        'upload_sagas',
       ]),
     );
     expect(await database.showMigrations()).toBe(false);

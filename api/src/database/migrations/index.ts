@@ -1,5 +1,6 @@
 import { LedgerCheckpoint1763700000000 } from './1763700000000-ledger-checkpoint.js';
 import { Accounts1763800000000 } from './1763800000000-accounts.js';
+import { Reports1763900000000 } from './1763900000000-reports.js';
 
 /** Every migration, oldest first. A new migration is added here. */
-export const MIGRATIONS = [LedgerCheckpoint1763700000000, Accounts1763800000000];
+export const MIGRATIONS = [LedgerCheckpoint1763700000000, Accounts1763800000000, Reports1763900000000];

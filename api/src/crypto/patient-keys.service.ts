@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error.js';
+import { KEY_SERVICE, type KeyService } from './key-service.port.js';
+
+/** The patient's key-encryption key was destroyed: their content is erased and cannot be read. */
+export class ContentErasedError extends DomainError {
+  readonly code = 'CONTENT_ERASED';
+  readonly status = 410;
+}
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * One key-encryption key (KEK) per patient, itself sealed by the KeyService, wrapping the
+ * data keys of all their records. Destroying a patient's KEK makes every record of theirs
+ * unreadable (erasure), while the ledger keeps only digests.
+ */
+@Injectable()
+export class PatientKeysService {
+  constructor(
+    @Inject(KEY_SERVICE) private readonly keys: KeyService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Wraps a record's key under the patient's KEK (created on first use), bound to the record. */
+  async wrap(patientId: string, recordId: string, key: Buffer, manager?: EntityManager): Promise<Buffer> {
+    const kek = await this.kekOf(patientId, manager ?? this.dataSource.manager, true);
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(`record-key:${recordId}`));
+    return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
+  }
+
+  /** Unwraps a record's key; ContentErasedError once the patient's KEK was destroyed. */
+  async unwrap(patientId: string, recordId: string, wrapped: Buffer): Promise<Buffer> {
+    const kek = await this.kekOf(patientId, this.dataSource.manager, false);
+    const decipher = createDecipheriv('aes-256-gcm', kek, wrapped.subarray(0, NONCE_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
+    decipher.setAAD(Buffer.from(`record-key:${recordId}`));
+    decipher.setAuthTag(wrapped.subarray(wrapped.length - TAG_BYTES));
+    return Buffer.concat([
+      decipher.update(wrapped.subarray(NONCE_BYTES, wrapped.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
+  }
+
+  /** Destroys the patient's KEK for good; returns whether there was one to destroy. */
+  async destroy(patientId: string): Promise<boolean> {
+    const result = await this.dataSource.query<[unknown[], number]>(
+      'UPDATE patient_keys SET sealed_key = NULL, key_id = NULL, destroyed_at = now() WHERE patient_id = $1 AND destroyed_at IS NULL',
+      [patientId],
+    );
+    return result[1] > 0;
+  }
+
+  private async kekOf(patientId: string, manager: EntityManager, create: boolean): Promise<Buffer> {
+    const context = `patient-kek:${patientId}`;
+    const [row] = await manager.query<
+      Array<{ sealed_key: Buffer | null; key_id: string | null; destroyed_at: Date | null }>
+    >('SELECT sealed_key, key_id, destroyed_at FROM patient_keys WHERE patient_id = $1', [patientId]);
+    if (row?.destroyed_at) throw new ContentErasedError("this patient's content was erased");
+    if (row?.sealed_key && row.key_id) return this.keys.open({ keyId: row.key_id, data: row.sealed_key }, context);
+    if (!create) throw new ContentErasedError('this patient has no key: no content can be read');
+    const kek = randomBytes(32);
+    const sealed = await this.keys.seal(kek, context);
+    // Two first uploads at once: one key wins, the other reads it back.
+    await manager.query(
+      'INSERT INTO patient_keys (patient_id, sealed_key, key_id) VALUES ($1, $2, $3) ON CONFLICT (patient_id) DO NOTHING',
+      [patientId, sealed.data, sealed.keyId],
+    );
+    return this.kekOf(patientId, manager, false);
+  }
+}
