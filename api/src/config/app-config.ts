@@ -90,6 +90,12 @@ export class AppConfig {
   /** The first admin of each hospital, created on first start: `hospital-a:admin@a.example:password,…`. */
   @IsOptional() @IsString() BOOTSTRAP_ADMINS?: string;
 
+  /** Largest report file accepted, in bytes (default 100 MiB); larger ones get 413 before the rest is read. */
+  @Transform(toInt) @IsInt() @Min(1) UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+  /** An upload left unfinished this long (a crash, an outage) is completed or rolled back by the recovery worker. */
+  @Transform(toInt) @IsInt() @Min(5) UPLOAD_RECOVERY_AFTER_SECONDS = 120;
+
   /** Milliseconds a readiness check waits for each component. */
   @Transform(toInt) @IsInt() @Min(100) @Max(30000) READINESS_TIMEOUT_MS = 2000;
 }

@@ -14,6 +14,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { createPrivateKey } from 'node:crypto';
 import { ChaincodeRefusedError, LedgerUnavailableError, parseChaincodeError } from './ledger.errors.js';
 import type {
+  AccessReceiptRecord,
   CareAssignmentRecord,
   Committed,
   GrantRecord,
@@ -24,16 +25,20 @@ import type {
   ParticipantRecord,
   PingAnswer,
   ProbeRecord,
+  NewReportRecord,
+  ReportRecord,
 } from './ledger.port.js';
 import type { NetworkProfile } from './network-profile.js';
 import type { PeerClients } from './peer-clients.js';
 import {
+  parseAccessReceipt,
   parseCareAssignment,
   parseGrant,
   parsePage,
   parseParticipant,
   parsePingAnswer,
   parseProbeRecord,
+  parseReport,
 } from './ledger-records.js';
 import { readServiceIdentity } from './service-identity.js';
 
@@ -131,6 +136,28 @@ export class FabricLedger implements LedgerPort {
       [doctorId, String(page.pageSize), page.bookmark],
       parsePage(parseGrant),
     );
+  }
+
+  recordReport(actor: LedgerIdentity, report: NewReportRecord): Promise<Committed<ReportRecord>> {
+    const args = [
+      report.reportId,
+      report.patientId,
+      report.type,
+      report.cid,
+      report.ciphertextSha256,
+      report.plaintextCommitment,
+      String(report.size),
+      report.encryptionScheme,
+    ];
+    return this.submit(actor, 'reports', 'RecordReport', args, parseReport);
+  }
+
+  accessReport(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessReceiptRecord>> {
+    return this.submit(actor, 'reports', 'AccessReport', [reportId], parseAccessReceipt);
+  }
+
+  getReport(actor: LedgerIdentity, reportId: string): Promise<ReportRecord> {
+    return this.evaluate(actor, 'reports', 'GetReport', [reportId], parseReport);
   }
 
   async checkReady(): Promise<void> {

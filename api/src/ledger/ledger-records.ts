@@ -20,6 +20,8 @@ import type {
   ParticipantRecord,
   PingAnswer,
   ProbeRecord,
+  ReportRecord,
+  AccessReceiptRecord,
 } from './ledger.port.js';
 
 /** What the chaincode answered does not have the shape the API expects (a version skew or a bug). */
@@ -127,3 +129,31 @@ export function parsePage<T>(parseItem: (json: unknown) => T): (json: unknown) =
     return { items: page.items.map(parseItem), nextBookmark: page.nextBookmark };
   };
 }
+
+class ReportRecordRecord implements ReportRecord {
+  @IsUUID() reportId!: string;
+  @IsUUID() patientId!: string;
+  @IsUUID() authorId!: string;
+  @IsString() @IsNotEmpty() type!: string;
+  @IsString() @IsNotEmpty() cid!: string;
+  @Matches(/^[0-9a-f]{64}$/) ciphertextSha256!: string;
+  @Matches(/^[0-9a-f]{64}$/) plaintextCommitment!: string;
+  @IsInt() @Min(1) size!: number;
+  @IsString() @IsNotEmpty() encryptionScheme!: string;
+  @IsISO8601({ strict: true }) recordedAt!: string;
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+}
+
+class AccessReceiptRecordRecord implements AccessReceiptRecord {
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+  @IsUUID() reportId!: string;
+  @IsUUID() patientId!: string;
+  @IsUUID() readerId!: string;
+  @IsIn(['patient', 'author', 'grant', 'emergency']) basis!: AccessReceiptRecord['basis'];
+  @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
+  @IsISO8601({ strict: true }) at!: string;
+}
+
+export const parseReport = (json: unknown): ReportRecord => parseLoose(ReportRecordRecord, 'report', json);
+export const parseAccessReceipt = (json: unknown): AccessReceiptRecord =>
+  parseLoose(AccessReceiptRecordRecord, 'access receipt', json);

@@ -36,6 +36,15 @@ export interface LedgerPort {
   /** Grants held by a doctor, oldest first, with their status at query time. */
   listGrantsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<GrantRecord>>;
 
+  /** A doctor records a case report: ids, the ciphertext's CID and digest, the plaintext's salted commitment. */
+  recordReport(actor: LedgerIdentity, report: NewReportRecord): Promise<Committed<ReportRecord>>;
+
+  /** Opens a report: the chaincode checks the reader's right now and writes the access receipt. */
+  accessReport(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessReceiptRecord>>;
+
+  /** The ledger's record of a report, as the actor may see it (NOT_FOUND otherwise). */
+  getReport(actor: LedgerIdentity, reportId: string): Promise<ReportRecord>;
+
   /** Throws LedgerUnavailableError naming what is unreachable, when a transaction could not be served now. */
   checkReady(): Promise<void>;
 }
@@ -115,6 +124,34 @@ export interface GrantRecord {
   /** The status at the time of the query: a grant past its expiry reads `expired`. */
   effectiveStatus?: 'active' | 'expired' | 'revoked' | 'not-yet-valid';
   txId: string;
+}
+
+export interface NewReportRecord {
+  reportId: string;
+  patientId: string;
+  type: string;
+  cid: string;
+  ciphertextSha256: string;
+  plaintextCommitment: string;
+  /** Ciphertext bytes. */
+  size: number;
+  encryptionScheme: string;
+}
+
+export interface ReportRecord extends NewReportRecord {
+  authorId: string;
+  recordedAt: string;
+  txId: string;
+}
+
+export interface AccessReceiptRecord {
+  txId: string;
+  reportId: string;
+  patientId: string;
+  readerId: string;
+  basis: 'patient' | 'author' | 'grant' | 'emergency';
+  grantId: string | null;
+  at: string;
 }
 
 /** Injection token of the LedgerPort. */

@@ -36,7 +36,8 @@ export class Reports1763900000000 implements MigrationInterface {
         plaintext_commitment text NOT NULL,
         encryption_scheme text NOT NULL,
         tx_id text NOT NULL,
-        block_number bigint NOT NULL,
+        -- unknown (NULL) when a restart completed the upload from the ledger's record
+        block_number bigint,
         recorded_at timestamptz NOT NULL
       )`);
     await queryRunner.query('CREATE INDEX reports_patient ON reports (patient_id, recorded_at)');

@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Readable, pipeline } from 'node:stream';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { NotFoundError } from '../common/domain-error.js';
+import { createDecryptor, IntegrityError } from '../crypto/chunked-aead.js';
+import { PatientKeysService } from '../crypto/patient-keys.service.js';
+import { createDigestTee, digestsEqual, type DigestTee } from '../crypto/plaintext-commitment.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
+import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
+import { type ReportRow, ReportsRepository } from './reports.repository.js';
+import { commitmentKeyContext, dataKeyContext } from './upload.service.js';
+
+/** An opened report: what the response headers say, and the verified plaintext. */
+export interface OpenedReport {
+  report: ReportRow;
+  receiptTxId: string;
+  /** Plaintext, released chunk by chunk only after each chunk authenticated; fails at the end if a digest differs. */
+  content: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Opening a report: the ledger first (the chaincode checks the reader's right at this
+ * moment and writes the access receipt; no receipt, no content), then the ciphertext by
+ * its CID, checked against the ledger's digests and decrypted chunk by chunk.
+ */
+@Injectable()
+export class ReportReaderService {
+  constructor(
+    private readonly reports: ReportsRepository,
+    private readonly identities: LedgerIdentityService,
+    private readonly patientKeys: PatientKeysService,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    @Inject(CONTENT_STORE) private readonly store: ContentStore,
+  ) {}
+
+  async open(reader: AuthenticatedUser, reportId: string): Promise<OpenedReport> {
+    const report = await this.reports.findReport(reportId);
+    if (!report) throw new NotFoundError('no report has this id');
+    const actor = await this.identities.signingIdentity(reader.id, reader.hospital);
+    const receipt = await this.ledger.accessReport(actor, reportId);
+    const onLedger = await this.ledger.getReport(actor, reportId);
+    if (
+      onLedger.cid !== report.cid ||
+      onLedger.ciphertextSha256 !== report.ciphertextSha256 ||
+      onLedger.plaintextCommitment !== report.plaintextCommitment
+    ) {
+      throw new IntegrityError('the stored record does not match the ledger', 'chunk-rejected');
+    }
+    const dataKey = await this.unwrap(report, dataKeyContext(reportId), report.wrappedDataKey);
+    const commitmentKey = await this.unwrap(report, commitmentKeyContext(reportId), report.wrappedCommitmentKey);
+
+    const ciphertext = createDigestTee({ sha256: true });
+    const plaintext = createDigestTee({ sha256: false, commitmentKey });
+    const output = pipeline(
+      Readable.from(this.store.cat(report.cid)),
+      ciphertext,
+      createDecryptor(dataKey),
+      plaintext,
+      () => undefined,
+    );
+    const content = verifiedAtEnd(output as unknown as AsyncIterable<Uint8Array>, ciphertext, plaintext, onLedger);
+    // Pull the first verified chunk now: a tampered first chunk (and every small report)
+    // fails here, before any response header is sent, as a 422.
+    const iterator = content[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    return { report, receiptTxId: receipt.transactionId, content: prepend(first, iterator) };
+  }
+
+  private async unwrap(report: ReportRow, context: string, wrapped: Buffer): Promise<Buffer> {
+    try {
+      return await this.patientKeys.unwrap(report.patientId, context, wrapped);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ContentErasedError') throw error;
+      throw new IntegrityError('the key envelope of this report was altered', 'chunk-rejected');
+    }
+  }
+}
+
+async function* verifiedAtEnd(
+  source: AsyncIterable<Uint8Array>,
+  ciphertext: DigestTee,
+  plaintext: DigestTee,
+  ledger: { ciphertextSha256: string; plaintextCommitment: string },
+): AsyncIterable<Uint8Array> {
+  yield* source;
+  if (!digestsEqual(ciphertext.digests.sha256 ?? '', ledger.ciphertextSha256)) {
+    throw new IntegrityError('the ciphertext does not match its digest on the ledger', 'chunk-rejected');
+  }
+  if (!digestsEqual(plaintext.digests.commitment ?? '', ledger.plaintextCommitment)) {
+    throw new IntegrityError('the plaintext does not match its commitment on the ledger', 'chunk-rejected');
+  }
+}
+
+async function* prepend(first: IteratorResult<Uint8Array>, rest: AsyncIterator<Uint8Array>): AsyncIterable<Uint8Array> {
+  if (first.done) return;
+  yield first.value;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}

@@ -1,0 +1,77 @@
+import { Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { InvalidInputError } from '../common/domain-error.js';
+import { AppConfig } from '../config/app-config.js';
+import { readMultipartUpload } from './multipart-upload.js';
+import { ReportReaderService } from './report-reader.service.js';
+import { ReportDto, ReportIdParams } from './reports.dto.js';
+import { UploadService } from './upload.service.js';
+
+@ApiTags('reports')
+@Controller('reports')
+export class ReportsController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly uploads: UploadService,
+    private readonly reader: ReportReaderService,
+  ) {}
+
+  /**
+   * Uploads a case report for a patient (multipart: `patientId`, `type`, `title`, then
+   * `file`): streamed, encrypted, stored on IPFS and recorded on the ledger as the doctor.
+   */
+  @Roles('doctor')
+  @Post()
+  @ApiConsumes('multipart/form-data')
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key again returns the first result' })
+  @ApiCreatedResponse({ type: ReportDto })
+  async upload(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() request: Request,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<ReportDto> {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
+      throw new InvalidInputError('Idempotency-Key must be 1 to 200 visible ASCII characters');
+    }
+    const upload = await readMultipartUpload(request, this.config.UPLOAD_MAX_BYTES);
+    return ReportDto.fromSaga(await this.uploads.upload(caller, upload, idempotencyKey ?? null));
+  }
+
+  /** The file, decrypted and verified chunk by chunk; opening it is itself a ledger transaction (the access receipt). */
+  @Roles('patient', 'doctor')
+  @Get(':id/content')
+  @ApiOkResponse({ description: 'The file, with integrity and ledger headers' })
+  async content(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param() params: ReportIdParams,
+    @Res() response: Response,
+  ): Promise<void> {
+    const opened = await this.reader.open(caller, params.id);
+    const { report } = opened;
+    response.status(200);
+    response.setHeader('Content-Type', report.contentType);
+    response.setHeader('Content-Length', String(report.plaintextSize));
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${(report.fileName ?? `${report.id}`).replace(/[^\w.-]/g, '_')}"`,
+    );
+    response.setHeader('X-Integrity-Verified', 'true');
+    response.setHeader('X-Ledger-Verified', 'true');
+    response.setHeader('X-Ledger-Tx-Id', report.txId);
+    response.setHeader('X-Content-SHA256', report.plaintextSha256);
+    response.setHeader('X-Access-Receipt-Tx-Id', opened.receiptTxId);
+    try {
+      for await (const chunk of opened.content) {
+        if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+      }
+      response.end();
+    } catch {
+      // A later chunk failed verification: no unverified byte was sent; cut the transfer short.
+      response.destroy();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { PatientKeysService } from '../crypto/patient-keys.service.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { ReportReaderService } from './report-reader.service.js';
+import { ReportsController } from './reports.controller.js';
+import { ReportsRepository } from './reports.repository.js';
+import { UploadRecovery } from './upload-recovery.js';
+import { UploadService } from './upload.service.js';
+
+/** Case reports: encrypted upload to IPFS recorded on the ledger, verified reads, recovery of half-done uploads. */
+@Module({
+  imports: [LedgerModule, StorageModule, UsersModule],
+  controllers: [ReportsController],
+  providers: [ReportsRepository, UploadService, ReportReaderService, UploadRecovery, PatientKeysService],
+})
+export class ReportsModule {}

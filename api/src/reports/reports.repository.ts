@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+export type SagaState = 'receiving' | 'stored' | 'recorded' | 'completed' | 'rolled_back';
+
+/** What each step of an upload left behind, so that a restart can finish or undo it. */
+export interface SagaSteps {
+  patientId?: string;
+  type?: string;
+  title?: string;
+  fileName?: string | null;
+  contentType?: string;
+  cid?: string;
+  ciphertextSha256?: string;
+  ciphertextSize?: number;
+  plaintextSha256?: string;
+  plaintextSize?: number;
+  plaintextCommitment?: string;
+  /** base64 of the record keys wrapped under the patient's key (safe at rest). */
+  wrappedDataKey?: string;
+  wrappedCommitmentKey?: string;
+  txId?: string;
+  blockNumber?: string;
+  recordedAt?: string;
+}
+
+export interface UploadSaga {
+  id: string;
+  userId: string;
+  idempotencyKey: string | null;
+  reportId: string;
+  state: SagaState;
+  steps: SagaSteps;
+  updatedAt: Date;
+}
+
+export interface ReportRow {
+  id: string;
+  patientId: string;
+  authorId: string;
+  type: string;
+  title: string;
+  fileName: string | null;
+  contentType: string;
+  plaintextSize: number;
+  plaintextSha256: string;
+  cid: string;
+  ciphertextSha256: string;
+  ciphertextSize: number;
+  plaintextCommitment: string;
+  encryptionScheme: string;
+  txId: string;
+  blockNumber: string;
+  recordedAt: Date;
+  wrappedDataKey: Buffer;
+  wrappedCommitmentKey: Buffer;
+}
+
+const SAGA_COLUMNS =
+  'id, user_id AS "userId", idempotency_key AS "idempotencyKey", report_id AS "reportId", state, step_data AS steps, updated_at AS "updatedAt"';
+const REPORT_COLUMNS = `r.id, r.patient_id AS "patientId", r.author_id AS "authorId", r.type, r.title, r.file_name AS "fileName",
+  r.content_type AS "contentType", r.plaintext_size::float8 AS "plaintextSize", r.plaintext_sha256 AS "plaintextSha256", r.cid,
+  r.ciphertext_sha256 AS "ciphertextSha256", r.ciphertext_size::float8 AS "ciphertextSize", r.plaintext_commitment AS "plaintextCommitment",
+  r.encryption_scheme AS "encryptionScheme", r.tx_id AS "txId", r.block_number::text AS "blockNumber", r.recorded_at AS "recordedAt",
+  k.wrapped_data_key AS "wrappedDataKey", k.wrapped_commitment_key AS "wrappedCommitmentKey"`;
+
+/** Queries of reports, their key envelopes and the durable state of uploads. */
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Starts an upload; with an idempotency key already used by this user, returns that upload instead. */
+  async startSaga(saga: Omit<UploadSaga, 'updatedAt' | 'state'>): Promise<{ saga: UploadSaga; existing: boolean }> {
+    const [inserted] = await this.dataSource.query<UploadSaga[]>(
+      `INSERT INTO upload_sagas (id, user_id, idempotency_key, report_id, state, step_data)
+       VALUES ($1, $2, $3, $4, 'receiving', $5)
+       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING ${SAGA_COLUMNS}`,
+      [saga.id, saga.userId, saga.idempotencyKey, saga.reportId, JSON.stringify(saga.steps)],
+    );
+    if (inserted) return { saga: inserted, existing: false };
+    const [existing] = await this.dataSource.query<UploadSaga[]>(
+      `SELECT ${SAGA_COLUMNS} FROM upload_sagas WHERE user_id = $1 AND idempotency_key = $2`,
+      [saga.userId, saga.idempotencyKey],
+    );
+    return { saga: existing, existing: true };
+  }
+
+  async advance(sagaId: string, state: SagaState, steps: SagaSteps, error?: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE upload_sagas SET state = $2, step_data = step_data || $3::jsonb, last_error = $4, updated_at = now() WHERE id = $1`,
+      [sagaId, state, JSON.stringify(steps), error ?? null],
+    );
+  }
+
+  /** Writes the report and its key envelope, and closes the upload, in one transaction. */
+  async complete(saga: UploadSaga, authorId: string): Promise<void> {
+    const steps = saga.steps;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size, plaintext_sha256, cid,
+           ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id, block_number, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'aes-256-gcm-chunked-v1', $14, $15, $16)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          saga.reportId,
+          steps.patientId,
+          authorId,
+          steps.type,
+          steps.title,
+          steps.fileName ?? null,
+          steps.contentType,
+          steps.plaintextSize,
+          steps.plaintextSha256,
+          steps.cid,
+          steps.ciphertextSha256,
+          steps.ciphertextSize,
+          steps.plaintextCommitment,
+          steps.txId,
+          steps.blockNumber,
+          steps.recordedAt,
+        ],
+      );
+      await manager.query(
+        `INSERT INTO key_envelopes (report_id, patient_id, wrapped_data_key, wrapped_commitment_key) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (report_id) DO NOTHING`,
+        [
+          saga.reportId,
+          steps.patientId,
+          Buffer.from(steps.wrappedDataKey ?? '', 'base64'),
+          Buffer.from(steps.wrappedCommitmentKey ?? '', 'base64'),
+        ],
+      );
+      await manager.query(`UPDATE upload_sagas SET state = 'completed', updated_at = now() WHERE id = $1`, [saga.id]);
+    });
+  }
+
+  async findReport(id: string): Promise<ReportRow | null> {
+    const [row] = await this.dataSource.query<ReportRow[]>(
+      `SELECT ${REPORT_COLUMNS} FROM reports r JOIN key_envelopes k ON k.report_id = r.id WHERE r.id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** Uploads left unfinished (by a crash or a failure) and not touched for a while. */
+  openSagas(idleSeconds: number): Promise<UploadSaga[]> {
+    return this.dataSource.query<UploadSaga[]>(
+      `SELECT ${SAGA_COLUMNS} FROM upload_sagas
+       WHERE state NOT IN ('completed', 'rolled_back') AND updated_at < now() - make_interval(secs => $1)
+       ORDER BY updated_at LIMIT 100`,
+      [idleSeconds],
+    );
+  }
+}

@@ -1,0 +1,44 @@
+import { callApi, type ApiResponse } from './api.js';
+import { bearer, type SignedIn } from './accounts.js';
+
+/** Uploads a file as a doctor, as a browser form would (fields first, then the file). */
+export function uploadReport(
+  doctor: SignedIn,
+  fields: { patientId: string; type?: string; title?: string },
+  file: { bytes: Uint8Array; name?: string; contentType?: string },
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  const form = new FormData();
+  form.append('patientId', fields.patientId);
+  form.append('type', fields.type ?? 'report');
+  form.append('title', fields.title ?? 'Discharge summary');
+  form.append(
+    'file',
+    new Blob([file.bytes], { type: file.contentType ?? 'application/pdf' }),
+    file.name ?? 'summary.pdf',
+  );
+  return callApi('/api/v1/reports', {
+    method: 'POST',
+    body: form,
+    headers: { ...bearer(doctor.accessToken), ...headers },
+  });
+}
+
+/** Opens a report's content and returns the exact bytes with the response headers. */
+export async function openReport(
+  reader: SignedIn,
+  reportId: string,
+): Promise<{ status: number; headers: Headers; bytes: Buffer; body: unknown }> {
+  const response = await fetch(`${process.env.API_URL ?? 'http://127.0.0.1:3000'}/api/v1/reports/${reportId}/content`, {
+    headers: bearer(reader.accessToken),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, bytes, body };
+}
