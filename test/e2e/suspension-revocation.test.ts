@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { DataSource } from 'typeorm';
-import { LocalKeyService } from '../../api/src/crypto/local-key-service.js';
 import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 import { callApi } from '../support/api.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody } from '../support/accounts.js';
 import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
 import { loadNetworkProfile } from '../support/network-profile.js';
+import { storedLedgerIdentity } from '../support/stored-identities.js';
 
 /**
  * Suspension is enforced by the peers themselves: the suspended doctor's old certificate,
@@ -24,23 +24,10 @@ describe('a suspended doctor’s certificate, used directly against the peers', 
     await database?.destroy();
   });
 
-  /** The doctor's enrolled certificate and key, opened the way the API opens it. */
-  async function identityOf(userId: string) {
-    const [row] = await database.query<
-      Array<{ msp_id: string; certificate_pem: string; sealed_private_key: Buffer; key_id: string }>
-    >('SELECT msp_id, certificate_pem, sealed_private_key, key_id FROM ledger_identities WHERE user_id = $1', [userId]);
-    const keys = new LocalKeyService(Buffer.from(process.env.MASTER_KEY ?? '', 'base64'));
-    const privateKey = await keys.open(
-      { keyId: row.key_id, data: row.sealed_private_key },
-      `ledger-identity:${userId}`,
-    );
-    return { mspId: row.msp_id, certificatePem: row.certificate_pem, privateKeyPem: privateKey.toString('utf8') };
-  }
-
   it('is accepted before the suspension and refused by the peers after it', async () => {
     const admin = await bootstrapAdmin('hospital-a');
     const doctor = await createStaff(admin, 'doctor');
-    const oldIdentity = await identityOf(doctor.id);
+    const oldIdentity = await storedLedgerIdentity(database, doctor.id);
     const profile = loadNetworkProfile();
     const client = peerClient(profile, 'hospital-a');
     const gateway = connectAs(client, oldIdentity);
