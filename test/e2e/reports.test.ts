@@ -67,6 +67,49 @@ describe('case reports: encrypted upload recorded on the ledger, verified reads'
     expect(refused.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
   });
 
+  it('shows metadata with the ledger proof to the patient and the author, and lists what each may see', async () => {
+    const uploaded = await uploadReport(
+      doctor,
+      { patientId: patient.id, type: 'lab', title: 'Blood panel' },
+      { bytes: randomBytes(1000), contentType: 'application/pdf' },
+    );
+    const report = uploaded.body as { id: string; cid: string; txId: string };
+    const metadata = await callApi(`/api/v1/reports/${report.id}`, { headers: bearer(patient.accessToken) });
+    expect(metadata.status).toBe(200);
+    expect(metadata.body).toMatchObject({
+      id: report.id,
+      patientId: patient.id,
+      authorId: doctor.id,
+      type: 'lab',
+      title: 'Blood panel',
+      size: 1000,
+      ledger: {
+        txId: report.txId,
+        cid: report.cid,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        recordedAt: expect.any(String),
+      },
+    });
+    expectErrorEnvelope(
+      await callApi(`/api/v1/reports/${report.id}`, { headers: bearer(stranger.accessToken) }),
+      404,
+      'NOT_FOUND',
+    );
+
+    const mine = await callApi('/api/v1/reports?type=lab', { headers: bearer(patient.accessToken) });
+    expect(mine.status).toBe(200);
+    const items = (mine.body as { items: Array<{ id: string; type: string }> }).items;
+    expect(items.map((item) => item.id)).toContain(report.id);
+    expect(items.every((item) => item.type === 'lab')).toBe(true);
+    const byAuthor = await callApi(`/api/v1/reports?patientId=${patient.id}`, { headers: bearer(doctor.accessToken) });
+    expect((byAuthor.body as { items: Array<{ id: string }> }).items.map((item) => item.id)).toContain(report.id);
+    const byStranger = await callApi(`/api/v1/reports?patientId=${patient.id}`, {
+      headers: bearer(stranger.accessToken),
+    });
+    expect(byStranger.status).toBe(200);
+    expect((byStranger.body as { items: unknown[] }).items).toEqual([]);
+  });
+
   it('returns the first result for a repeated Idempotency-Key and records nothing twice', async () => {
     const key = randomUUID();
     const bytes = Buffer.from('structured note text');

@@ -160,6 +160,26 @@ export class FabricLedger implements LedgerPort {
     return this.evaluate(actor, 'reports', 'GetReport', [reportId], parseReport);
   }
 
+  listReportsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<ReportRecord>> {
+    return this.evaluate(
+      actor,
+      'reports',
+      'ListReportsByPatient',
+      [patientId, String(page.pageSize), page.bookmark],
+      parsePage(parseReport),
+    );
+  }
+
+  listReportsByAuthor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<ReportRecord>> {
+    return this.evaluate(
+      actor,
+      'reports',
+      'ListReportsByAuthor',
+      [doctorId, String(page.pageSize), page.bookmark],
+      parsePage(parseReport),
+    );
+  }
+
   async checkReady(): Promise<void> {
     const unreachable = await this.peers.unreachable(this.readinessTimeoutMs);
     if (unreachable.length > 0) {

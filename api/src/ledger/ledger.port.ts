@@ -45,6 +45,12 @@ export interface LedgerPort {
   /** The ledger's record of a report, as the actor may see it (NOT_FOUND otherwise). */
   getReport(actor: LedgerIdentity, reportId: string): Promise<ReportRecord>;
 
+  /** Reports of a patient that the actor may see (a doctor: what they wrote or may open), oldest first. */
+  listReportsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<ReportRecord>>;
+
+  /** Reports a doctor wrote, oldest first (the doctor themself, auditors). */
+  listReportsByAuthor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<ReportRecord>>;
+
   /** Throws LedgerUnavailableError naming what is unreachable, when a transaction could not be served now. */
   checkReady(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -8,7 +8,8 @@ import { InvalidInputError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { readMultipartUpload } from './multipart-upload.js';
 import { ReportReaderService } from './report-reader.service.js';
-import { ReportDto, ReportIdParams } from './reports.dto.js';
+import { ReportDto, ReportIdParams, ReportListDto, ReportListQuery, ReportMetadataDto } from './reports.dto.js';
+import { ReportsQueryService } from './reports-query.service.js';
 import { UploadService } from './upload.service.js';
 
 @ApiTags('reports')
@@ -18,6 +19,7 @@ export class ReportsController {
     private readonly config: AppConfig,
     private readonly uploads: UploadService,
     private readonly reader: ReportReaderService,
+    private readonly queries: ReportsQueryService,
   ) {}
 
   /**
@@ -39,6 +41,23 @@ export class ReportsController {
     }
     const upload = await readMultipartUpload(request, this.config.UPLOAD_MAX_BYTES);
     return ReportDto.fromSaga(await this.uploads.upload(caller, upload, idempotencyKey ?? null));
+  }
+
+  /** Reports the caller may see: a patient's own; a doctor's for `patientId` (what they may open) or their own writing. */
+  @Roles('patient', 'doctor')
+  @Get()
+  @ApiOkResponse({ type: ReportListDto })
+  async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: ReportListQuery): Promise<ReportListDto> {
+    const page = await this.queries.list(caller, { ...query, limit: query.limit ?? 50 });
+    return { items: page.items.map((view) => ReportMetadataDto.from(view)), nextCursor: page.nextCursor };
+  }
+
+  /** Metadata and the ledger proof of a report: for its patient, its author and grantees. */
+  @Roles('patient', 'doctor')
+  @Get(':id')
+  @ApiOkResponse({ type: ReportMetadataDto })
+  async get(@CurrentUser() caller: AuthenticatedUser, @Param() params: ReportIdParams): Promise<ReportMetadataDto> {
+    return ReportMetadataDto.from(await this.queries.get(caller, params.id));
   }
 
   /** The file, decrypted and verified chunk by chunk; opening it is itself a ledger transaction (the access receipt). */

@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsUUID } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import type { ReportView } from './reports-query.service.js';
+import { REPORT_TYPES } from './upload.service.js';
 import type { UploadSaga } from './reports.repository.js';
 
 export class ReportIdParams {
@@ -36,4 +39,66 @@ export class ReportDto {
       recordedAt: steps.recordedAt!,
     };
   }
+}
+
+export class ReportListQuery {
+  @ApiProperty({ required: false, format: 'uuid' }) @IsOptional() @IsUUID() patientId?: string;
+  @ApiProperty({ required: false, enum: REPORT_TYPES }) @IsOptional() @IsIn(REPORT_TYPES) type?: string;
+  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
+}
+
+/** What the ledger holds of a report: the proof that it was recorded, and never altered. */
+export class LedgerProofDto {
+  @ApiProperty() txId!: string;
+  @ApiProperty({ nullable: true }) blockNumber!: string | null;
+  @ApiProperty() cid!: string;
+  /** SHA-256 of the ciphertext (the ledger holds no hash of the plaintext). */
+  @ApiProperty() sha256!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+}
+
+export class ReportMetadataDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) patientId!: string;
+  @ApiProperty({ format: 'uuid' }) authorId!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ nullable: true }) title!: string | null;
+  @ApiProperty({ nullable: true }) contentType!: string | null;
+  @ApiProperty({ nullable: true }) size!: number | null;
+  @ApiProperty({ nullable: true }) sha256!: string | null;
+  @ApiProperty({ type: LedgerProofDto }) ledger!: LedgerProofDto;
+
+  static from(view: ReportView): ReportMetadataDto {
+    const { record } = view;
+    return {
+      id: record.reportId,
+      patientId: record.patientId,
+      authorId: record.authorId,
+      type: record.type,
+      title: view.title,
+      contentType: view.contentType,
+      size: view.plaintextSize,
+      sha256: view.plaintextSha256,
+      ledger: {
+        txId: record.txId,
+        blockNumber: view.blockNumber,
+        cid: record.cid,
+        sha256: record.ciphertextSha256,
+        recordedAt: record.recordedAt,
+      },
+    };
+  }
+}
+
+export class ReportListDto {
+  @ApiProperty({ type: [ReportMetadataDto] }) items!: ReportMetadataDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

@@ -5,6 +5,7 @@ import { StorageModule } from '../storage/storage.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ReportReaderService } from './report-reader.service.js';
 import { ReportsController } from './reports.controller.js';
+import { ReportsQueryService } from './reports-query.service.js';
 import { ReportsRepository } from './reports.repository.js';
 import { UploadRecovery } from './upload-recovery.js';
 import { UploadService } from './upload.service.js';
@@ -13,6 +14,13 @@ import { UploadService } from './upload.service.js';
 @Module({
   imports: [LedgerModule, StorageModule, UsersModule],
   controllers: [ReportsController],
-  providers: [ReportsRepository, UploadService, ReportReaderService, UploadRecovery, PatientKeysService],
+  providers: [
+    ReportsRepository,
+    ReportsQueryService,
+    UploadService,
+    ReportReaderService,
+    UploadRecovery,
+    PatientKeysService,
+  ],
 })
 export class ReportsModule {}

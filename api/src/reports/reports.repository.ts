@@ -144,6 +144,34 @@ export class ReportsRepository {
     return row ?? null;
   }
 
+  /** Titles and plaintext facts of reports, by id (the ledger says which ones a caller may see). */
+  async findMetadata(
+    ids: string[],
+  ): Promise<
+    Map<
+      string,
+      { title: string; plaintextSha256: string; plaintextSize: number; contentType: string; blockNumber: string | null }
+    >
+  > {
+    if (ids.length === 0) return new Map();
+    const rows = await this.dataSource.query<
+      Array<{
+        id: string;
+        title: string;
+        plaintextSha256: string;
+        plaintextSize: number;
+        contentType: string;
+        blockNumber: string | null;
+      }>
+    >(
+      `SELECT id, title, plaintext_sha256 AS "plaintextSha256", plaintext_size::float8 AS "plaintextSize", content_type AS "contentType",
+              block_number::text AS "blockNumber"
+       FROM reports WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
   /** Uploads left unfinished (by a crash or a failure) and not touched for a while. */
   openSagas(idleSeconds: number): Promise<UploadSaga[]> {
     return this.dataSource.query<UploadSaga[]>(

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
+import { LEDGER, type LedgerPort, type Page, type ReportRecord } from '../ledger/ledger.port.js';
+import { ReportsRepository } from './reports.repository.js';
+
+export interface ReportView {
+  record: ReportRecord;
+  title: string | null;
+  plaintextSha256: string | null;
+  plaintextSize: number | null;
+  contentType: string | null;
+  blockNumber: string | null;
+}
+
+/**
+ * Report metadata: the ledger decides what a caller may see (patient, author, grantee,
+ * auditor) and supplies the proof; PostgreSQL adds what stays off the ledger (titles).
+ */
+@Injectable()
+export class ReportsQueryService {
+  constructor(
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly identities: LedgerIdentityService,
+    private readonly reports: ReportsRepository,
+  ) {}
+
+  async get(caller: AuthenticatedUser, reportId: string): Promise<ReportView> {
+    const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
+    let record: ReportRecord;
+    try {
+      record = await this.ledger.getReport(actor, reportId);
+    } catch (error) {
+      if (error instanceof ChaincodeRefusedError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
+        throw new NotFoundError('no report you may see has this id');
+      }
+      throw error;
+    }
+    return (await this.withMetadata([record]))[0];
+  }
+
+  /** A page of reports: a patient's own, a doctor's for one patient (what they may open) or their own writing. */
+  async list(
+    caller: AuthenticatedUser,
+    filter: { patientId?: string; type?: string; limit: number; cursor?: string },
+  ): Promise<{ items: ReportView[]; nextCursor: string | null }> {
+    const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
+    const page = { pageSize: filter.limit, bookmark: filter.cursor ?? '' };
+    let result: Page<ReportRecord>;
+    if (caller.role === 'patient') {
+      if (filter.patientId && filter.patientId !== caller.id)
+        throw new NotFoundError('no patient of yours has this id');
+      result = await this.ledger.listReportsByPatient(actor, caller.id, page);
+    } else if (filter.patientId) {
+      result = await this.ledger.listReportsByPatient(actor, filter.patientId, page).catch((error: unknown) => {
+        if (error instanceof ChaincodeRefusedError && error.code === 'INVALID_ARGUMENT') {
+          throw new InvalidInputError('invalid cursor or patient', { cause: error });
+        }
+        throw error;
+      });
+    } else {
+      result = await this.ledger.listReportsByAuthor(actor, caller.id, page);
+    }
+    const items = result.items.filter((record) => !filter.type || record.type === filter.type);
+    return { items: await this.withMetadata(items), nextCursor: result.nextBookmark };
+  }
+
+  private async withMetadata(records: ReportRecord[]): Promise<ReportView[]> {
+    const metadata = await this.reports.findMetadata(records.map((record) => record.reportId));
+    return records.map((record) => {
+      const row = metadata.get(record.reportId);
+      return {
+        record,
+        title: row?.title ?? null,
+        plaintextSha256: row?.plaintextSha256 ?? null,
+        plaintextSize: row?.plaintextSize ?? null,
+        contentType: row?.contentType ?? null,
+        blockNumber: row?.blockNumber ?? null,
+      };
+    });
+  }
+}
