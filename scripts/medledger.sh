@@ -35,7 +35,11 @@ start_database() {
 
 start_content_store() {
   case $CONTENT_STORE in
-    kubo) bash scripts/ipfs.sh up >/dev/null ;;
+    kubo)
+      bash scripts/ipfs.sh up >/dev/null
+      # The API talks to the node these scripts started, unless told otherwise.
+      export IPFS_API_URL="${IPFS_API_URL:-http://127.0.0.1:${IPFS_API_PORT:-5001}}"
+      ;;
     helia) log "content store: embedded Helia (no Kubo node started)" ;;
     *) die "CONTENT_STORE must be kubo or helia, not '$CONTENT_STORE'" ;;
   esac
