@@ -22,11 +22,16 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
   let database: DataSource;
   let doctor: SignedIn;
   let patient: SignedIn;
+  let auditor: SignedIn;
 
   beforeAll(async () => {
     database = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? '')).initialize();
     const admin = await bootstrapAdmin('hospital-a');
-    [doctor, patient] = await Promise.all([createStaff(admin, 'doctor'), registerPatient()]);
+    [doctor, patient, auditor] = await Promise.all([
+      createStaff(admin, 'doctor'),
+      registerPatient(),
+      createStaff(admin, 'auditor'),
+    ]);
     await callApi('/api/v1/admin/care-assignments', {
       method: 'POST',
       ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(admin.accessToken)),
@@ -68,7 +73,25 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
     }
   });
 
-  it('answers 422 INTEGRITY_FAILED, never the bytes, when the ciphertext behind the CID was altered', async () => {
+  const verify = (caller: SignedIn, reportId: string) =>
+    callApi(`/api/v1/reports/${reportId}/verify`, { method: 'POST', headers: bearer(caller.accessToken) });
+
+  it('verifies an intact report for the patient (decrypting) and for an auditor (ciphertext only)', async () => {
+    const report = await upload();
+    const byPatient = await verify(patient, report.id);
+    expect(byPatient.status).toBe(200);
+    expect(byPatient.body).toMatchObject({
+      verified: true,
+      checks: { cid: true, ciphertext: true, plaintext: true, ledger: true },
+    });
+    const byAuditor = await verify(auditor, report.id);
+    expect(byAuditor.body).toMatchObject({
+      verified: true,
+      checks: { cid: true, ciphertext: true, plaintext: null, ledger: true },
+    });
+  });
+
+  it('answers 422 INTEGRITY_FAILED, never the bytes, when the ciphertext behind the CID was altered, and verify says so', async () => {
     const report = await upload();
     const file = kuboBlockFile(report.cid);
     const block = readFileSync(file);
@@ -77,6 +100,14 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
     const opened = await openReport(patient, report.id);
     expect(opened.status).toBe(422);
     expect(opened.body).toMatchObject({ statusCode: 422, code: 'INTEGRITY_FAILED' });
+    expect((await verify(auditor, report.id)).body).toMatchObject({
+      verified: false,
+      checks: { cid: true, ciphertext: false, ledger: true },
+    });
+    expect((await verify(patient, report.id)).body).toMatchObject({
+      verified: false,
+      checks: { ciphertext: false, plaintext: false },
+    });
   });
 
   it('answers 422 INTEGRITY_FAILED when the stored key envelope was altered', async () => {

@@ -3,7 +3,7 @@ import { Readable, pipeline } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { createDecryptor, IntegrityError } from '../crypto/chunked-aead.js';
-import { PatientKeysService } from '../crypto/patient-keys.service.js';
+import { ContentErasedError, PatientKeysService } from '../crypto/patient-keys.service.js';
 import { createDigestTee, digestsEqual, type DigestTee } from '../crypto/plaintext-commitment.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
@@ -71,7 +71,7 @@ export class ReportReaderService {
     try {
       return await this.patientKeys.unwrap(report.patientId, context, wrapped);
     } catch (error) {
-      if (error instanceof Error && error.name === 'ContentErasedError') throw error;
+      if (error instanceof ContentErasedError) throw error;
       throw new IntegrityError('the key envelope of this report was altered', 'chunk-rejected');
     }
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
@@ -8,7 +8,15 @@ import { InvalidInputError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { readMultipartUpload } from './multipart-upload.js';
 import { ReportReaderService } from './report-reader.service.js';
-import { ReportDto, ReportIdParams, ReportListDto, ReportListQuery, ReportMetadataDto } from './reports.dto.js';
+import {
+  ReportDto,
+  ReportIdParams,
+  ReportListDto,
+  ReportListQuery,
+  ReportMetadataDto,
+  VerificationDto,
+} from './reports.dto.js';
+import { ReportVerifierService } from './report-verifier.service.js';
 import { ReportsQueryService } from './reports-query.service.js';
 import { UploadService } from './upload.service.js';
 
@@ -20,6 +28,7 @@ export class ReportsController {
     private readonly uploads: UploadService,
     private readonly reader: ReportReaderService,
     private readonly queries: ReportsQueryService,
+    private readonly verifier: ReportVerifierService,
   ) {}
 
   /**
@@ -58,6 +67,30 @@ export class ReportsController {
   @ApiOkResponse({ type: ReportMetadataDto })
   async get(@CurrentUser() caller: AuthenticatedUser, @Param() params: ReportIdParams): Promise<ReportMetadataDto> {
     return ReportMetadataDto.from(await this.queries.get(caller, params.id));
+  }
+
+  /**
+   * Checks the stored report against the ledger without releasing content: CID, ciphertext
+   * digest, stored record; and, except for auditors, every chunk and the plaintext commitment.
+   */
+  @Roles('patient', 'doctor', 'auditor')
+  @Post(':id/verify')
+  @HttpCode(200)
+  @ApiOkResponse({ type: VerificationDto })
+  async verify(@CurrentUser() caller: AuthenticatedUser, @Param() params: ReportIdParams): Promise<VerificationDto> {
+    const result = await this.verifier.verify(caller, params.id);
+    const { ledger } = result;
+    return {
+      verified: result.verified,
+      checks: result.checks,
+      ledger: {
+        txId: ledger.txId,
+        blockNumber: null,
+        cid: ledger.cid,
+        sha256: ledger.ciphertextSha256,
+        recordedAt: ledger.recordedAt,
+      },
+    };
   }
 
   /** The file, decrypted and verified chunk by chunk; opening it is itself a ledger transaction (the access receipt). */

@@ -102,3 +102,17 @@ export class ReportListDto {
   @ApiProperty({ type: [ReportMetadataDto] }) items!: ReportMetadataDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
+
+export class VerificationChecksDto {
+  @ApiProperty() cid!: boolean;
+  @ApiProperty() ciphertext!: boolean;
+  /** null for auditors, who verify without decrypting. */
+  @ApiProperty({ type: Boolean, nullable: true }) plaintext!: boolean | null;
+  @ApiProperty() ledger!: boolean;
+}
+
+export class VerificationDto {
+  @ApiProperty() verified!: boolean;
+  @ApiProperty({ type: VerificationChecksDto }) checks!: VerificationChecksDto;
+  @ApiProperty({ type: LedgerProofDto }) ledger!: LedgerProofDto;
+}

@@ -4,6 +4,7 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ReportReaderService } from './report-reader.service.js';
+import { ReportVerifierService } from './report-verifier.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsQueryService } from './reports-query.service.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -17,6 +18,7 @@ import { UploadService } from './upload.service.js';
   providers: [
     ReportsRepository,
     ReportsQueryService,
+    ReportVerifierService,
     UploadService,
     ReportReaderService,
     UploadRecovery,

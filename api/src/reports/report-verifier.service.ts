@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Readable, pipeline } from 'node:stream';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { NotFoundError } from '../common/domain-error.js';
+import { createDecryptor, IntegrityError } from '../crypto/chunked-aead.js';
+import { ContentErasedError, PatientKeysService } from '../crypto/patient-keys.service.js';
+import { createDigestTee, digestsEqual } from '../crypto/plaintext-commitment.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
+import { LEDGER, type LedgerPort, type ReportRecord } from '../ledger/ledger.port.js';
+import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
+import { ContentNotFoundError } from '../storage/storage.errors.js';
+import { type ReportRow, ReportsRepository } from './reports.repository.js';
+import { commitmentKeyContext, dataKeyContext } from './upload.service.js';
+
+export interface Verification {
+  verified: boolean;
+  checks: {
+    /** The content store still serves the ledger's CID. */
+    cid: boolean;
+    /** The stored ciphertext's SHA-256 equals the ledger's. */
+    ciphertext: boolean;
+    /** Every chunk authenticates and the plaintext matches its commitment on the ledger; null for auditors (no decryption). */
+    plaintext: boolean | null;
+    /** The stored record (CID, digests) equals the ledger's. */
+    ledger: boolean;
+  };
+  ledger: ReportRecord;
+}
+
+/**
+ * Checks a stored report against the ledger without releasing any content (so no access
+ * receipt): auditors compare the stored ciphertext only; the patient, the author and
+ * grantees also decrypt and check the plaintext commitment.
+ */
+@Injectable()
+export class ReportVerifierService {
+  constructor(
+    private readonly reports: ReportsRepository,
+    private readonly identities: LedgerIdentityService,
+    private readonly patientKeys: PatientKeysService,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    @Inject(CONTENT_STORE) private readonly store: ContentStore,
+  ) {}
+
+  /** The record's keys, or null when its envelope no longer opens (then the plaintext check fails). */
+  private async recordKeys(stored: ReportRow): Promise<{ dataKey: Buffer; commitmentKey: Buffer } | null> {
+    try {
+      return {
+        dataKey: await this.patientKeys.unwrap(stored.patientId, dataKeyContext(stored.id), stored.wrappedDataKey),
+        commitmentKey: await this.patientKeys.unwrap(
+          stored.patientId,
+          commitmentKeyContext(stored.id),
+          stored.wrappedCommitmentKey,
+        ),
+      };
+    } catch (error) {
+      if (error instanceof ContentErasedError) throw error;
+      return null;
+    }
+  }
+
+  async verify(caller: AuthenticatedUser, reportId: string): Promise<Verification> {
+    const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
+    let onLedger: ReportRecord;
+    try {
+      onLedger = await this.ledger.getReport(actor, reportId);
+    } catch (error) {
+      if (error instanceof ChaincodeRefusedError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
+        throw new NotFoundError('no report you may see has this id');
+      }
+      throw error;
+    }
+    const stored = await this.reports.findReport(reportId);
+    const ledgerMatches =
+      stored !== null &&
+      stored.cid === onLedger.cid &&
+      stored.ciphertextSha256 === onLedger.ciphertextSha256 &&
+      stored.plaintextCommitment === onLedger.plaintextCommitment;
+
+    const ciphertext = createDigestTee({ sha256: true });
+    const keys = caller.role === 'auditor' || stored === null ? null : await this.recordKeys(stored);
+    let cid = true;
+    let plaintext: boolean | null = caller.role === 'auditor' ? null : false;
+    try {
+      if (keys) {
+        const plain = createDigestTee({ sha256: false, commitmentKey: keys.commitmentKey });
+        await drain(
+          pipeline(
+            Readable.from(this.store.cat(onLedger.cid)),
+            ciphertext,
+            createDecryptor(keys.dataKey),
+            plain,
+            () => undefined,
+          ),
+        );
+        plaintext = digestsEqual(plain.digests.commitment ?? '', onLedger.plaintextCommitment);
+      } else {
+        await drain(pipeline(Readable.from(this.store.cat(onLedger.cid)), ciphertext, () => undefined));
+      }
+    } catch (error) {
+      if (error instanceof ContentNotFoundError) cid = false;
+      else if (!(error instanceof IntegrityError)) throw error;
+    }
+    const ciphertextMatches = cid && digestsEqual(safeDigest(ciphertext), onLedger.ciphertextSha256);
+    const checks = { cid, ciphertext: ciphertextMatches, plaintext, ledger: ledgerMatches };
+    return { verified: cid && ciphertextMatches && ledgerMatches && plaintext !== false, checks, ledger: onLedger };
+  }
+}
+
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const chunk of stream) void chunk;
+}
+
+function safeDigest(tee: { digests: { sha256?: string } }): string {
+  try {
+    return tee.digests.sha256 ?? '';
+  } catch {
+    return ''; // the stream did not finish: nothing to compare
+  }
+}
