@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable, pipeline } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { NotFoundError } from '../common/domain-error.js';
 import { createDecryptor, IntegrityError } from '../crypto/chunked-aead.js';
 import { ContentErasedError, PatientKeysService } from '../crypto/patient-keys.service.js';
 import { createDigestTee, digestsEqual } from '../crypto/plaintext-commitment.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
-import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
 import { LEDGER, type LedgerPort, type ReportRecord } from '../ledger/ledger.port.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
 import { ContentNotFoundError } from '../storage/storage.errors.js';
+import { visibleReport } from './reports-query.service.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
 import { commitmentKeyContext, dataKeyContext } from './upload.service.js';
 
@@ -62,15 +61,7 @@ export class ReportVerifierService {
 
   async verify(caller: AuthenticatedUser, reportId: string): Promise<Verification> {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
-    let onLedger: ReportRecord;
-    try {
-      onLedger = await this.ledger.getReport(actor, reportId);
-    } catch (error) {
-      if (error instanceof ChaincodeRefusedError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
-        throw new NotFoundError('no report you may see has this id');
-      }
-      throw error;
-    }
+    const onLedger = await visibleReport(this.ledger, actor, reportId);
     const stored = await this.reports.findReport(reportId);
     const ledgerMatches =
       stored !== null &&

@@ -3,7 +3,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
-import { LEDGER, type LedgerPort, type Page, type ReportRecord } from '../ledger/ledger.port.js';
+import { LEDGER, type LedgerIdentity, type LedgerPort, type Page, type ReportRecord } from '../ledger/ledger.port.js';
 import { ReportsRepository } from './reports.repository.js';
 
 export interface ReportView {
@@ -29,16 +29,7 @@ export class ReportsQueryService {
 
   async get(caller: AuthenticatedUser, reportId: string): Promise<ReportView> {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
-    let record: ReportRecord;
-    try {
-      record = await this.ledger.getReport(actor, reportId);
-    } catch (error) {
-      if (error instanceof ChaincodeRefusedError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
-        throw new NotFoundError('no report you may see has this id');
-      }
-      throw error;
-    }
-    return (await this.withMetadata([record]))[0];
+    return (await this.withMetadata([await visibleReport(this.ledger, actor, reportId)]))[0];
   }
 
   /** A page of reports: a patient's own, a doctor's for one patient (what they may open) or their own writing. */
@@ -80,5 +71,21 @@ export class ReportsQueryService {
         blockNumber: row?.blockNumber ?? null,
       };
     });
+  }
+}
+
+/** The ledger's record of a report if the actor may see it; "not found" (404) otherwise, as the contract wants. */
+export async function visibleReport(
+  ledger: LedgerPort,
+  actor: LedgerIdentity,
+  reportId: string,
+): Promise<ReportRecord> {
+  try {
+    return await ledger.getReport(actor, reportId);
+  } catch (error) {
+    if (error instanceof ChaincodeRefusedError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
+      throw new NotFoundError('no report you may see has this id');
+    }
+    throw error;
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../common/page-query.dto.js';
 import type { ReportView } from './reports-query.service.js';
 import { REPORT_TYPES } from './upload.service.js';
 import type { UploadSaga } from './reports.repository.js';
@@ -41,18 +41,9 @@ export class ReportDto {
   }
 }
 
-export class ReportListQuery {
+export class ReportListQuery extends PageQueryDto {
   @ApiProperty({ required: false, format: 'uuid' }) @IsOptional() @IsUUID() patientId?: string;
   @ApiProperty({ required: false, enum: REPORT_TYPES }) @IsOptional() @IsIn(REPORT_TYPES) type?: string;
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-  /** The `nextCursor` of the previous page. */
-  @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(1024) cursor?: string;
 }
 
 /** What the ledger holds of a report: the proof that it was recorded, and never altered. */

@@ -3,7 +3,8 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { CreateStaffDto, PageQueryDto, UpdateUserStatusDto, UserIdParams, UserListDto } from './admin.dto.js';
+import { PageQueryDto } from '../common/page-query.dto.js';
+import { CreateStaffDto, UpdateUserStatusDto, UserIdParams, UserListDto } from './admin.dto.js';
 import { AdminService } from './admin.service.js';
 import { UserDto } from './user.dto.js';
 

@@ -1,19 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsString, IsUUID, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { USER_STATUSES, type UserStatus } from './user.entity.js';
 import { UserDto } from './user.dto.js';
 
@@ -36,19 +22,6 @@ export class CreateStaffDto {
 
 export class UpdateUserStatusDto {
   @ApiProperty({ enum: USER_STATUSES }) @IsIn(USER_STATUSES) status!: UserStatus;
-}
-
-export class PageQueryDto {
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  /** The `nextCursor` of the previous page. */
-  @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }
 
 export class UserIdParams {
