@@ -81,6 +81,16 @@ start_api() {
   log "API on http://127.0.0.1:$API_PORT/api/v1 (OpenAPI: /api/docs)"
 }
 
+# A second API on the same database and ledger, with the embedded Helia store instead of
+# Kubo: the suites run the case-report tests against both content stores.
+start_helia_api() {
+  stop_service api-helia
+  start_service api-helia "$((API_PORT + 1))" NODE_ENV="${NODE_ENV:-production}" PORT="$((API_PORT + 1))" \
+    CONTENT_STORE=helia HELIA_REPO_PATH="$RUN_DIR/helia" -- \
+    "$NODE" --enable-source-maps api/dist/main.js
+  export HELIA_API_URL="http://127.0.0.1:$((API_PORT + 1))"
+}
+
 start_system() {
   bash "$NETWORK" up >/dev/null
   start_database
@@ -89,6 +99,7 @@ start_system() {
 }
 
 stop_system() {
+  stop_service api-helia
   stop_service api
   bash scripts/ipfs.sh down || true
   bash scripts/postgres.sh down || true
@@ -116,6 +127,7 @@ run_tests() {
   eslint --max-warnings 0 .
   log "starting the system"
   start_system
+  start_helia_api
   log "running unit, integration and end-to-end tests"
   # Jest loads ES-module dependencies (@noble/curves of fabric-gateway) through Node's VM
   # modules. In band: some suites stop and restart components that the others rely on.

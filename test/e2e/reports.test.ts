@@ -1,167 +1,175 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { callApi, expectErrorEnvelope } from '../support/api.js';
+import { callApi, contentStoreApis, expectErrorEnvelope } from '../support/api.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { openReport, uploadReport } from '../support/uploads.js';
 
-describe('case reports: encrypted upload recorded on the ledger, verified reads', () => {
-  let doctor: SignedIn;
-  let stranger: SignedIn;
-  let patient: SignedIn;
+describe.each(contentStoreApis())(
+  'case reports on %s: encrypted upload recorded on the ledger, verified reads',
+  (_store, apiUrl) => {
+    const reportsApi = (path: string, init: RequestInit) => callApi(path, init, apiUrl);
+    const upload = (...[doctor, fields, file, headers]: Parameters<typeof uploadReport>) =>
+      uploadReport(doctor, fields, file, headers ?? {}, apiUrl);
+    let doctor: SignedIn;
+    let stranger: SignedIn;
+    let patient: SignedIn;
 
-  beforeAll(async () => {
-    const admin = await bootstrapAdmin('hospital-a');
-    [doctor, stranger, patient] = await Promise.all([
-      createStaff(admin, 'doctor'),
-      createStaff(admin, 'doctor'),
-      registerPatient(),
-    ]);
-    const assigned = await callApi('/api/v1/admin/care-assignments', {
-      method: 'POST',
-      ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(admin.accessToken)),
-    });
-    expect(assigned.status).toBe(201);
-  });
-
-  it('uploads as the caring doctor, opens as the patient with the exact bytes and the ledger headers, refuses a stranger', async () => {
-    const bytes = randomBytes(200_000);
-    const uploaded = await uploadReport(
-      doctor,
-      { patientId: patient.id, type: 'imaging', title: 'Chest X-ray' },
-      { bytes, name: 'xray.png', contentType: 'image/png' },
-    );
-    expect(uploaded.status).toBe(201);
-    const report = uploaded.body as {
-      id: string;
-      cid: string;
-      sha256: string;
-      size: number;
-      txId: string;
-      blockNumber: string;
-    };
-    expect(report).toMatchObject({
-      patientId: patient.id,
-      type: 'imaging',
-      title: 'Chest X-ray',
-      cid: expect.stringMatching(/^baf[ky]/),
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      size: bytes.length,
-      txId: expect.stringMatching(/^[0-9a-f]{64}$/),
-    });
-
-    const opened = await openReport(patient, report.id);
-    expect(opened.status).toBe(200);
-    expect(opened.bytes.equals(bytes)).toBe(true);
-    expect(opened.headers.get('x-integrity-verified')).toBe('true');
-    expect(opened.headers.get('x-ledger-verified')).toBe('true');
-    expect(opened.headers.get('x-ledger-tx-id')).toBe(report.txId);
-    expect(opened.headers.get('x-content-sha256')).toBe(report.sha256);
-    expect(opened.headers.get('x-access-receipt-tx-id')).toMatch(/^[0-9a-f]{64}$/);
-    expect(opened.headers.get('content-type')).toBe('image/png');
-
-    const byAuthor = await openReport(doctor, report.id);
-    expect(byAuthor.bytes.equals(bytes)).toBe(true);
-    expect(byAuthor.headers.get('x-access-receipt-tx-id')).not.toBe(opened.headers.get('x-access-receipt-tx-id'));
-
-    const refused = await openReport(stranger, report.id);
-    expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
-  });
-
-  it('shows metadata with the ledger proof to the patient and the author, and lists what each may see', async () => {
-    const uploaded = await uploadReport(
-      doctor,
-      { patientId: patient.id, type: 'lab', title: 'Blood panel' },
-      { bytes: randomBytes(1000), contentType: 'application/pdf' },
-    );
-    const report = uploaded.body as { id: string; cid: string; txId: string };
-    const metadata = await callApi(`/api/v1/reports/${report.id}`, { headers: bearer(patient.accessToken) });
-    expect(metadata.status).toBe(200);
-    expect(metadata.body).toMatchObject({
-      id: report.id,
-      patientId: patient.id,
-      authorId: doctor.id,
-      type: 'lab',
-      title: 'Blood panel',
-      size: 1000,
-      ledger: {
-        txId: report.txId,
-        cid: report.cid,
-        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-        recordedAt: expect.any(String),
-      },
-    });
-    expectErrorEnvelope(
-      await callApi(`/api/v1/reports/${report.id}`, { headers: bearer(stranger.accessToken) }),
-      404,
-      'NOT_FOUND',
-    );
-
-    const mine = await callApi('/api/v1/reports?type=lab', { headers: bearer(patient.accessToken) });
-    expect(mine.status).toBe(200);
-    const items = (mine.body as { items: Array<{ id: string; type: string }> }).items;
-    expect(items.map((item) => item.id)).toContain(report.id);
-    expect(items.every((item) => item.type === 'lab')).toBe(true);
-    const byAuthor = await callApi(`/api/v1/reports?patientId=${patient.id}`, { headers: bearer(doctor.accessToken) });
-    expect((byAuthor.body as { items: Array<{ id: string }> }).items.map((item) => item.id)).toContain(report.id);
-    const byStranger = await callApi(`/api/v1/reports?patientId=${patient.id}`, {
-      headers: bearer(stranger.accessToken),
-    });
-    expect(byStranger.status).toBe(200);
-    expect((byStranger.body as { items: unknown[] }).items).toEqual([]);
-  });
-
-  it('returns the first result for a repeated Idempotency-Key and records nothing twice', async () => {
-    const key = randomUUID();
-    const bytes = Buffer.from('structured note text');
-    const first = await uploadReport(
-      doctor,
-      { patientId: patient.id, type: 'note' },
-      { bytes, contentType: 'text/plain', name: 'n.txt' },
-      { 'Idempotency-Key': key },
-    );
-    const second = await uploadReport(
-      doctor,
-      { patientId: patient.id, type: 'note' },
-      { bytes, contentType: 'text/plain', name: 'n.txt' },
-      { 'Idempotency-Key': key },
-    );
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(201);
-    expect(second.body).toEqual(first.body);
-  });
-
-  it.each([
-    ['an empty file', { bytes: new Uint8Array(0) }, {}, 400],
-    ['a type outside the allow-list', { bytes: Buffer.from('MZ'), contentType: 'application/x-msdownload' }, {}, 415],
-    ['an unknown patient', { bytes: Buffer.from('x') }, { patientId: randomUUID() }, 400],
-    ['a malformed patient id', { bytes: Buffer.from('x') }, { patientId: 'p-1' }, 400],
-    ['an unknown report type', { bytes: Buffer.from('x') }, { type: 'poem' }, 400],
-  ])('answers %s with a clear 4xx', async (_case, file, fields, status) => {
-    const response = await uploadReport(doctor, { patientId: patient.id, ...fields }, file);
-    expectErrorEnvelope(response, status);
-  });
-
-  it('refuses an upload by a patient (403), without a token (401), and a body that is not multipart (415)', async () => {
-    expectErrorEnvelope(
-      await uploadReport(patient, { patientId: patient.id }, { bytes: Buffer.from('x') }),
-      403,
-      'FORBIDDEN',
-    );
-    expectErrorEnvelope(await callApi('/api/v1/reports', { method: 'POST', body: new FormData() }), 401);
-    expectErrorEnvelope(
-      await callApi('/api/v1/reports', {
+    beforeAll(async () => {
+      const admin = await bootstrapAdmin('hospital-a');
+      [doctor, stranger, patient] = await Promise.all([
+        createStaff(admin, 'doctor'),
+        createStaff(admin, 'doctor'),
+        registerPatient(),
+      ]);
+      const assigned = await callApi('/api/v1/admin/care-assignments', {
         method: 'POST',
-        ...jsonBody({ patientId: patient.id }, bearer(doctor.accessToken)),
-      }),
-      415,
-    );
-    expectErrorEnvelope(
-      await callApi('/api/v1/reports', {
-        method: 'POST',
-        headers: { ...bearer(doctor.accessToken), 'Content-Type': 'multipart/form-data; boundary=xyz' },
-        body: '--xyz\r\nContent-Disposition: form-data; name="patientId"\r\n\r\nabc',
-      }),
-      400,
-    );
-  });
-});
+        ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(admin.accessToken)),
+      });
+      expect(assigned.status).toBe(201);
+    });
+
+    it('uploads as the caring doctor, opens as the patient with the exact bytes and the ledger headers, refuses a stranger', async () => {
+      const bytes = randomBytes(200_000);
+      const uploaded = await upload(
+        doctor,
+        { patientId: patient.id, type: 'imaging', title: 'Chest X-ray' },
+        { bytes, name: 'xray.png', contentType: 'image/png' },
+      );
+      expect(uploaded.status).toBe(201);
+      const report = uploaded.body as {
+        id: string;
+        cid: string;
+        sha256: string;
+        size: number;
+        txId: string;
+        blockNumber: string;
+      };
+      expect(report).toMatchObject({
+        patientId: patient.id,
+        type: 'imaging',
+        title: 'Chest X-ray',
+        cid: expect.stringMatching(/^baf[ky]/),
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        size: bytes.length,
+        txId: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+
+      const opened = await openReport(patient, report.id, apiUrl);
+      expect(opened.status).toBe(200);
+      expect(opened.bytes.equals(bytes)).toBe(true);
+      expect(opened.headers.get('x-integrity-verified')).toBe('true');
+      expect(opened.headers.get('x-ledger-verified')).toBe('true');
+      expect(opened.headers.get('x-ledger-tx-id')).toBe(report.txId);
+      expect(opened.headers.get('x-content-sha256')).toBe(report.sha256);
+      expect(opened.headers.get('x-access-receipt-tx-id')).toMatch(/^[0-9a-f]{64}$/);
+      expect(opened.headers.get('content-type')).toBe('image/png');
+
+      const byAuthor = await openReport(doctor, report.id, apiUrl);
+      expect(byAuthor.bytes.equals(bytes)).toBe(true);
+      expect(byAuthor.headers.get('x-access-receipt-tx-id')).not.toBe(opened.headers.get('x-access-receipt-tx-id'));
+
+      const refused = await openReport(stranger, report.id, apiUrl);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+    });
+
+    it('shows metadata with the ledger proof to the patient and the author, and lists what each may see', async () => {
+      const uploaded = await upload(
+        doctor,
+        { patientId: patient.id, type: 'lab', title: 'Blood panel' },
+        { bytes: randomBytes(1000), contentType: 'application/pdf' },
+      );
+      const report = uploaded.body as { id: string; cid: string; txId: string };
+      const metadata = await reportsApi(`/api/v1/reports/${report.id}`, { headers: bearer(patient.accessToken) });
+      expect(metadata.status).toBe(200);
+      expect(metadata.body).toMatchObject({
+        id: report.id,
+        patientId: patient.id,
+        authorId: doctor.id,
+        type: 'lab',
+        title: 'Blood panel',
+        size: 1000,
+        ledger: {
+          txId: report.txId,
+          cid: report.cid,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          recordedAt: expect.any(String),
+        },
+      });
+      expectErrorEnvelope(
+        await reportsApi(`/api/v1/reports/${report.id}`, { headers: bearer(stranger.accessToken) }),
+        404,
+        'NOT_FOUND',
+      );
+
+      const mine = await reportsApi('/api/v1/reports?type=lab', { headers: bearer(patient.accessToken) });
+      expect(mine.status).toBe(200);
+      const items = (mine.body as { items: Array<{ id: string; type: string }> }).items;
+      expect(items.map((item) => item.id)).toContain(report.id);
+      expect(items.every((item) => item.type === 'lab')).toBe(true);
+      const byAuthor = await reportsApi(`/api/v1/reports?patientId=${patient.id}`, {
+        headers: bearer(doctor.accessToken),
+      });
+      expect((byAuthor.body as { items: Array<{ id: string }> }).items.map((item) => item.id)).toContain(report.id);
+      const byStranger = await reportsApi(`/api/v1/reports?patientId=${patient.id}`, {
+        headers: bearer(stranger.accessToken),
+      });
+      expect(byStranger.status).toBe(200);
+      expect((byStranger.body as { items: unknown[] }).items).toEqual([]);
+    });
+
+    it('returns the first result for a repeated Idempotency-Key and records nothing twice', async () => {
+      const key = randomUUID();
+      const bytes = Buffer.from('structured note text');
+      const first = await upload(
+        doctor,
+        { patientId: patient.id, type: 'note' },
+        { bytes, contentType: 'text/plain', name: 'n.txt' },
+        { 'Idempotency-Key': key },
+      );
+      const second = await upload(
+        doctor,
+        { patientId: patient.id, type: 'note' },
+        { bytes, contentType: 'text/plain', name: 'n.txt' },
+        { 'Idempotency-Key': key },
+      );
+      expect(first.status).toBe(201);
+      expect(second.status).toBe(201);
+      expect(second.body).toEqual(first.body);
+    });
+
+    it.each([
+      ['an empty file', { bytes: new Uint8Array(0) }, {}, 400],
+      ['a type outside the allow-list', { bytes: Buffer.from('MZ'), contentType: 'application/x-msdownload' }, {}, 415],
+      ['an unknown patient', { bytes: Buffer.from('x') }, { patientId: randomUUID() }, 400],
+      ['a malformed patient id', { bytes: Buffer.from('x') }, { patientId: 'p-1' }, 400],
+      ['an unknown report type', { bytes: Buffer.from('x') }, { type: 'poem' }, 400],
+    ])('answers %s with a clear 4xx', async (_case, file, fields, status) => {
+      const response = await upload(doctor, { patientId: patient.id, ...fields }, file);
+      expectErrorEnvelope(response, status);
+    });
+
+    it('refuses an upload by a patient (403), without a token (401), and a body that is not multipart (415)', async () => {
+      expectErrorEnvelope(
+        await upload(patient, { patientId: patient.id }, { bytes: Buffer.from('x') }),
+        403,
+        'FORBIDDEN',
+      );
+      expectErrorEnvelope(await reportsApi('/api/v1/reports', { method: 'POST', body: new FormData() }), 401);
+      expectErrorEnvelope(
+        await reportsApi('/api/v1/reports', {
+          method: 'POST',
+          ...jsonBody({ patientId: patient.id }, bearer(doctor.accessToken)),
+        }),
+        415,
+      );
+      expectErrorEnvelope(
+        await reportsApi('/api/v1/reports', {
+          method: 'POST',
+          headers: { ...bearer(doctor.accessToken), 'Content-Type': 'multipart/form-data; boundary=xyz' },
+          body: '--xyz\r\nContent-Disposition: form-data; name="patientId"\r\n\r\nabc',
+        }),
+        400,
+      );
+    });
+  },
+);

@@ -9,9 +9,22 @@ export interface ApiResponse {
   body: unknown;
 }
 
+/**
+ * The APIs the suites run case-report tests against, one per content store: `npm test`
+ * starts a second API with the embedded Helia store beside the one on Kubo.
+ */
+export function contentStoreApis(): Array<[store: string, apiUrl: string]> {
+  const helia = process.env.HELIA_API_URL;
+  if (!helia) throw new Error('HELIA_API_URL is not set: run the suites through npm test, which starts the Helia API');
+  return [
+    ['Kubo', API_URL],
+    ['embedded Helia', helia],
+  ];
+}
+
 /** Calls the running API and returns status, headers and body as a user of the API sees them. */
-export async function callApi(path: string, init: RequestInit = {}): Promise<ApiResponse> {
-  const response = await fetch(`${API_URL}${path}`, { ...init, signal: init.signal ?? AbortSignal.timeout(30_000) });
+export async function callApi(path: string, init: RequestInit = {}, apiUrl = API_URL): Promise<ApiResponse> {
+  const response = await fetch(`${apiUrl}${path}`, { ...init, signal: init.signal ?? AbortSignal.timeout(30_000) });
   const text = await response.text();
   let body: unknown;
   try {

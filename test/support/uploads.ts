@@ -1,4 +1,4 @@
-import { callApi, type ApiResponse } from './api.js';
+import { API_URL, callApi, type ApiResponse } from './api.js';
 import { bearer, type SignedIn } from './accounts.js';
 
 /** Uploads a file as a doctor, as a browser form would (fields first, then the file). */
@@ -7,6 +7,7 @@ export function uploadReport(
   fields: { patientId: string; type?: string; title?: string },
   file: { bytes: Uint8Array; name?: string; contentType?: string },
   headers: Record<string, string> = {},
+  apiUrl?: string,
 ): Promise<ApiResponse> {
   const form = new FormData();
   form.append('patientId', fields.patientId);
@@ -17,19 +18,20 @@ export function uploadReport(
     new Blob([file.bytes], { type: file.contentType ?? 'application/pdf' }),
     file.name ?? 'summary.pdf',
   );
-  return callApi('/api/v1/reports', {
-    method: 'POST',
-    body: form,
-    headers: { ...bearer(doctor.accessToken), ...headers },
-  });
+  return callApi(
+    '/api/v1/reports',
+    { method: 'POST', body: form, headers: { ...bearer(doctor.accessToken), ...headers } },
+    apiUrl,
+  );
 }
 
 /** Opens a report's content and returns the exact bytes with the response headers. */
 export async function openReport(
   reader: SignedIn,
   reportId: string,
+  apiUrl = API_URL,
 ): Promise<{ status: number; headers: Headers; bytes: Buffer; body: unknown }> {
-  const response = await fetch(`${process.env.API_URL ?? 'http://127.0.0.1:3000'}/api/v1/reports/${reportId}/content`, {
+  const response = await fetch(`${apiUrl}/api/v1/reports/${reportId}/content`, {
     headers: bearer(reader.accessToken),
     signal: AbortSignal.timeout(60_000),
   });
