@@ -45,9 +45,12 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(thrown: unknown, host: ArgumentsHost): void {
-    const exception = isDatabaseUnreachable(thrown)
-      ? new DatabaseUnavailableError('the database is unreachable', { cause: thrown })
-      : thrown;
+    // Errors that already say what they are keep their meaning; a raw driver error saying
+    // the database cannot be reached becomes a 503 of its own.
+    const exception =
+      !(thrown instanceof DomainError) && isDatabaseUnreachable(thrown)
+        ? new DatabaseUnavailableError('the database is unreachable', { cause: thrown })
+        : thrown;
     const http = host.switchToHttp();
     const request = http.getRequest<Request & { id?: string }>();
     const response = http.getResponse<Response>();

@@ -1,0 +1,107 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
+import { callApi, expectErrorEnvelope } from '../support/api.js';
+import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
+import { components, eventually } from '../support/services.js';
+import { openReport, uploadReport } from '../support/uploads.js';
+
+/**
+ * Uploads while a component is away: the caller gets a clear 503 with Retry-After, and
+ * afterwards nothing is half-done — no report row, no pinned orphan, the saga settled.
+ */
+describe('uploads while IPFS or a peer is stopped', () => {
+  let database: DataSource;
+  let doctor: SignedIn;
+  let patient: SignedIn;
+
+  const sagaOf = async (userId: string, key: string) =>
+    (
+      await database.query<Array<{ state: string; report_id: string; cid: string | null }>>(
+        `SELECT state, report_id, step_data->>'cid' AS cid FROM upload_sagas WHERE user_id = $1 AND idempotency_key = $2`,
+        [userId, key],
+      )
+    )[0];
+  const reportRows = async (reportId: string) =>
+    Number(
+      (await database.query<Array<{ n: string }>>('SELECT count(*) AS n FROM reports WHERE id = $1', [reportId]))[0].n,
+    );
+
+  beforeAll(async () => {
+    database = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? '')).initialize();
+    const admin = await bootstrapAdmin('hospital-a');
+    [doctor, patient] = await Promise.all([createStaff(admin, 'doctor'), registerPatient()]);
+    await callApi('/api/v1/admin/care-assignments', {
+      method: 'POST',
+      ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(admin.accessToken)),
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([components.startIpfs(), components.startNetwork()]);
+    await database?.destroy();
+  });
+
+  it('answers 503 IPFS_UNAVAILABLE with Retry-After while Kubo is stopped, and leaves no record', async () => {
+    const key = randomUUID();
+    await components.stopIpfs();
+    try {
+      const response = await uploadReport(
+        doctor,
+        { patientId: patient.id },
+        { bytes: randomBytes(10_000) },
+        { 'Idempotency-Key': key },
+      );
+      expectErrorEnvelope(response, 503, 'IPFS_UNAVAILABLE');
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await components.startIpfs();
+    }
+    const saga = await sagaOf(doctor.id, key);
+    expect(saga.state).toBe('rolled_back');
+    expect(await reportRows(saga.report_id)).toBe(0);
+  });
+
+  it('answers 503 while a hospital’s peer is stopped; once it is back, recovery rolls the upload back and unpins its content', async () => {
+    const key = randomUUID();
+    await components.stopNetworkService('peer0-hospitalb');
+    let response;
+    try {
+      response = await uploadReport(
+        doctor,
+        { patientId: patient.id },
+        { bytes: randomBytes(10_000) },
+        { 'Idempotency-Key': key },
+      );
+    } finally {
+      await components.startNetwork();
+    }
+    expectErrorEnvelope(response, 503, 'LEDGER_UNAVAILABLE');
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // The content was stored before the ledger failed: recovery must settle it.
+    await eventually(
+      async () => (await sagaOf(doctor.id, key)).state === 'rolled_back',
+      90_000,
+      'recovery of the half-done upload',
+    );
+    const saga = await sagaOf(doctor.id, key);
+    expect(await reportRows(saga.report_id)).toBe(0);
+    const pins = await fetch(
+      `${process.env.IPFS_API_URL ?? 'http://127.0.0.1:5001'}/api/v0/pin/ls?arg=${saga.cid}&type=recursive`,
+      { method: 'POST' },
+    );
+    expect(pins.status).not.toBe(200); // "not pinned"
+
+    // The system works again: a new upload is recorded and readable.
+    const again = await uploadReport(
+      doctor,
+      { patientId: patient.id },
+      { bytes: Buffer.from('after the outage') },
+      { 'Idempotency-Key': randomUUID() },
+    );
+    expect(again.status).toBe(201);
+    const opened = await openReport(patient, (again.body as { id: string }).id);
+    expect(opened.bytes.toString()).toBe('after the outage');
+  });
+});
