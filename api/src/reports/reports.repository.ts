@@ -6,6 +6,8 @@ export type SagaState = 'receiving' | 'stored' | 'recorded' | 'completed' | 'rol
 
 /** What each step of an upload left behind, so that a restart can finish or undo it. */
 export interface SagaSteps {
+  /** Which content store holds the upload's content: only a replica using that store settles it. */
+  contentStore?: 'kubo' | 'helia';
   patientId?: string;
   type?: string;
   title?: string;
@@ -172,13 +174,14 @@ export class ReportsRepository {
     return new Map(rows.map((row) => [row.id, row]));
   }
 
-  /** Uploads left unfinished (by a crash or a failure) and not touched for a while. */
-  openSagas(idleSeconds: number): Promise<UploadSaga[]> {
+  /** Uploads into a content store left unfinished (by a crash or a failure) and not touched for a while. */
+  openSagas(contentStore: string, idleSeconds: number): Promise<UploadSaga[]> {
     return this.dataSource.query<UploadSaga[]>(
       `SELECT ${SAGA_COLUMNS} FROM upload_sagas
-       WHERE state NOT IN ('completed', 'rolled_back') AND updated_at < now() - make_interval(secs => $1)
+       WHERE state NOT IN ('completed', 'rolled_back') AND updated_at < now() - make_interval(secs => $2)
+         AND step_data->>'contentStore' = $1
        ORDER BY updated_at LIMIT 100`,
-      [idleSeconds],
+      [contentStore, idleSeconds],
     );
   }
 }

@@ -41,7 +41,7 @@ export class UploadRecovery implements OnApplicationBootstrap, OnApplicationShut
   async recoverAll(): Promise<number> {
     let settled = 0;
     try {
-      for (const saga of await this.reports.openSagas(this.config.UPLOAD_RECOVERY_AFTER_SECONDS)) {
+      for (const saga of await this.reports.openSagas(this.store.kind, this.config.UPLOAD_RECOVERY_AFTER_SECONDS)) {
         if (await this.recover(saga)) settled += 1;
       }
     } catch (error) {

@@ -63,7 +63,14 @@ export class UploadService {
         details: { errors: [{ field: 'patientId', messages: ['unknown patient'] }] },
       });
     }
-    const steps: SagaSteps = { patientId, type, title, fileName: upload.file.fileName, contentType };
+    const steps: SagaSteps = {
+      contentStore: this.store.kind,
+      patientId,
+      type,
+      title,
+      fileName: upload.file.fileName,
+      contentType,
+    };
     const { saga, existing } = await this.reports.startSaga({
       id: randomUUID(),
       userId: doctor.id,
