@@ -44,7 +44,8 @@ export function readMultipartUpload(
       parser = busboy({
         headers: request.headers,
         limits: {
-          fileSize: maxFileBytes,
+          // One byte over the limit tells a file of exactly the limit from a larger one.
+          fileSize: maxFileBytes + 1,
           files: 1,
           fields: MAX_FIELDS,
           fieldSize: MAX_FIELD_BYTES,
@@ -94,8 +95,13 @@ export function readMultipartUpload(
   });
 }
 
-/** Passes the file through, failing with PayloadTooLargeError once busboy cut it at the limit. */
+/** Passes the file through, failing with PayloadTooLargeError as soon as it passes the limit. */
 async function* limited(stream: Readable & { truncated?: boolean }, maxFileBytes: number): AsyncIterable<Uint8Array> {
-  for await (const chunk of stream) yield chunk as Uint8Array;
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Uint8Array).length;
+    if (size > maxFileBytes) throw new PayloadTooLargeError(`the file is larger than ${maxFileBytes} bytes`);
+    yield chunk as Uint8Array;
+  }
   if (stream.truncated) throw new PayloadTooLargeError(`the file is larger than ${maxFileBytes} bytes`);
 }
