@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { readMspFolder } from '../../api/src/ledger/service-identity.js';
 import { HospitalId, loadNetworkProfile, PROJECT_DIR } from './network-profile.js';
 
 const run = promisify(execFile);
@@ -16,16 +16,6 @@ export interface EnrolledIdentity {
   role: string;
   certificatePem: string;
   privateKeyPem: string;
-}
-
-/** Reads the signing certificate and key of an MSP folder written by fabric-ca-client. */
-export function readMsp(mspDir: string): { certificatePem: string; privateKeyPem: string } {
-  const keyFile = readdirSync(path.join(mspDir, 'keystore')).find((name) => name.endsWith('_sk'));
-  if (!keyFile) throw new Error(`no private key in ${mspDir}/keystore`);
-  return {
-    certificatePem: readFileSync(path.join(mspDir, 'signcerts', 'cert.pem'), 'utf8'),
-    privateKeyPem: readFileSync(path.join(mspDir, 'keystore', keyFile), 'utf8'),
-  };
 }
 
 /**
@@ -45,5 +35,5 @@ export async function enrollIdentity(hospital: HospitalId, role: string): Promis
   ]);
   const mspDir = stdout.trim().split('\n').pop() ?? '';
   const { mspId } = loadNetworkProfile().organizations[hospital];
-  return { name, hospital, mspId, uid, role, ...readMsp(mspDir) };
+  return { name, hospital, mspId, uid, role, ...readMspFolder(mspDir) };
 }

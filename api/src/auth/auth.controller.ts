@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import { NotFoundError } from '../common/domain-error.js';
 import { Public } from '../common/public.decorator.js';
 import { UserDto } from '../users/user.dto.js';
+import { ROLES } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import {
@@ -28,8 +29,6 @@ import type { AuthenticatedUser } from './authenticated-user.js';
 import { LedgerCheckService } from './ledger-check.service.js';
 import { CurrentUser } from './current-user.decorator.js';
 import { Roles } from './roles.decorator.js';
-
-const ANY_ROLE = ['doctor', 'patient', 'auditor', 'admin'] as const;
 
 @ApiTags('auth')
 @Controller('auth')
@@ -70,7 +69,7 @@ export class AuthController {
   }
 
   /** Ends the current session: its access token is refused from the next request on. */
-  @Roles(...ANY_ROLE)
+  @Roles(...ROLES)
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -79,7 +78,7 @@ export class AuthController {
   }
 
   /** The caller's account. */
-  @Roles(...ANY_ROLE)
+  @Roles(...ROLES)
   @Get('me')
   @ApiOkResponse({ type: UserDto })
   async me(@CurrentUser() caller: AuthenticatedUser): Promise<UserDto> {
@@ -92,7 +91,7 @@ export class AuthController {
    * Submits a no-op ledger transaction signed with the caller's own certificate and returns
    * what the chaincode saw: proof that the caller's ledger identity works end to end.
    */
-  @Roles(...ANY_ROLE)
+  @Roles(...ROLES)
   @Post('me/ledger-check')
   @HttpCode(200)
   @ApiOkResponse({ type: LedgerCheckDto })
@@ -101,7 +100,7 @@ export class AuthController {
   }
 
   /** The caller's live sessions. */
-  @Roles(...ANY_ROLE)
+  @Roles(...ROLES)
   @Get('sessions')
   @ApiOkResponse({ type: SessionListDto })
   async sessions(@CurrentUser() caller: AuthenticatedUser): Promise<SessionListDto> {
@@ -110,7 +109,7 @@ export class AuthController {
   }
 
   /** Ends one of the caller's sessions. */
-  @Roles(...ANY_ROLE)
+  @Roles(...ROLES)
   @Delete('sessions/:id')
   @HttpCode(204)
   @ApiNoContentResponse()

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { collectPages } from '../ledger/collect-pages.js';
 import { type CareAssignmentRecord, type Committed, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { UsersRepository } from '../users/users.repository.js';
 
@@ -45,13 +46,6 @@ export class CareService {
     if (caller.role === 'patient' && caller.id !== patientId)
       throw new NotFoundError('no patient of yours has this id');
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
-    const records: CareAssignmentRecord[] = [];
-    let bookmark = '';
-    do {
-      const page = await this.ledger.listCareByPatient(actor, patientId, { pageSize: 100, bookmark });
-      records.push(...page.items);
-      bookmark = page.nextBookmark ?? '';
-    } while (bookmark);
-    return records;
+    return collectPages((bookmark) => this.ledger.listCareByPatient(actor, patientId, { pageSize: 100, bookmark }));
   }
 }

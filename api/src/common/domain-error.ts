@@ -33,11 +33,6 @@ export class ConflictError extends DomainError {
   readonly status = 409;
 }
 
-export class ForbiddenError extends DomainError {
-  readonly code: string = 'FORBIDDEN';
-  readonly status = 403;
-}
-
 export class InvalidInputError extends DomainError {
   readonly code: string = 'INVALID_INPUT';
   readonly status = 400;

@@ -48,11 +48,15 @@ class ProbeRecordRecord implements ProbeRecord {
   @Matches(/^[0-9a-f]{64}$/) txId!: string;
 }
 
+/**
+ * Validates what the chaincode answered against the fields the API reads (records carry
+ * more, which stay untouched) and returns it typed.
+ */
 function parseRecord<T extends object>(type: new () => T, what: string, json: unknown): T {
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new LedgerDataError(what, ['not an object']);
   const record = plainToInstance(type, json);
-  const errors = validateSync(record, { forbidUnknownValues: true });
+  const errors = validateSync(record, { forbidUnknownValues: true, whitelist: true });
   if (errors.length > 0)
     throw new LedgerDataError(
       what,
@@ -99,25 +103,11 @@ class GrantRecordRecord implements GrantRecord {
   @Matches(/^[0-9a-f]{64}$/) txId!: string;
 }
 
-/** Record types carry more fields than the API reads; only the ones it reads are checked and kept. */
-function parseLoose<T extends object>(type: new () => T, what: string, json: unknown): T {
-  if (json === null || typeof json !== 'object' || Array.isArray(json))
-    throw new LedgerDataError(what, ['not an object']);
-  const record = plainToInstance(type, json, { excludeExtraneousValues: false });
-  const errors = validateSync(record, { whitelist: true });
-  if (errors.length > 0)
-    throw new LedgerDataError(
-      what,
-      errors.map((error) => error.property),
-    );
-  return record;
-}
-
 export const parseParticipant = (json: unknown): ParticipantRecord =>
-  parseLoose(ParticipantRecordRecord, 'participant', json);
+  parseRecord(ParticipantRecordRecord, 'participant', json);
 export const parseCareAssignment = (json: unknown): CareAssignmentRecord =>
-  parseLoose(CareAssignmentRecordRecord, 'care assignment', json);
-export const parseGrant = (json: unknown): GrantRecord => parseLoose(GrantRecordRecord, 'grant', json);
+  parseRecord(CareAssignmentRecordRecord, 'care assignment', json);
+export const parseGrant = (json: unknown): GrantRecord => parseRecord(GrantRecordRecord, 'grant', json);
 
 /** A page of a list query: `{ items, nextBookmark }` with every item parsed. */
 export function parsePage<T>(parseItem: (json: unknown) => T): (json: unknown) => Page<T> {
@@ -154,6 +144,6 @@ class AccessReceiptRecordRecord implements AccessReceiptRecord {
   @IsISO8601({ strict: true }) at!: string;
 }
 
-export const parseReport = (json: unknown): ReportRecord => parseLoose(ReportRecordRecord, 'report', json);
+export const parseReport = (json: unknown): ReportRecord => parseRecord(ReportRecordRecord, 'report', json);
 export const parseAccessReceipt = (json: unknown): AccessReceiptRecord =>
-  parseLoose(AccessReceiptRecordRecord, 'access receipt', json);
+  parseRecord(AccessReceiptRecordRecord, 'access receipt', json);

@@ -3,7 +3,8 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CareService } from '../care/care.service.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
-import { LEDGER, type LedgerIdentity, type LedgerPort, type Page } from '../ledger/ledger.port.js';
+import { collectPages } from '../ledger/collect-pages.js';
+import { LEDGER, type LedgerIdentity, type LedgerPort } from '../ledger/ledger.port.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 
@@ -58,7 +59,7 @@ export class PatientsService {
 
   private async doctorMaySee(doctor: AuthenticatedUser, patientId: string): Promise<boolean> {
     const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
-    const caring = await collect((bookmark) =>
+    const caring = await collectPages((bookmark) =>
       this.ledger.listCareByDoctor(actor, doctor.id, { pageSize: 100, bookmark }),
     );
     if (caring.some((entry) => entry.patientId === patientId && entry.endedAt === null)) return true;
@@ -66,23 +67,11 @@ export class PatientsService {
   }
 
   private async patientsWithActiveGrant(actor: LedgerIdentity, doctorId: string): Promise<Set<string>> {
-    const grants = await collect((bookmark) =>
+    const grants = await collectPages((bookmark) =>
       this.ledger.listGrantsByDoctor(actor, doctorId, { pageSize: 100, bookmark }),
     );
     return new Set(
       grants.filter((grant) => (grant.effectiveStatus ?? grant.status) === 'active').map((grant) => grant.patientId),
     );
   }
-}
-
-/** Every item of a paginated ledger query. */
-async function collect<T>(fetchPage: (bookmark: string) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
-  let bookmark = '';
-  do {
-    const page = await fetchPage(bookmark);
-    items.push(...page.items);
-    bookmark = page.nextBookmark ?? '';
-  } while (bookmark);
-  return items;
 }

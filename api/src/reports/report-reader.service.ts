@@ -3,13 +3,13 @@ import { Readable, pipeline } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { createDecryptor, IntegrityError } from '../crypto/chunked-aead.js';
-import { ContentErasedError, PatientKeysService } from '../crypto/patient-keys.service.js';
+import { PatientKeysService } from '../crypto/patient-keys.service.js';
 import { createDigestTee, digestsEqual, type DigestTee } from '../crypto/plaintext-commitment.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
-import { commitmentKeyContext, dataKeyContext } from './upload.service.js';
+import { openRecordKeys } from './record-keys.js';
 
 /** An opened report: what the response headers say, and the verified plaintext. */
 export interface OpenedReport {
@@ -47,8 +47,7 @@ export class ReportReaderService {
     ) {
       throw new IntegrityError('the stored record does not match the ledger', 'chunk-rejected');
     }
-    const dataKey = await this.unwrap(report, dataKeyContext(reportId), report.wrappedDataKey);
-    const commitmentKey = await this.unwrap(report, commitmentKeyContext(reportId), report.wrappedCommitmentKey);
+    const { dataKey, commitmentKey } = await openRecordKeys(this.patientKeys, report);
 
     const ciphertext = createDigestTee({ sha256: true });
     const plaintext = createDigestTee({ sha256: false, commitmentKey });
@@ -65,15 +64,6 @@ export class ReportReaderService {
     const iterator = content[Symbol.asyncIterator]();
     const first = await iterator.next();
     return { report, receiptTxId: receipt.transactionId, content: prepend(first, iterator) };
-  }
-
-  private async unwrap(report: ReportRow, context: string, wrapped: Buffer): Promise<Buffer> {
-    try {
-      return await this.patientKeys.unwrap(report.patientId, context, wrapped);
-    } catch (error) {
-      if (error instanceof ContentErasedError) throw error;
-      throw new IntegrityError('the key envelope of this report was altered', 'chunk-rejected');
-    }
   }
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Readable, pipeline } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { createDecryptor, IntegrityError } from '../crypto/chunked-aead.js';
-import { ContentErasedError, PatientKeysService } from '../crypto/patient-keys.service.js';
+import { PatientKeysService } from '../crypto/patient-keys.service.js';
 import { createDigestTee, digestsEqual } from '../crypto/plaintext-commitment.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { LEDGER, type LedgerPort, type ReportRecord } from '../ledger/ledger.port.js';
@@ -10,7 +10,7 @@ import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.
 import { ContentNotFoundError } from '../storage/storage.errors.js';
 import { visibleReport } from './reports-query.service.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
-import { commitmentKeyContext, dataKeyContext } from './upload.service.js';
+import { openRecordKeys } from './record-keys.js';
 
 export interface Verification {
   verified: boolean;
@@ -45,17 +45,10 @@ export class ReportVerifierService {
   /** The record's keys, or null when its envelope no longer opens (then the plaintext check fails). */
   private async recordKeys(stored: ReportRow): Promise<{ dataKey: Buffer; commitmentKey: Buffer } | null> {
     try {
-      return {
-        dataKey: await this.patientKeys.unwrap(stored.patientId, dataKeyContext(stored.id), stored.wrappedDataKey),
-        commitmentKey: await this.patientKeys.unwrap(
-          stored.patientId,
-          commitmentKeyContext(stored.id),
-          stored.wrappedCommitmentKey,
-        ),
-      };
+      return await openRecordKeys(this.patientKeys, stored);
     } catch (error) {
-      if (error instanceof ContentErasedError) throw error;
-      return null;
+      if (error instanceof IntegrityError) return null;
+      throw error;
     }
   }
 

@@ -12,6 +12,7 @@ import { LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { type MultipartUpload, UnsupportedMediaTypeError } from './multipart-upload.js';
+import { commitmentKeyContext, dataKeyContext } from './record-keys.js';
 import { ReportsRepository, type SagaSteps, type UploadSaga } from './reports.repository.js';
 
 export const REPORT_TYPES = ['report', 'prescription', 'bill', 'lab', 'imaging', 'note'] as const;
@@ -26,9 +27,6 @@ export const ALLOWED_CONTENT_TYPES = new Set([
   'application/json',
   'application/fhir+json',
 ]);
-
-export const dataKeyContext = (reportId: string) => `data:${reportId}`;
-export const commitmentKeyContext = (reportId: string) => `commitment:${reportId}`;
 
 /**
  * The upload saga: stream, digest and encrypt the file, add the ciphertext to IPFS
