@@ -148,7 +148,64 @@ describe.each(contentStoreApis())(
       expectErrorEnvelope(response, status);
     });
 
-    it('refuses an upload by a patient (403), without a token (401), and a body that is not multipart (415)', async () => {
+    it('takes a structured case report as JSON, stores it encrypted like a file, and returns the exact document to the patient', async () => {
+      const caseReport = {
+        patientId: patient.id,
+        title: 'Community-acquired pneumonia',
+        diagnosis: 'Right lower lobe pneumonia',
+        diagnosisCodes: ['J18.9'],
+        findings: 'Fever 39.1 °C, crackles right base, CRP 180 mg/l',
+        content: 'Admitted with three days of cough; treated with amoxicillin; afebrile after 48 h.',
+        observedAt: '2026-11-02',
+      };
+      const uploaded = await reportsApi('/api/v1/reports', {
+        method: 'POST',
+        ...jsonBody(caseReport, bearer(doctor.accessToken)),
+      });
+      expect(uploaded.status).toBe(201);
+      const report = uploaded.body as { id: string; type: string; title: string; sha256: string; size: number };
+      expect(report).toMatchObject({ patientId: patient.id, type: 'report', title: caseReport.title });
+
+      const opened = await openReport(patient, report.id, apiUrl);
+      expect(opened.status).toBe(200);
+      expect(opened.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(opened.headers.get('x-integrity-verified')).toBe('true');
+      expect(createHash('sha256').update(opened.bytes).digest('hex')).toBe(report.sha256);
+      expect(opened.bytes.length).toBe(report.size);
+      expect(opened.body).toEqual({
+        schema: 'medledger/case-report@1',
+        ...caseReport,
+        type: 'report',
+        recommendations: null,
+      });
+      const metadata = await reportsApi(`/api/v1/reports/${report.id}`, { headers: bearer(patient.accessToken) });
+      expect(metadata.body).toMatchObject({ contentType: 'application/json', sha256: report.sha256 });
+    });
+
+    it.each([
+      [
+        'missing fields',
+        { patientId: undefined, diagnosis: undefined, findings: undefined, content: undefined },
+        ['patientId', 'diagnosis', 'findings', 'content'],
+      ],
+      ['an unknown field', { extra: true }, ['extra']],
+      ['a malformed diagnosis code', { diagnosisCodes: ['pneumonia'] }, ['diagnosisCodes']],
+      ['a two-line title', { title: 'one\ntwo' }, ['title']],
+      ['an impossible date', { observedAt: '2026-02-30' }, ['observedAt']],
+      ['a number for text', { findings: 42 }, ['findings']],
+    ])('refuses a JSON case report with %s: 400 naming the fields', async (_case, change, fields) => {
+      // JSON leaves out the fields set to undefined.
+      const body = { patientId: patient.id, title: 'T', diagnosis: 'D', findings: 'F', content: 'C', ...change };
+      const response = await reportsApi('/api/v1/reports', {
+        method: 'POST',
+        ...jsonBody(body, bearer(doctor.accessToken)),
+      });
+      expectErrorEnvelope(response, 400, 'INVALID_INPUT');
+      const named = (response.body as { errors: Array<{ field: string }> }).errors.map((error) => error.field);
+      expect(named.sort()).toEqual([...fields].sort());
+    });
+
+    it('refuses an upload by a patient (403), without a token (401), and a body that is neither multipart nor JSON (415)', async () => {
       expectErrorEnvelope(
         await upload(patient, { patientId: patient.id }, { bytes: Buffer.from('x') }),
         403,
@@ -158,7 +215,8 @@ describe.each(contentStoreApis())(
       expectErrorEnvelope(
         await reportsApi('/api/v1/reports', {
           method: 'POST',
-          ...jsonBody({ patientId: patient.id }, bearer(doctor.accessToken)),
+          headers: { ...bearer(doctor.accessToken), 'Content-Type': 'text/plain' },
+          body: 'a report',
         }),
         415,
       );

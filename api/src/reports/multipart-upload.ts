@@ -13,10 +13,17 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
 }
 
-/** The text fields of an upload (they must come before the file part) and its file, as a stream. */
+/** The content of a report as it arrives: a stream, never a whole buffer. */
+export interface ReportFile {
+  stream: AsyncIterable<Uint8Array>;
+  fileName: string | null;
+  contentType: string;
+}
+
+/** The text fields of an upload (they must come before the file part) and its file. */
 export interface MultipartUpload {
   fields: Record<string, string>;
-  file: { stream: AsyncIterable<Uint8Array>; fileName: string | null; contentType: string };
+  file: ReportFile;
 }
 
 const MAX_FIELD_BYTES = 4096;
@@ -35,7 +42,9 @@ export function readMultipartUpload(
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data\b/i.test(contentType)) {
     return Promise.reject(
-      new UnsupportedMediaTypeError('uploads are multipart/form-data with a file part named "file"'),
+      new UnsupportedMediaTypeError(
+        'uploads are multipart/form-data with a file part named "file", or a JSON case report (application/json)',
+      ),
     );
   }
   return new Promise((resolve, reject) => {

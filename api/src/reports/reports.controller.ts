@@ -1,15 +1,28 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Readable } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { readMultipartUpload } from './multipart-upload.js';
+import { validateInput } from '../common/validation.js';
+import { readMultipartUpload, type ReportFile } from './multipart-upload.js';
 import { ReportReaderService } from './report-reader.service.js';
 import {
+  CaseReportDto,
   ReportDto,
+  ReportFieldsDto,
   ReportIdParams,
   ReportListDto,
   ReportListQuery,
@@ -32,12 +45,15 @@ export class ReportsController {
   ) {}
 
   /**
-   * Uploads a case report for a patient (multipart: `patientId`, `type`, `title`, then
-   * `file`): streamed, encrypted, stored on IPFS and recorded on the ledger as the doctor.
+   * Uploads a case report for a patient: a file (multipart: `patientId`, `type`, `title`,
+   * then `file`) or a structured case report (`application/json`, see CaseReportDto).
+   * Streamed, encrypted, stored on IPFS and recorded on the ledger as the doctor.
    */
   @Roles('doctor')
   @Post()
-  @ApiConsumes('multipart/form-data')
+  @ApiConsumes('multipart/form-data', 'application/json')
+  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(CaseReportDto) }] }, description: 'or multipart/form-data' })
+  @ApiExtraModels(CaseReportDto)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key again returns the first result' })
   @ApiCreatedResponse({ type: ReportDto })
   async upload(
@@ -48,8 +64,22 @@ export class ReportsController {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw new InvalidInputError('Idempotency-Key must be 1 to 200 visible ASCII characters');
     }
-    const upload = await readMultipartUpload(request, this.config.UPLOAD_MAX_BYTES);
-    return ReportDto.fromSaga(await this.uploads.upload(caller, upload, idempotencyKey ?? null));
+    let fields: ReportFieldsDto;
+    let file: ReportFile;
+    if (request.is('application/json')) {
+      const report = await validateInput(CaseReportDto, request.body);
+      fields = report;
+      file = {
+        stream: Readable.from([report.toDocument()]),
+        fileName: 'case-report.json',
+        contentType: 'application/json',
+      };
+    } else {
+      const upload = await readMultipartUpload(request, this.config.UPLOAD_MAX_BYTES);
+      fields = await validateInput(ReportFieldsDto, upload.fields);
+      file = upload.file;
+    }
+    return ReportDto.fromSaga(await this.uploads.upload(caller, fields, file, idempotencyKey ?? null));
   }
 
   /** Reports the caller may see: a patient's own; a doctor's for `patientId` (what they may open) or their own writing. */

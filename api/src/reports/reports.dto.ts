@@ -1,5 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { PageQueryDto } from '../common/page-query.dto.js';
 import type { ReportView } from './reports-query.service.js';
 import { REPORT_TYPES } from './upload.service.js';
@@ -7,6 +19,90 @@ import type { UploadSaga } from './reports.repository.js';
 
 export class ReportIdParams {
   @IsUUID() id!: string;
+}
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** No control characters (tabs and line breaks included): titles and codes are one line. */
+const ONE_LINE = /^[^\p{Cc}]*$/u;
+
+/** The fields of an upload that describe it: for whom, what kind, under which title. */
+export class ReportFieldsDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
+  @ApiProperty({ enum: REPORT_TYPES }) @IsIn(REPORT_TYPES) type!: string;
+  @ApiProperty({ minLength: 1, maxLength: 300 })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 300)
+  @Matches(ONE_LINE, { message: 'title must be one line of printable characters' })
+  title!: string;
+}
+
+/**
+ * A structured case report, sent as `application/json` to the same route as files: checked
+ * field by field, then stored like an uploaded JSON file (encrypted, on IPFS, on the ledger).
+ */
+export class CaseReportDto extends ReportFieldsDto {
+  @ApiProperty({ enum: REPORT_TYPES, default: 'report', required: false })
+  @IsIn(REPORT_TYPES)
+  override type: string = 'report';
+
+  /** The diagnosis in words. */
+  @ApiProperty({ minLength: 1, maxLength: 10_000 })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 10_000)
+  diagnosis!: string;
+
+  /** ICD-10 codes of the diagnosis, such as `J18.9`. */
+  @ApiProperty({ required: false, type: [String], example: ['J18.9'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/, {
+    each: true,
+    message: 'each diagnosis code must be an ICD-10 code such as J18.9',
+  })
+  diagnosisCodes?: string[];
+
+  /** Examination and test findings. */
+  @ApiProperty({ minLength: 1, maxLength: 100_000 })
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 100_000)
+  findings!: string;
+
+  /** The body of the report: history, course, reasoning. */
+  @ApiProperty({ minLength: 1, maxLength: 1_000_000 }) @IsString() @Length(1, 1_000_000) content!: string;
+
+  /** Treatment and follow-up advised. */
+  @ApiProperty({ required: false, maxLength: 100_000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100_000)
+  recommendations?: string;
+
+  /** When the patient was seen (ISO 8601 date or date-time). */
+  @ApiProperty({ required: false, format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  observedAt?: string;
+
+  /** The document that is encrypted and stored: the validated fields under a schema name, in a fixed order. */
+  toDocument(): Buffer {
+    const document = {
+      schema: 'medledger/case-report@1',
+      patientId: this.patientId,
+      type: this.type,
+      title: this.title,
+      diagnosis: this.diagnosis,
+      diagnosisCodes: this.diagnosisCodes ?? [],
+      findings: this.findings,
+      content: this.content,
+      recommendations: this.recommendations ?? null,
+      observedAt: this.observedAt ?? null,
+    };
+    return Buffer.from(JSON.stringify(document), 'utf8');
+  }
 }
 
 /** A recorded report with its ledger proof. */

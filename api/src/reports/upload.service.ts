@@ -11,7 +11,8 @@ import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { type MultipartUpload, UnsupportedMediaTypeError } from './multipart-upload.js';
+import { type ReportFile, UnsupportedMediaTypeError } from './multipart-upload.js';
+import type { ReportFieldsDto } from './reports.dto.js';
 import { commitmentKeyContext, dataKeyContext } from './record-keys.js';
 import { ReportsRepository, type SagaSteps, type UploadSaga } from './reports.repository.js';
 
@@ -47,9 +48,15 @@ export class UploadService {
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
   ) {}
 
-  async upload(doctor: AuthenticatedUser, upload: MultipartUpload, idempotencyKey: string | null): Promise<UploadSaga> {
-    const { patientId, type, title } = validateFields(upload.fields);
-    const contentType = upload.file.contentType.toLowerCase();
+  /** Runs the saga for a validated upload: `fields` describe it, `file` streams its content. */
+  async upload(
+    doctor: AuthenticatedUser,
+    fields: ReportFieldsDto,
+    file: ReportFile,
+    idempotencyKey: string | null,
+  ): Promise<UploadSaga> {
+    const { patientId, type, title } = fields;
+    const contentType = file.contentType.toLowerCase();
     if (!ALLOWED_CONTENT_TYPES.has(contentType)) {
       throw new UnsupportedMediaTypeError(
         `content type ${contentType} is not accepted (accepted: ${[...ALLOWED_CONTENT_TYPES].join(', ')})`,
@@ -66,7 +73,7 @@ export class UploadService {
       patientId,
       type,
       title,
-      fileName: upload.file.fileName,
+      fileName: file.fileName,
       contentType,
     };
     const { saga, existing } = await this.reports.startSaga({
@@ -76,7 +83,7 @@ export class UploadService {
       reportId: randomUUID(),
       steps,
     });
-    if (existing) return this.replay(saga, upload);
+    if (existing) return this.replay(saga, file);
 
     const dataKey = generateDataKey();
     const commitmentKey = generateCommitmentKey();
@@ -84,7 +91,7 @@ export class UploadService {
     try {
       const plaintext = createDigestTee({ sha256: true, commitmentKey });
       const ciphertext = createDigestTee({ sha256: true });
-      pipeline(Readable.from(upload.file.stream), plaintext, createEncryptor(dataKey), ciphertext, () => undefined);
+      pipeline(Readable.from(file.stream), plaintext, createEncryptor(dataKey), ciphertext, () => undefined);
       cid = (await this.store.add(ciphertext)).cid;
       const plain = plaintext.digests;
       const cipher = ciphertext.digests;
@@ -143,8 +150,8 @@ export class UploadService {
   }
 
   /** The same Idempotency-Key again: the first result, never a second record. */
-  private async replay(saga: UploadSaga, upload: MultipartUpload): Promise<UploadSaga> {
-    for await (const chunk of upload.file.stream) void chunk; // drain the repeated body
+  private async replay(saga: UploadSaga, file: ReportFile): Promise<UploadSaga> {
+    for await (const chunk of file.stream) void chunk; // drain the repeated body
     if (saga.state === 'completed') return saga;
     throw new ConflictError(
       saga.state === 'rolled_back'
@@ -160,20 +167,4 @@ export class UploadService {
         .catch((error: unknown) => this.logger.warn(`could not unpin ${cid}: ${(error as Error).message}`));
     await this.reports.advance(saga.id, 'rolled_back', {}, (cause as Error)?.message?.slice(0, 500));
   }
-}
-
-function validateFields(fields: Record<string, string>): { patientId: string; type: string; title: string } {
-  const errors: Array<{ field: string; messages: string[] }> = [];
-  const patientId = fields.patientId ?? '';
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(patientId)) {
-    errors.push({ field: 'patientId', messages: ['patientId must be a UUID'] });
-  }
-  const type = fields.type ?? '';
-  if (!(REPORT_TYPES as readonly string[]).includes(type))
-    errors.push({ field: 'type', messages: [`type must be one of ${REPORT_TYPES.join(', ')}`] });
-  const title = (fields.title ?? '').trim();
-  if (title.length < 1 || title.length > 300 || /[\p{Cc}]/u.test(title))
-    errors.push({ field: 'title', messages: ['title must be 1 to 300 printable characters'] });
-  if (errors.length > 0) throw new InvalidInputError('invalid upload fields', { details: { errors } });
-  return { patientId, type, title };
 }
