@@ -1,15 +1,25 @@
 import { AuditContract } from './audit/audit.contract';
 import { CareContract } from './care/care.contract';
 import { ConsentContract } from './consent/consent.contract';
+import { ErasureContract } from './erasure/erasure.contract';
 import { ParticipantsContract } from './participants/participants.contract';
 import { ReportsContract } from './reports/reports.contract';
 import { SystemContract } from './system/system.contract';
 
-export { AuditContract, CareContract, ConsentContract, ParticipantsContract, ReportsContract, SystemContract };
+export {
+  AuditContract,
+  CareContract,
+  ConsentContract,
+  ErasureContract,
+  ParticipantsContract,
+  ReportsContract,
+  SystemContract,
+};
 
 /**
  * The contracts `fabric-chaincode-node server` serves, the first being the default one.
- * Call them as `<name>:<Function>`: system, participants, care, reports, consent, audit.
+ * Call them as `<name>:<Function>`: system, participants, care, reports, consent, audit,
+ * erasure.
  */
 export const contracts = [
   SystemContract,
@@ -18,4 +28,5 @@ export const contracts = [
   ReportsContract,
   ConsentContract,
   AuditContract,
+  ErasureContract,
 ];

@@ -13,6 +13,7 @@ import {
   validateSync,
 } from 'class-validator';
 import path from 'node:path';
+import { FAULT_POINTS, type FaultPoint } from '../common/fault-points.js';
 
 const PROJECT_DIR = path.resolve(import.meta.dirname, '..', '..', '..');
 const RUN_DIR = process.env.MEDLEDGER_RUN_DIR ?? path.join(PROJECT_DIR, '.run');
@@ -95,6 +96,9 @@ export class AppConfig {
 
   /** An upload left unfinished this long (a crash, an outage) is completed or rolled back by the recovery worker. */
   @Transform(toInt) @IsInt() @Min(5) UPLOAD_RECOVERY_AFTER_SECONDS = 120;
+
+  /** For fault tests only: the API kills itself with SIGKILL when it reaches this point (see FAULT_POINTS). */
+  @IsOptional() @IsIn(FAULT_POINTS) FAULT_INJECTION?: FaultPoint;
 
   /** Milliseconds a readiness check waits for each component. */
   @Transform(toInt) @IsInt() @Min(100) @Max(30000) READINESS_TIMEOUT_MS = 2000;

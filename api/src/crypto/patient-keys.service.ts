@@ -49,13 +49,35 @@ export class PatientKeysService {
     ]);
   }
 
-  /** Destroys the patient's KEK for good; returns whether there was one to destroy. */
-  async destroy(patientId: string): Promise<boolean> {
-    const result = await this.dataSource.query<[unknown[], number]>(
+  /**
+   * Destroys the patient's KEK for good; returns whether there was one to destroy. A
+   * patient without a key yet gets a destroyed one, so that no upload creates a new key
+   * after the erasure. With `manager`, inside the caller's transaction.
+   */
+  async destroy(patientId: string, manager?: EntityManager): Promise<boolean> {
+    const runner = manager ?? this.dataSource.manager;
+    const result = await runner.query<[unknown[], number]>(
       'UPDATE patient_keys SET sealed_key = NULL, key_id = NULL, destroyed_at = now() WHERE patient_id = $1 AND destroyed_at IS NULL',
       [patientId],
     );
-    return result[1] > 0;
+    if (result[1] > 0) return true;
+    await runner.query(
+      'INSERT INTO patient_keys (patient_id, sealed_key, key_id, destroyed_at) VALUES ($1, NULL, NULL, now()) ON CONFLICT (patient_id) DO NOTHING',
+      [patientId],
+    );
+    return false;
+  }
+
+  /**
+   * Refuses (ContentErasedError, 410) when the patient's content was erased: for an upload
+   * to call before it streams anything, since nothing new can be encrypted for them.
+   */
+  async assertNotErased(patientId: string): Promise<void> {
+    const [row] = await this.dataSource.query<Array<{ destroyed_at: Date | null }>>(
+      'SELECT destroyed_at FROM patient_keys WHERE patient_id = $1',
+      [patientId],
+    );
+    if (row?.destroyed_at) throw new ContentErasedError("this patient's content was erased: nothing new can be stored");
   }
 
   private async kekOf(patientId: string, manager: EntityManager, create: boolean): Promise<Buffer> {

@@ -1,3 +1,4 @@
+import protos from '@hyperledger/fabric-protos';
 import { Logger } from '@nestjs/common';
 import {
   CommitError,
@@ -17,6 +18,7 @@ import type {
   AccessReceiptRecord,
   CareAssignmentRecord,
   Committed,
+  ErasureRecord,
   GrantRecord,
   LedgerIdentity,
   LedgerPort,
@@ -33,6 +35,7 @@ import type { PeerClients } from './peer-clients.js';
 import {
   parseAccessReceipt,
   parseCareAssignment,
+  parseErasure,
   parseGrant,
   parsePage,
   parseParticipant,
@@ -180,6 +183,31 @@ export class FabricLedger implements LedgerPort {
     );
   }
 
+  recordErasure(actor: LedgerIdentity, patientId: string): Promise<Committed<ErasureRecord>> {
+    return this.submit(actor, 'erasure', 'RecordErasure', [patientId], parseErasure);
+  }
+
+  getErasure(actor: LedgerIdentity, patientId: string): Promise<ErasureRecord> {
+    return this.evaluate(actor, 'erasure', 'GetErasure', [patientId], parseErasure);
+  }
+
+  /** The number of the block that holds a committed transaction (the peer's qscc GetBlockByTxID). */
+  async blockOfTransaction(actor: LedgerIdentity, transactionId: string): Promise<bigint> {
+    return this.withContract(
+      actor,
+      '',
+      async (qscc) => {
+        try {
+          const block = await qscc.evaluateTransaction('GetBlockByTxID', this.profile.channel, transactionId);
+          return BigInt(protos.common.Block.deserializeBinary(block).getHeader()!.getNumber());
+        } catch (error) {
+          throw this.translate(error, 'GetBlockByTxID');
+        }
+      },
+      'qscc',
+    );
+  }
+
   async checkReady(): Promise<void> {
     const unreachable = await this.peers.unreachable(this.readinessTimeoutMs);
     if (unreachable.length > 0) {
@@ -260,10 +288,11 @@ export class FabricLedger implements LedgerPort {
     actor: LedgerIdentity,
     contractName: string,
     use: (contract: Contract) => Promise<T>,
+    chaincode = this.profile.chaincode,
   ): Promise<T> {
     const gateway = this.connect(actor);
     try {
-      return await use(gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode, contractName));
+      return await use(gateway.getNetwork(this.profile.channel).getContract(chaincode, contractName || undefined));
     } finally {
       gateway.close();
     }

@@ -22,6 +22,7 @@ import type {
   ProbeRecord,
   ReportRecord,
   AccessReceiptRecord,
+  ErasureRecord,
 } from './ledger.port.js';
 
 /** What the chaincode answered does not have the shape the API expects (a version skew or a bug). */
@@ -147,3 +148,13 @@ class AccessReceiptRecordRecord implements AccessReceiptRecord {
 export const parseReport = (json: unknown): ReportRecord => parseRecord(ReportRecordRecord, 'report', json);
 export const parseAccessReceipt = (json: unknown): AccessReceiptRecord =>
   parseRecord(AccessReceiptRecordRecord, 'access receipt', json);
+
+class ErasureRecordRecord implements ErasureRecord {
+  @IsUUID() patientId!: string;
+  @IsUUID() erasedBy!: string;
+  @IsString() @IsNotEmpty() erasedByMspId!: string;
+  @IsISO8601({ strict: true }) erasedAt!: string;
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+}
+
+export const parseErasure = (json: unknown): ErasureRecord => parseRecord(ErasureRecordRecord, 'erasure', json);

@@ -45,11 +45,23 @@ export interface LedgerPort {
   /** The ledger's record of a report, as the actor may see it (NOT_FOUND otherwise). */
   getReport(actor: LedgerIdentity, reportId: string): Promise<ReportRecord>;
 
+  /** The number of the block that holds a committed transaction. */
+  blockOfTransaction(actor: LedgerIdentity, transactionId: string): Promise<bigint>;
+
   /** Reports of a patient that the actor may see (a doctor: what they wrote or may open), oldest first. */
   listReportsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<ReportRecord>>;
 
   /** Reports a doctor wrote, oldest first (the doctor themself, auditors). */
   listReportsByAuthor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<ReportRecord>>;
+
+  /**
+   * An admin of the patient's hospital records that the patient's content was erased (their
+   * key-encryption key destroyed); once per patient: CONFLICT when already recorded.
+   */
+  recordErasure(actor: LedgerIdentity, patientId: string): Promise<Committed<ErasureRecord>>;
+
+  /** The erasure record of a patient (auditors, admins of the patient's hospital, the patient); NOT_FOUND if none. */
+  getErasure(actor: LedgerIdentity, patientId: string): Promise<ErasureRecord>;
 
   /** Throws LedgerUnavailableError naming what is unreachable, when a transaction could not be served now. */
   checkReady(): Promise<void>;
@@ -158,6 +170,15 @@ export interface AccessReceiptRecord {
   basis: 'patient' | 'author' | 'grant' | 'emergency';
   grantId: string | null;
   at: string;
+}
+
+/** That a patient's content was erased: by which admin (and hospital), when (transaction time), in which transaction. */
+export interface ErasureRecord {
+  patientId: string;
+  erasedBy: string;
+  erasedByMspId: string;
+  erasedAt: string;
+  txId: string;
 }
 
 /** Injection token of the LedgerPort. */

@@ -1,15 +1,26 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { CareTeamDto, PatientDto, PatientIdParams, PatientListDto, PatientSearchQuery } from './patients.dto.js';
+import { PatientErasureService } from './patient-erasure.service.js';
+import {
+  CareTeamDto,
+  PatientDto,
+  PatientErasureDto,
+  PatientIdParams,
+  PatientListDto,
+  PatientSearchQuery,
+} from './patients.dto.js';
 import { PatientsService } from './patients.service.js';
 
 @ApiTags('patients')
 @Controller('patients')
 export class PatientsController {
-  constructor(private readonly patients: PatientsService) {}
+  constructor(
+    private readonly patients: PatientsService,
+    private readonly erasures: PatientErasureService,
+  ) {}
 
   /** Patients of the doctor's hospital, or who granted the doctor access, by name prefix or id: minimal fields. */
   @Roles('doctor')
@@ -34,5 +45,21 @@ export class PatientsController {
   @ApiOkResponse({ type: CareTeamDto })
   async doctors(@CurrentUser() caller: AuthenticatedUser, @Param() params: PatientIdParams): Promise<CareTeamDto> {
     return { items: await this.patients.careTeam(caller, params.id), nextCursor: null };
+  }
+
+  /**
+   * Erases the patient's content: an admin of the patient's hospital records the erasure on
+   * the ledger, then the patient's key is destroyed (every record of theirs is unreadable
+   * from then on, 410) and the titles and file names of their reports are scrubbed. The
+   * same request again completes what was left and returns the same result.
+   */
+  @Roles('admin')
+  @Post(':id/erasure')
+  @HttpCode(200)
+  @ApiOkResponse({ type: PatientErasureDto })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
+  @ApiNotFoundResponse({ description: 'No patient has this id' })
+  async erase(@CurrentUser() caller: AuthenticatedUser, @Param() params: PatientIdParams): Promise<PatientErasureDto> {
+    return PatientErasureDto.from(await this.erasures.erase(caller, params.id));
   }
 }

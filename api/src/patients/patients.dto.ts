@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, Length } from 'class-validator';
 import type { UserEntity } from '../users/user.entity.js';
+import type { PatientErasure } from './patient-erasure.service.js';
 
 export class PatientSearchQuery {
   /** A name prefix (at least 2 characters) or a patient id. */
@@ -39,4 +40,27 @@ export class CareTeamEntryDto {
 export class CareTeamDto {
   @ApiProperty({ type: [CareTeamEntryDto] }) items!: CareTeamEntryDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+/** A patient's content, erased: recorded on the ledger, their key destroyed, report titles and file names scrubbed. */
+export class PatientErasureDto {
+  @ApiProperty({ format: 'uuid' }) patientId!: string;
+  /** When the ledger recorded the erasure (its transaction's time). */
+  @ApiProperty({ format: 'date-time' }) erasedAt!: string;
+  /** The ledger transaction that recorded it. */
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) txId!: string;
+  /** Its block; null when a resumed request found the erasure already on the ledger. */
+  @ApiProperty({ type: String, nullable: true }) blockNumber!: string | null;
+  /** How many of the patient's reports are unreadable from now on. */
+  @ApiProperty({ minimum: 0 }) reportsErased!: number;
+
+  static from(erasure: PatientErasure): PatientErasureDto {
+    return {
+      patientId: erasure.patientId,
+      erasedAt: erasure.erasedAt,
+      txId: erasure.txId,
+      blockNumber: erasure.blockNumber,
+      reportsErased: erasure.reportsErased,
+    };
+  }
 }

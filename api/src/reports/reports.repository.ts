@@ -72,16 +72,23 @@ const REPORT_COLUMNS = `r.id, r.patient_id AS "patientId", r.author_id AS "autho
 export class ReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Starts an upload; with an idempotency key already used by this user, returns that upload instead. */
+  /**
+   * Starts an upload. With an idempotency key this user already used, returns that upload
+   * instead (`existing`), unless it was rolled back: then it starts over under the same key
+   * with a fresh report id, as a retry after a failure should.
+   */
   async startSaga(saga: Omit<UploadSaga, 'updatedAt' | 'state'>): Promise<{ saga: UploadSaga; existing: boolean }> {
-    const [inserted] = await this.dataSource.query<UploadSaga[]>(
+    const [started] = await this.dataSource.query<UploadSaga[]>(
       `INSERT INTO upload_sagas (id, user_id, idempotency_key, report_id, state, step_data)
        VALUES ($1, $2, $3, $4, 'receiving', $5)
-       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO UPDATE
+         SET report_id = EXCLUDED.report_id, state = 'receiving', step_data = EXCLUDED.step_data,
+             last_error = NULL, updated_at = now()
+         WHERE upload_sagas.state = 'rolled_back'
        RETURNING ${SAGA_COLUMNS}`,
       [saga.id, saga.userId, saga.idempotencyKey, saga.reportId, JSON.stringify(saga.steps)],
     );
-    if (inserted) return { saga: inserted, existing: false };
+    if (started) return { saga: started, existing: false };
     const [existing] = await this.dataSource.query<UploadSaga[]>(
       `SELECT ${SAGA_COLUMNS} FROM upload_sagas WHERE user_id = $1 AND idempotency_key = $2`,
       [saga.userId, saga.idempotencyKey],
@@ -89,10 +96,31 @@ export class ReportsRepository {
     return { saga: existing, existing: true };
   }
 
-  async advance(sagaId: string, state: SagaState, steps: SagaSteps, error?: string): Promise<void> {
+  /**
+   * Moves an upload of this report from one of the states `from` to `to`, adding what the
+   * step left behind. False when the upload was no longer in such a state (the recovery
+   * worker, or the uploading request, got there first): the caller must not go on blindly.
+   */
+  async advance(
+    saga: Pick<UploadSaga, 'id' | 'reportId'>,
+    from: SagaState[],
+    to: SagaState,
+    steps: SagaSteps,
+    error?: string,
+  ): Promise<boolean> {
+    const [, changed] = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE upload_sagas SET state = $4, step_data = step_data || $5::jsonb, last_error = $6, updated_at = now()
+       WHERE id = $1 AND report_id = $2 AND state = ANY($3::text[])`,
+      [saga.id, saga.reportId, from, to, JSON.stringify(steps), error ?? null],
+    );
+    return changed > 0;
+  }
+
+  /** Marks an upload as still being worked on, so that the recovery worker leaves it alone. */
+  async touch(saga: Pick<UploadSaga, 'id' | 'reportId'>): Promise<void> {
     await this.dataSource.query(
-      `UPDATE upload_sagas SET state = $2, step_data = step_data || $3::jsonb, last_error = $4, updated_at = now() WHERE id = $1`,
-      [sagaId, state, JSON.stringify(steps), error ?? null],
+      `UPDATE upload_sagas SET updated_at = now() WHERE id = $1 AND report_id = $2 AND state IN ('receiving', 'stored')`,
+      [saga.id, saga.reportId],
     );
   }
 
@@ -134,7 +162,10 @@ export class ReportsRepository {
           Buffer.from(steps.wrappedCommitmentKey ?? '', 'base64'),
         ],
       );
-      await manager.query(`UPDATE upload_sagas SET state = 'completed', updated_at = now() WHERE id = $1`, [saga.id]);
+      await manager.query(
+        `UPDATE upload_sagas SET state = 'completed', updated_at = now() WHERE id = $1 AND report_id = $2`,
+        [saga.id, saga.reportId],
+      );
     });
   }
 

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RecoveryWorker } from '../common/recovery-worker.js';
 import { AppConfig } from '../config/app-config.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
@@ -14,70 +15,61 @@ import { ReportsRepository, type UploadSaga } from './reports.repository.js';
  * step is idempotent).
  */
 @Injectable()
-export class UploadRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(UploadRecovery.name);
-  private timer?: NodeJS.Timeout;
+export class UploadRecovery extends RecoveryWorker<UploadSaga> {
+  protected readonly logger = new Logger(UploadRecovery.name);
 
   constructor(
-    private readonly config: AppConfig,
+    config: AppConfig,
     private readonly reports: ReportsRepository,
     private readonly users: UsersRepository,
     private readonly identities: LedgerIdentityService,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const every = Math.max(5, Math.floor(this.config.UPLOAD_RECOVERY_AFTER_SECONDS / 2)) * 1000;
-    this.timer = setInterval(() => void this.recoverAll(), every).unref();
-    void this.recoverAll();
+  ) {
+    super(config.UPLOAD_RECOVERY_AFTER_SECONDS);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected unfinished(): Promise<UploadSaga[]> {
+    return this.reports.openSagas(this.store.kind, this.idleSeconds);
   }
 
-  /** One pass over the unfinished uploads; returns how many it settled. */
-  async recoverAll(): Promise<number> {
-    let settled = 0;
-    try {
-      for (const saga of await this.reports.openSagas(this.store.kind, this.config.UPLOAD_RECOVERY_AFTER_SECONDS)) {
-        if (await this.recover(saga)) settled += 1;
-      }
-    } catch (error) {
-      this.logger.warn(`upload recovery pass failed: ${(error as Error).message}`);
-    }
-    return settled;
+  protected describe(saga: UploadSaga): string {
+    return `upload ${saga.id}`;
   }
 
-  private async recover(saga: UploadSaga): Promise<boolean> {
-    try {
-      if (saga.state === 'recorded') {
-        await this.reports.complete(saga, saga.userId);
-        return true;
-      }
-      if (saga.state === 'stored') {
-        const author = await this.users.findById(saga.userId);
-        if (!author) return false;
-        const actor = await this.identities.signingIdentity(author.id, author.hospital);
-        try {
-          const record = await this.ledger.getReport(actor, saga.reportId);
-          await this.reports.complete(
-            { ...saga, steps: { ...saga.steps, txId: record.txId, recordedAt: record.recordedAt } },
-            author.id,
-          );
-          return true;
-        } catch (error) {
-          if (!(error instanceof ChaincodeRefusedError && error.code === 'NOT_FOUND')) throw error;
-        }
-      }
-      // Never recorded on the ledger: undo what was stored.
-      if (saga.steps.cid) await this.store.unpin(saga.steps.cid);
-      await this.reports.advance(saga.id, 'rolled_back', {}, 'rolled back by recovery: not recorded on the ledger');
+  protected async settle(saga: UploadSaga): Promise<boolean> {
+    if (saga.state === 'recorded') {
+      await this.reports.complete(saga, saga.userId);
       return true;
-    } catch (error) {
-      this.logger.warn(`upload ${saga.id} not settled yet: ${(error as Error).message}`);
-      return false;
     }
+    if (saga.state === 'stored') {
+      const author = await this.users.findById(saga.userId);
+      if (!author) return false;
+      const actor = await this.identities.signingIdentity(author.id, author.hospital);
+      try {
+        const record = await this.ledger.getReport(actor, saga.reportId);
+        // On the ledger: its content must stay retrievable, then the upload is complete.
+        await this.store.pin(saga.steps.cid!);
+        const blockNumber = await this.ledger.blockOfTransaction(actor, record.txId);
+        const recorded = { txId: record.txId, blockNumber: blockNumber.toString(), recordedAt: record.recordedAt };
+        await this.reports.complete({ ...saga, steps: { ...saga.steps, ...recorded } }, author.id);
+        return true;
+      } catch (error) {
+        if (!(error instanceof ChaincodeRefusedError && error.code === 'NOT_FOUND')) throw error;
+      }
+    }
+    // Never recorded on the ledger: undo what was stored.
+    const cid = saga.steps.cid;
+    if (cid) await this.store.unpin(cid);
+    const rolledBack = await this.reports.advance(
+      saga,
+      ['receiving', 'stored'],
+      'rolled_back',
+      {},
+      'rolled back by recovery: not recorded on the ledger',
+    );
+    // The uploading request finished the step meanwhile: its content must stay.
+    if (!rolledBack && cid) await this.store.pin(cid);
+    return rolledBack;
   }
 }

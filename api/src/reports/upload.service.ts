@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { ConflictError, InvalidInputError } from '../common/domain-error.js';
+import { FaultPoints } from '../common/fault-points.service.js';
+import { AppConfig } from '../config/app-config.js';
 import { CHUNKED_AEAD_SCHEME, createEncryptor, generateDataKey } from '../crypto/chunked-aead.js';
 import { PatientKeysService } from '../crypto/patient-keys.service.js';
 import { createDigestTee, generateCommitmentKey } from '../crypto/plaintext-commitment.js';
@@ -13,6 +15,7 @@ import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.
 import { UsersRepository } from '../users/users.repository.js';
 import { type ReportFile, UnsupportedMediaTypeError } from './multipart-upload.js';
 import type { ReportFieldsDto } from './reports.dto.js';
+import { IdempotencyKeyReusedError, UploadInProgressError } from './upload.errors.js';
 import { commitmentKeyContext, dataKeyContext } from './record-keys.js';
 import { ReportsRepository, type SagaSteps, type UploadSaga } from './reports.repository.js';
 
@@ -30,10 +33,12 @@ export const ALLOWED_CONTENT_TYPES = new Set([
 ]);
 
 /**
- * The upload saga: stream, digest and encrypt the file, add the ciphertext to IPFS
- * (pinned), record it on the ledger as the doctor, then store metadata and key envelope.
- * Every step is written to the saga row first, so that a crash or an outage at any point
- * leaves a state that UploadRecovery completes or rolls back.
+ * The upload saga: stream, digest and encrypt the file, add the ciphertext to IPFS, note
+ * its CID in the saga row and pin it, record it on the ledger as the doctor, then store
+ * metadata and key envelope. Each step is noted in the saga row before the next begins, so
+ * that a crash or an outage at any point (the FAULT_POINTS) leaves a state that
+ * UploadRecovery completes or rolls back; while the request runs, a heartbeat keeps the
+ * recovery worker away, and every state change is conditional, so the two never both win.
  */
 @Injectable()
 export class UploadService {
@@ -44,6 +49,8 @@ export class UploadService {
     private readonly users: UsersRepository,
     private readonly identities: LedgerIdentityService,
     private readonly patientKeys: PatientKeysService,
+    private readonly config: AppConfig,
+    private readonly faults: FaultPoints,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
   ) {}
@@ -68,6 +75,7 @@ export class UploadService {
         details: { errors: [{ field: 'patientId', messages: ['unknown patient'] }] },
       });
     }
+    await this.patientKeys.assertNotErased(patientId);
     const steps: SagaSteps = {
       contentStore: this.store.kind,
       patientId,
@@ -83,8 +91,28 @@ export class UploadService {
       reportId: randomUUID(),
       steps,
     });
-    if (existing) return this.replay(saga, file);
+    if (existing) return this.replay(saga, steps, file);
+    this.faults.reached('upload:saga-started');
 
+    // While this request works on the upload, the recovery worker must leave it alone.
+    const heartbeat = setInterval(
+      () => void this.reports.touch(saga).catch(() => undefined),
+      (Math.min(30, this.config.UPLOAD_RECOVERY_AFTER_SECONDS / 3) * 1000) | 0,
+    );
+    try {
+      await this.storeContent(saga, steps, file);
+      await this.record(doctor, saga, steps);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const completed = { ...saga, state: 'recorded' as const, steps };
+    await this.reports.complete(completed, doctor.id);
+    this.faults.reached('upload:completed');
+    return { ...completed, state: 'completed' };
+  }
+
+  /** Step 1: digest and encrypt the content, add it to IPFS, wrap its keys, note it all, then pin it. */
+  private async storeContent(saga: UploadSaga, steps: SagaSteps, file: ReportFile): Promise<void> {
     const dataKey = generateDataKey();
     const commitmentKey = generateCommitmentKey();
     let cid: string | undefined;
@@ -92,13 +120,16 @@ export class UploadService {
       const plaintext = createDigestTee({ sha256: true, commitmentKey });
       const ciphertext = createDigestTee({ sha256: true });
       pipeline(Readable.from(file.stream), plaintext, createEncryptor(dataKey), ciphertext, () => undefined);
-      cid = (await this.store.add(ciphertext)).cid;
+      // Unpinned until the saga row knows the CID: a crash in between leaves no orphan pin.
+      cid = (await this.store.add(ciphertext, { pin: false })).cid;
+      this.faults.reached('upload:content-added');
       const plain = plaintext.digests;
       const cipher = ciphertext.digests;
       if (plain.size === 0)
         throw new InvalidInputError('the file is empty', {
           details: { errors: [{ field: 'file', messages: ['file is empty'] }] },
         });
+      const patientId = steps.patientId!;
       const stored: SagaSteps = {
         cid,
         plaintextSha256: plain.sha256,
@@ -113,51 +144,68 @@ export class UploadService {
           await this.patientKeys.wrap(patientId, commitmentKeyContext(saga.reportId), commitmentKey)
         ).toString('base64'),
       };
-      await this.reports.advance(saga.id, 'stored', stored);
+      if (!(await this.reports.advance(saga, ['receiving'], 'stored', stored)))
+        throw new ConflictError('this upload was rolled back while its content was stored; send it again');
       Object.assign(steps, stored);
+      await this.store.pin(cid);
     } catch (error) {
       await this.rollBack(saga, cid, error);
       throw error;
     }
+    this.faults.reached('upload:stored');
+  }
 
+  /** Step 2: record the report on the ledger as the doctor, then note the proof in the saga row. */
+  private async record(doctor: AuthenticatedUser, saga: UploadSaga, steps: SagaSteps): Promise<void> {
+    let recorded: SagaSteps;
     try {
       const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
       const committed = await this.ledger.recordReport(actor, {
         reportId: saga.reportId,
-        patientId,
-        type,
-        cid,
+        patientId: steps.patientId!,
+        type: steps.type!,
+        cid: steps.cid!,
         ciphertextSha256: steps.ciphertextSha256!,
         plaintextCommitment: steps.plaintextCommitment!,
         size: steps.ciphertextSize!,
         encryptionScheme: CHUNKED_AEAD_SCHEME,
       });
-      const recorded: SagaSteps = {
+      recorded = {
         txId: committed.transactionId,
         blockNumber: committed.blockNumber.toString(),
         recordedAt: committed.result.recordedAt,
       };
-      await this.reports.advance(saga.id, 'recorded', recorded);
-      Object.assign(steps, recorded);
     } catch (error) {
       // A refusal is final: undo. Anything else may or may not have committed: recovery decides.
-      if (error instanceof ChaincodeRefusedError) await this.rollBack(saga, cid, error);
+      if (error instanceof ChaincodeRefusedError) await this.rollBack(saga, steps.cid, error);
       throw error;
     }
-    const completed = { ...saga, state: 'recorded' as const, steps };
-    await this.reports.complete(completed, doctor.id);
-    return { ...completed, state: 'completed' };
+    this.faults.reached('upload:ledger-committed');
+    if (!(await this.reports.advance(saga, ['stored'], 'recorded', recorded))) {
+      // The recovery worker took this upload for abandoned and unpinned its content, but the
+      // ledger has it now: pin it again (its blocks are still on the node) and take it back.
+      this.logger.warn(`upload ${saga.id} was rolled back while its ledger record committed; restoring it`);
+      await this.store.pin(steps.cid!);
+      if (!(await this.reports.advance(saga, ['rolled_back'], 'recorded', recorded)))
+        throw new ConflictError('this upload changed while it was recorded; ask again with the same Idempotency-Key');
+    }
+    Object.assign(steps, recorded);
+    this.faults.reached('upload:recorded');
   }
 
-  /** The same Idempotency-Key again: the first result, never a second record. */
-  private async replay(saga: UploadSaga, file: ReportFile): Promise<UploadSaga> {
+  /**
+   * The same Idempotency-Key again: the first result, never a second record. The key names
+   * one upload: reusing it for another patient, type or title is refused.
+   */
+  private async replay(saga: UploadSaga, request: SagaSteps, file: ReportFile): Promise<UploadSaga> {
     for await (const chunk of file.stream) void chunk; // drain the repeated body
+    const first = saga.steps;
+    if (first.patientId !== request.patientId || first.type !== request.type || first.title !== request.title)
+      throw new IdempotencyKeyReusedError(
+        'this Idempotency-Key was used for another upload (patient, type or title differ); use a new key',
+      );
     if (saga.state === 'completed') return saga;
-    throw new ConflictError(
-      saga.state === 'rolled_back'
-        ? 'an upload with this Idempotency-Key failed; use a new key to try again'
-        : 'an upload with this Idempotency-Key is still being completed; ask again shortly',
-    );
+    throw new UploadInProgressError('an upload with this Idempotency-Key is still being completed; ask again shortly');
   }
 
   private async rollBack(saga: UploadSaga, cid: string | undefined, cause: unknown): Promise<void> {
@@ -165,6 +213,12 @@ export class UploadService {
       await this.store
         .unpin(cid)
         .catch((error: unknown) => this.logger.warn(`could not unpin ${cid}: ${(error as Error).message}`));
-    await this.reports.advance(saga.id, 'rolled_back', {}, (cause as Error)?.message?.slice(0, 500));
+    await this.reports.advance(
+      saga,
+      ['receiving', 'stored'],
+      'rolled_back',
+      {},
+      (cause as Error)?.message?.slice(0, 500),
+    );
   }
 }

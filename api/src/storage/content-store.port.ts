@@ -8,8 +8,12 @@ export interface ContentStore {
   /** Which implementation this is (`kubo` or `helia`), for status pages and logs. */
   readonly kind: 'kubo' | 'helia';
 
-  /** Adds a stream of bytes without buffering it whole, pins it, and returns its CID and size. */
-  add(content: AsyncIterable<Uint8Array>, options?: { signal?: AbortSignal }): Promise<StoredContent>;
+  /**
+   * Adds a stream of bytes without buffering it whole and returns its CID and size. Pinned
+   * unless `pin: false`: a caller that must first note the CID durably pins it afterwards,
+   * so that a crash in between leaves nothing pinned that nobody knows of.
+   */
+  add(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent>;
 
   /** Streams the bytes behind a CID. Throws ContentNotFoundError when the node cannot find them. */
   cat(cid: string, options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array>;
@@ -28,6 +32,12 @@ export interface ContentStore {
 
   /** Releases connections or stops the embedded node. */
   close(): Promise<void>;
+}
+
+export interface AddOptions {
+  signal?: AbortSignal;
+  /** Pin the content (default true). */
+  pin?: boolean;
 }
 
 export interface StoredContent {

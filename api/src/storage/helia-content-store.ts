@@ -8,7 +8,7 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
 import { createUnsafe } from 'multiformats/block';
 import { CID } from 'multiformats/cid';
-import { UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
+import { type AddOptions, UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
 import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
 
@@ -85,7 +85,7 @@ export class HeliaContentStore implements ContentStore {
     return new HeliaContentStore(options.repoPath, helia, unixfs(helia), { blockstore, datastore });
   }
 
-  async add(content: AsyncIterable<Uint8Array>, options?: { signal?: AbortSignal }): Promise<StoredContent> {
+  async add(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
     let size = 0;
     async function* counted(): AsyncGenerator<Uint8Array> {
       for await (const chunk of content) {
@@ -95,7 +95,7 @@ export class HeliaContentStore implements ContentStore {
     }
     // The importer pulls the source chunk by chunk and writes each block as it completes.
     const cid = await this.fs.addByteStream(counted(), { ...IMPORT_OPTIONS, signal: options?.signal });
-    await this.pinLocal(cid, options?.signal);
+    if (options?.pin ?? true) await this.pinLocal(cid, options?.signal);
     return { cid: cid.toString(), size };
   }
 

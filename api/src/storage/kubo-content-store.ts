@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { create } from 'kubo-rpc-client';
 import { CID } from 'multiformats/cid';
-import { UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
+import { type AddOptions, UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
 import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
 
@@ -47,11 +47,11 @@ export class KuboContentStore implements ContentStore {
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2_000;
   }
 
-  async add(content: AsyncIterable<Uint8Array>, options?: { signal?: AbortSignal }): Promise<StoredContent> {
+  async add(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
     const source = new CountingSource(content);
     let cid: string;
     try {
-      cid = await this.postFile(source.bytes(), options?.signal);
+      cid = await this.postFile(source.bytes(), options?.pin ?? true, options?.signal);
     } catch (err) {
       // A failing source makes fetch abort the upload: report the source's own error.
       source.rethrowFailure();
@@ -74,14 +74,14 @@ export class KuboContentStore implements ContentStore {
   }
 
   /**
-   * `ipfs add` of one file, streamed as the multipart body of a single request, pinned.
+   * `ipfs add` of one file, streamed as the multipart body of a single request.
    *
    * Not through kubo-rpc-client: it calls fetch with the default `redirect: 'follow'`, for
    * which Node's fetch tees a streamed request body and keeps every byte of it in memory
    * until the response (a 512 MiB upload held 556 MiB), and it offers no way to change that.
    * With `redirect: 'error'` the body is pulled chunk by chunk as the socket drains.
    */
-  private async postFile(bytes: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<string> {
+  private async postFile(bytes: AsyncIterable<Uint8Array>, pin: boolean, signal?: AbortSignal): Promise<string> {
     const boundary = `medledger-${randomUUID()}`;
     const query = new URLSearchParams({
       'cid-version': String(UNIXFS_IMPORT_PROFILE.cidVersion),
@@ -92,7 +92,7 @@ export class KuboContentStore implements ContentStore {
       trickle: 'false',
       inline: 'false',
       'wrap-with-directory': 'false',
-      pin: 'true',
+      pin: String(pin),
       progress: 'false',
       'stream-channels': 'true',
     });

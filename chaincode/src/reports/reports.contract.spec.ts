@@ -10,8 +10,10 @@ import {
   reportId,
   Scenario,
 } from '../testing/fixtures';
+import { ErasureContract } from '../erasure/erasure.contract';
 
 const { reports, consent, care } = contracts;
+const erasure = new ErasureContract();
 
 describe('ReportsContract', () => {
   let scenario: Scenario;
@@ -84,6 +86,23 @@ describe('ReportsContract', () => {
       const other = reportArguments(1, people.patientA, { ciphertextSha256: digest('something else') });
       await expect(scenario.recordReport(people.doctorA, other)).rejects.toThrow(/^CONFLICT: report .* already/);
       expect(scenario.ledger.read(scenario.ledger.compositeKey('report', [reportId(1)]))).toBe(before);
+    });
+
+    it('refuses new reports for an erased patient (CONFLICT), while other patients are unaffected', async () => {
+      await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
+      await scenario.submit(people.adminA, (ctx) => erasure.RecordErasure(ctx, people.patientA.uid));
+      await expect(scenario.recordReport(people.doctorA, reportArguments(2, people.patientA))).rejects.toThrow(
+        /^CONFLICT: patient .* was erased: no new reports may be recorded/,
+      );
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 30);
+      await expect(scenario.recordReport(people.doctorB, reportArguments(3, people.patientA))).rejects.toThrow(
+        /^CONFLICT: patient .* was erased/,
+      );
+      expect(scenario.ledger.keys('report')).toEqual([scenario.ledger.compositeKey('report', [reportId(1)])]);
+      await scenario.assignCare(people.adminA, assignmentId(2), people.otherPatientA, people.doctorA);
+      await expect(
+        scenario.recordReport(people.doctorA, reportArguments(4, people.otherPatientA)),
+      ).resolves.toMatchObject({ patientId: people.otherPatientA.uid });
     });
 
     it('refuses an unknown patient (NOT_FOUND)', async () => {

@@ -9,6 +9,7 @@ import {
   grantCovers,
   grantStateAt,
 } from '../consent/grant-rules';
+import { requireNotErased } from '../erasure/erasure-lookup';
 import { ChaincodeError, conflict, ErrorCode, forbidden, notFound } from '../errors';
 import {
   emitEvent,
@@ -46,7 +47,8 @@ export class ReportsContract extends Contract {
   /**
    * Records a report written by the calling doctor for a patient under their active care
    * assignment or an active grant of theirs. A report ID is recorded once (CONFLICT
-   * after). `size` is the ciphertext's byte count, as a decimal string. Returns the report.
+   * after); nothing is recorded for an erased patient (CONFLICT). `size` is the
+   * ciphertext's byte count, as a decimal string. Returns the report.
    */
   @Transaction()
   @Returns('string')
@@ -72,6 +74,7 @@ export class ReportsContract extends Contract {
       encryptionScheme: requireOneOf(encryptionScheme, 'encryptionScheme', ENCRYPTION_SCHEMES),
     };
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    await requireNotErased(ctx, patient.uid, 'new reports');
     const now = transactionTime(ctx);
     const care = await activeCareOf(ctx, patient.uid, doctor.uid);
     const writeBasisId =

@@ -1,6 +1,12 @@
 import { LedgerCheckpoint1763700000000 } from './1763700000000-ledger-checkpoint.js';
 import { Accounts1763800000000 } from './1763800000000-accounts.js';
 import { Reports1763900000000 } from './1763900000000-reports.js';
+import { PatientErasure1764000000000 } from './1764000000000-patient-erasure.js';
 
 /** Every migration, oldest first. A new migration is added here. */
-export const MIGRATIONS = [LedgerCheckpoint1763700000000, Accounts1763800000000, Reports1763900000000];
+export const MIGRATIONS = [
+  LedgerCheckpoint1763700000000,
+  Accounts1763800000000,
+  Reports1763900000000,
+  PatientErasure1764000000000,
+];

@@ -1,0 +1,22 @@
+/**
+ * Named points between two durable steps of a workflow where a crash must leave nothing
+ * half-done. The fault tests start an API with `FAULT_INJECTION=<point>`: reaching that
+ * point kills the process at once with SIGKILL (no cleanup, no shutdown hooks), as a power
+ * cut would. Unset, reaching a point costs one comparison.
+ */
+export const FAULT_POINTS = [
+  /** The upload's saga row exists; nothing is stored yet. */
+  'upload:saga-started',
+  /** The ciphertext is on IPFS and pinned; the saga row does not know its CID yet. */
+  'upload:content-added',
+  /** The saga row holds the CID, digests and wrapped keys; the ledger knows nothing. */
+  'upload:stored',
+  /** The ledger committed the report; the saga row does not know it yet. */
+  'upload:ledger-committed',
+  /** The saga row holds the ledger proof; the report row is not written. */
+  'upload:recorded',
+  /** The report row is written; the client has not had its answer. */
+  'upload:completed',
+] as const;
+
+export type FaultPoint = (typeof FAULT_POINTS)[number];

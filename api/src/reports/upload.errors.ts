@@ -1,0 +1,13 @@
+import { ConflictError, DomainError } from '../common/domain-error.js';
+
+/** An Idempotency-Key sent again with a different upload (another patient, type or title). */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly status = 422;
+}
+
+/** The upload under this Idempotency-Key is still running or being recovered; ask again later. */
+export class UploadInProgressError extends ConflictError {
+  override readonly code = 'UPLOAD_IN_PROGRESS';
+  readonly retryAfterSeconds = 2;
+}
