@@ -10,6 +10,7 @@ import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { PatientsModule } from './patients/patients.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SystemModule } from './system/system.module.js';
 import { AdminModule } from './users/admin.module.js';
@@ -51,6 +52,7 @@ const REDACTED_PATHS = [
     AdminModule,
     PatientsModule,
     ReportsModule,
+    AuditModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })

@@ -5,7 +5,7 @@ import { CID } from 'multiformats/cid';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
-import { callApi } from '../support/api.js';
+import { callApi, expectErrorEnvelope } from '../support/api.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
 import { loadNetworkProfile, RUN_DIR } from '../support/network-profile.js';
@@ -23,10 +23,11 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
   let doctor: SignedIn;
   let patient: SignedIn;
   let auditor: SignedIn;
+  let admin: SignedIn;
 
   beforeAll(async () => {
     database = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? '')).initialize();
-    const admin = await bootstrapAdmin('hospital-a');
+    admin = await bootstrapAdmin('hospital-a');
     [doctor, patient, auditor] = await Promise.all([
       createStaff(admin, 'doctor'),
       registerPatient(),
@@ -42,10 +43,10 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
     await database?.destroy();
   });
 
-  const upload = async () => {
+  const upload = async (forPatient = patient) => {
     const response = await uploadReport(
       doctor,
-      { patientId: patient.id, type: 'lab' },
+      { patientId: forPatient.id, type: 'lab' },
       { bytes: randomBytes(4096), contentType: 'application/pdf' },
     );
     expect(response.status).toBe(201);
@@ -73,6 +74,18 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
     }
   });
 
+  const alertsOf = (reportId: string) =>
+    database.query<Array<{ source: string; failed_checks: string[] }>>(
+      'SELECT source, failed_checks FROM integrity_alerts WHERE report_id = $1 ORDER BY created_at',
+      [reportId],
+    );
+  const alterCiphertext = (cid: string) => {
+    const file = kuboBlockFile(cid);
+    const block = readFileSync(file);
+    block[block.length >> 1] ^= 0x40;
+    writeFileSync(file, block);
+  };
+
   const verify = (caller: SignedIn, reportId: string) =>
     callApi(`/api/v1/reports/${reportId}/verify`, { method: 'POST', headers: bearer(caller.accessToken) });
 
@@ -93,17 +106,17 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
 
   it('answers 422 INTEGRITY_FAILED, never the bytes, when the ciphertext behind the CID was altered, and verify says so', async () => {
     const report = await upload();
-    const file = kuboBlockFile(report.cid);
-    const block = readFileSync(file);
-    block[block.length >> 1] ^= 0x40;
-    writeFileSync(file, block);
+    expect(await alertsOf(report.id)).toEqual([]);
+    alterCiphertext(report.cid);
     const opened = await openReport(patient, report.id);
     expect(opened.status).toBe(422);
     expect(opened.body).toMatchObject({ statusCode: 422, code: 'INTEGRITY_FAILED' });
+    expect(await alertsOf(report.id)).toEqual([{ source: 'read', failed_checks: ['ciphertext', 'plaintext'] }]);
     expect((await verify(auditor, report.id)).body).toMatchObject({
       verified: false,
       checks: { cid: true, ciphertext: false, ledger: true },
     });
+    expect((await alertsOf(report.id))[1]).toEqual({ source: 'verify', failed_checks: ['ciphertext'] });
     expect((await verify(patient, report.id)).body).toMatchObject({
       verified: false,
       checks: { ciphertext: false, plaintext: false },
@@ -119,6 +132,7 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
     const opened = await openReport(patient, report.id);
     expect(opened.status).toBe(422);
     expect(opened.body).toMatchObject({ statusCode: 422, code: 'INTEGRITY_FAILED' });
+    expect(await alertsOf(report.id)).toEqual([{ source: 'read', failed_checks: ['envelope'] }]);
   });
 
   it('answers 422 when the stored record no longer matches the ledger', async () => {
@@ -126,5 +140,66 @@ describe('integrity of stored reports, and the ledger’s access receipts', () =
     await database.query("UPDATE reports SET plaintext_commitment = repeat('0', 64) WHERE id = $1", [report.id]);
     const opened = await openReport(patient, report.id);
     expect(opened.status).toBe(422);
+    expect(await alertsOf(report.id)).toEqual([{ source: 'read', failed_checks: ['ledger'] }]);
+  });
+
+  it('gives an auditor a batch integrity report: counts and every mismatch, in batches that a cursor continues', async () => {
+    const other = await registerPatient();
+    const assigned = await callApi('/api/v1/admin/care-assignments', {
+      method: 'POST',
+      ...jsonBody({ patientId: other.id, doctorId: doctor.id }, bearer(admin.accessToken)),
+    });
+    expect(assigned.status).toBe(201);
+    const intact = await upload(other);
+    const alteredContent = await upload(other);
+    const alteredRecord = await upload(other);
+    alterCiphertext(alteredContent.cid);
+    await database.query("UPDATE reports SET ciphertext_sha256 = repeat('0', 64) WHERE id = $1", [alteredRecord.id]);
+
+    const report = (cursor?: string) =>
+      callApi(`/api/v1/audit/integrity-report?patientId=${other.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        headers: bearer(auditor.accessToken),
+      });
+    const first = await report();
+    expect(first.status).toBe(200);
+    const firstBatch = first.body as { checked: number; nextCursor: string | null; mismatches: unknown[] };
+    expect(firstBatch).toMatchObject({ checked: 2, verified: 1, failed: 1 });
+    expect(firstBatch.nextCursor).toEqual(expect.any(String));
+    const second = await report(firstBatch.nextCursor!);
+    expect(second.body).toMatchObject({ checked: 1, verified: 0, failed: 1, nextCursor: null });
+
+    const mismatches = [...firstBatch.mismatches, ...(second.body as { mismatches: unknown[] }).mismatches];
+    expect(mismatches).toEqual([
+      {
+        reportId: alteredContent.id,
+        patientId: other.id,
+        checks: { cid: true, ciphertext: false, plaintext: null, ledger: true },
+      },
+      {
+        reportId: alteredRecord.id,
+        patientId: other.id,
+        checks: { cid: true, ciphertext: true, plaintext: null, ledger: false },
+      },
+    ]);
+    expect(mismatches).not.toContainEqual(expect.objectContaining({ reportId: intact.id }));
+    expect(await alertsOf(alteredRecord.id)).toEqual([{ source: 'integrity-report', failed_checks: ['ledger'] }]);
+  });
+
+  it('refuses the integrity report to anyone but an auditor, and a cursor it did not issue', async () => {
+    for (const caller of [patient, doctor, admin]) {
+      expectErrorEnvelope(
+        await callApi('/api/v1/audit/integrity-report', { headers: bearer(caller.accessToken) }),
+        403,
+        'FORBIDDEN',
+      );
+    }
+    expectErrorEnvelope(
+      await callApi('/api/v1/audit/integrity-report?cursor=not-a-cursor', { headers: bearer(auditor.accessToken) }),
+      400,
+    );
+    expectErrorEnvelope(
+      await callApi('/api/v1/audit/integrity-report?patientId=p-1', { headers: bearer(auditor.accessToken) }),
+      400,
+    );
   });
 });

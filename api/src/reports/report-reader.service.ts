@@ -8,6 +8,7 @@ import { createDigestTee, digestsEqual, type DigestTee } from '../crypto/plainte
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
+import { IntegrityAlerts } from './integrity-alerts.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
 import { openRecordKeys } from './record-keys.js';
 
@@ -30,6 +31,7 @@ export class ReportReaderService {
     private readonly reports: ReportsRepository,
     private readonly identities: LedgerIdentityService,
     private readonly patientKeys: PatientKeysService,
+    private readonly alerts: IntegrityAlerts,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
   ) {}
@@ -45,9 +47,17 @@ export class ReportReaderService {
       onLedger.ciphertextSha256 !== report.ciphertextSha256 ||
       onLedger.plaintextCommitment !== report.plaintextCommitment
     ) {
-      throw new IntegrityError('the stored record does not match the ledger', 'chunk-rejected');
+      throw await this.alert(
+        reader,
+        reportId,
+        ['ledger'],
+        new IntegrityError('the stored record does not match the ledger', 'chunk-rejected'),
+      );
     }
-    const { dataKey, commitmentKey } = await openRecordKeys(this.patientKeys, report);
+    const { dataKey, commitmentKey } = await openRecordKeys(this.patientKeys, report).catch(async (error: unknown) => {
+      if (error instanceof IntegrityError) throw await this.alert(reader, reportId, ['envelope'], error);
+      throw error;
+    });
 
     const ciphertext = createDigestTee({ sha256: true });
     const plaintext = createDigestTee({ sha256: false, commitmentKey });
@@ -61,9 +71,33 @@ export class ReportReaderService {
     const content = verifiedAtEnd(output as unknown as AsyncIterable<Uint8Array>, ciphertext, plaintext, onLedger);
     // Pull the first verified chunk now: a tampered first chunk (and every small report)
     // fails here, before any response header is sent, as a 422.
-    const iterator = content[Symbol.asyncIterator]();
+    const iterator = this.alerting(reader, reportId, content)[Symbol.asyncIterator]();
     const first = await iterator.next();
     return { report, receiptTxId: receipt.transactionId, content: prepend(first, iterator) };
+  }
+
+  /** Passes the content through; a chunk or digest that fails verification raises an integrity alert. */
+  private async *alerting(
+    reader: AuthenticatedUser,
+    reportId: string,
+    content: AsyncIterable<Uint8Array>,
+  ): AsyncIterable<Uint8Array> {
+    try {
+      yield* content;
+    } catch (error) {
+      if (error instanceof IntegrityError) throw await this.alert(reader, reportId, ['ciphertext', 'plaintext'], error);
+      throw error;
+    }
+  }
+
+  private async alert(
+    reader: AuthenticatedUser,
+    reportId: string,
+    failedChecks: string[],
+    error: IntegrityError,
+  ): Promise<IntegrityError> {
+    await this.alerts.raise({ reportId, source: 'read', failedChecks, detail: error.message, detectedBy: reader.id });
+    return error;
   }
 }
 

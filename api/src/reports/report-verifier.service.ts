@@ -8,6 +8,7 @@ import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { LEDGER, type LedgerPort, type ReportRecord } from '../ledger/ledger.port.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
 import { ContentNotFoundError } from '../storage/storage.errors.js';
+import { type IntegrityAlertSource, IntegrityAlerts } from './integrity-alerts.js';
 import { visibleReport } from './reports-query.service.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
 import { openRecordKeys } from './record-keys.js';
@@ -38,6 +39,7 @@ export class ReportVerifierService {
     private readonly reports: ReportsRepository,
     private readonly identities: LedgerIdentityService,
     private readonly patientKeys: PatientKeysService,
+    private readonly alerts: IntegrityAlerts,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
   ) {}
@@ -52,7 +54,12 @@ export class ReportVerifierService {
     }
   }
 
-  async verify(caller: AuthenticatedUser, reportId: string): Promise<Verification> {
+  /** Verifies one report as the caller; a failed check raises an integrity alert from `source`. */
+  async verify(
+    caller: AuthenticatedUser,
+    reportId: string,
+    source: Extract<IntegrityAlertSource, 'verify' | 'integrity-report'> = 'verify',
+  ): Promise<Verification> {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
     const onLedger = await visibleReport(this.ledger, actor, reportId);
     const stored = await this.reports.findReport(reportId);
@@ -88,7 +95,23 @@ export class ReportVerifierService {
     }
     const ciphertextMatches = cid && digestsEqual(safeDigest(ciphertext), onLedger.ciphertextSha256);
     const checks = { cid, ciphertext: ciphertextMatches, plaintext, ledger: ledgerMatches };
-    return { verified: cid && ciphertextMatches && ledgerMatches && plaintext !== false, checks, ledger: onLedger };
+    const verified = cid && ciphertextMatches && ledgerMatches && plaintext !== false;
+    if (!verified) {
+      const failedChecks = Object.entries(checks)
+        .filter(([, passed]) => passed === false)
+        .map(([check]) => check);
+      await this.alerts.raise({
+        reportId,
+        source,
+        failedChecks,
+        detail:
+          stored === null
+            ? 'no stored record for a report on the ledger'
+            : 'stored content or record differs from the ledger',
+        detectedBy: caller.id,
+      });
+    }
+    return { verified, checks, ledger: onLedger };
   }
 }
 

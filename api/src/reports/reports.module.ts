@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { PatientKeysService } from '../crypto/patient-keys.service.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { StorageModule } from '../storage/storage.module.js';
+import { SystemModule } from '../system/system.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { IntegrityAlerts } from './integrity-alerts.js';
 import { ReportReaderService } from './report-reader.service.js';
 import { ReportVerifierService } from './report-verifier.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -13,7 +15,7 @@ import { UploadService } from './upload.service.js';
 
 /** Case reports: encrypted upload to IPFS recorded on the ledger, verified reads, recovery of half-done uploads. */
 @Module({
-  imports: [LedgerModule, StorageModule, UsersModule],
+  imports: [LedgerModule, StorageModule, UsersModule, SystemModule],
   controllers: [ReportsController],
   providers: [
     ReportsRepository,
@@ -23,6 +25,8 @@ import { UploadService } from './upload.service.js';
     ReportReaderService,
     UploadRecovery,
     PatientKeysService,
+    IntegrityAlerts,
   ],
+  exports: [ReportVerifierService, ReportsRepository],
 })
 export class ReportsModule {}

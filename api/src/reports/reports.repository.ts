@@ -1,3 +1,4 @@
+import type { KeysetPosition } from '../common/keyset-cursor.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -203,6 +204,21 @@ export class ReportsRepository {
       [ids],
     );
     return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Reports in the order they were recorded (then by id), after a position, optionally of one patient. */
+  listRecorded(filter: {
+    patientId?: string;
+    after?: KeysetPosition;
+    limit: number;
+  }): Promise<Array<{ id: string; patientId: string; recordedAt: Date }>> {
+    return this.dataSource.query(
+      `SELECT id, patient_id AS "patientId", recorded_at AS "recordedAt" FROM reports
+       WHERE ($1::uuid IS NULL OR patient_id = $1)
+         AND ($2::timestamptz IS NULL OR (recorded_at, id) > ($2::timestamptz, $3::uuid))
+       ORDER BY recorded_at, id LIMIT $4`,
+      [filter.patientId ?? null, filter.after?.at ?? null, filter.after?.id ?? null, filter.limit],
+    );
   }
 
   /** Uploads into a content store left unfinished (by a crash or a failure) and not touched for a while. */

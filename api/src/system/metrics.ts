@@ -1,8 +1,8 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/** The API's Prometheus registry: process metrics and one histogram of HTTP requests. */
+/** The API's Prometheus registry: process metrics, a histogram of HTTP requests, integrity alerts. */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
@@ -11,6 +11,13 @@ export class Metrics {
     help: 'Duration of HTTP requests by method, route and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly integrityAlerts = new Counter({
+    name: 'medledger_integrity_alerts_total',
+    help: 'Content or records found not to match the ledger, by where it showed (read, verify, integrity-report)',
+    labelNames: ['source'] as const,
     registers: [this.registry],
   });
 

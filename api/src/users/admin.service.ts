@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { Clock } from '../common/clock.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../common/keyset-cursor.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChannelMembershipAdmin } from '../ledger/channel-config-admin.js';
@@ -42,10 +43,17 @@ export class AdminService {
   }
 
   async listUsers(admin: AuthenticatedUser, limit = 50, cursor?: string): Promise<UserPage> {
-    const items = await this.users.listByHospital(admin.hospital, limit + 1, cursor ? decodeCursor(cursor) : undefined);
+    const items = await this.users.listByHospital(
+      admin.hospital,
+      limit + 1,
+      cursor ? decodeKeysetCursor(cursor) : undefined,
+    );
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last) : null };
+    return {
+      items: page,
+      nextCursor: items.length > limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null,
+    };
   }
 
   /**
@@ -75,22 +83,5 @@ export class AdminService {
       });
     }
     return { ...user, status, updatedAt: now };
-  }
-}
-
-function encodeCursor(user: UserEntity): string {
-  return Buffer.from(JSON.stringify([user.createdAt.toISOString(), user.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
-    return { createdAt: date, id };
-  } catch {
-    throw new InvalidInputError('invalid cursor', {
-      details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
-    });
   }
 }

@@ -1,3 +1,4 @@
+import type { KeysetPosition } from '../common/keyset-cursor.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
@@ -34,7 +35,7 @@ export class UsersRepository {
   }
 
   /** Users of a hospital, by creation time, after the cursor (the last id of the previous page). */
-  listByHospital(hospital: string, limit: number, after?: { createdAt: Date; id: string }): Promise<UserEntity[]> {
+  listByHospital(hospital: string, limit: number, after?: KeysetPosition): Promise<UserEntity[]> {
     const query = this.users
       .createQueryBuilder('user')
       .where('user.hospital = :hospital', { hospital })
@@ -42,7 +43,7 @@ export class UsersRepository {
       .addOrderBy('user.id', 'ASC')
       .take(limit);
     if (after) {
-      query.andWhere('(user.created_at, user.id) > (:createdAt, :id)', after);
+      query.andWhere('(user.created_at, user.id) > (:at, :id)', after);
     }
     return query.getMany();
   }

@@ -2,6 +2,7 @@ import { LedgerCheckpoint1763700000000 } from './1763700000000-ledger-checkpoint
 import { Accounts1763800000000 } from './1763800000000-accounts.js';
 import { Reports1763900000000 } from './1763900000000-reports.js';
 import { PatientErasure1764000000000 } from './1764000000000-patient-erasure.js';
+import { IntegrityAlerts1764100000000 } from './1764100000000-integrity-alerts.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Accounts1763800000000,
   Reports1763900000000,
   PatientErasure1764000000000,
+  IntegrityAlerts1764100000000,
 ];
