@@ -31,10 +31,10 @@ describe('patient key-encryption keys', () => {
   it('wraps a record key under the patient key and unwraps it for that record only', async () => {
     const patient = await newPatient();
     const recordKey = randomBytes(32);
-    const wrapped = await keys.wrap(patient, 'record-1', recordKey);
+    const [wrapped] = await keys.wrap(patient, [{ context: 'record-1', key: recordKey }]);
     expect(wrapped.includes(recordKey)).toBe(false);
-    await expect(keys.unwrap(patient, 'record-1', wrapped)).resolves.toEqual(recordKey);
-    await expect(keys.unwrap(patient, 'record-2', wrapped)).rejects.toThrow();
+    await expect(keys.unwrap(patient, [{ context: 'record-1', wrapped }])).resolves.toEqual([recordKey]);
+    await expect(keys.unwrap(patient, [{ context: 'record-2', wrapped }])).rejects.toThrow();
     const [row] = await database.query<Array<{ sealed_key: Buffer }>>(
       'SELECT sealed_key FROM patient_keys WHERE patient_id = $1',
       [patient],
@@ -44,18 +44,24 @@ describe('patient key-encryption keys', () => {
 
   it('keeps one key per patient, even for concurrent first uploads', async () => {
     const patient = await newPatient();
-    const wrapped = await Promise.all([1, 2, 3, 4].map((n) => keys.wrap(patient, `r${n}`, Buffer.alloc(32, n))));
+    const wrapped = await Promise.all(
+      [1, 2, 3, 4].map(async (n) => (await keys.wrap(patient, [{ context: `r${n}`, key: Buffer.alloc(32, n) }]))[0]),
+    );
     for (const [index, envelope] of wrapped.entries()) {
-      await expect(keys.unwrap(patient, `r${index + 1}`, envelope)).resolves.toEqual(Buffer.alloc(32, index + 1));
+      await expect(keys.unwrap(patient, [{ context: `r${index + 1}`, wrapped: envelope }])).resolves.toEqual([
+        Buffer.alloc(32, index + 1),
+      ]);
     }
   });
 
   it('erases: once the patient key is destroyed, no record key of theirs can be unwrapped or added', async () => {
     const patient = await newPatient();
-    const wrapped = await keys.wrap(patient, 'record', randomBytes(32));
+    const [wrapped] = await keys.wrap(patient, [{ context: 'record', key: randomBytes(32) }]);
     await expect(keys.destroy(patient)).resolves.toBe(true);
     await expect(keys.destroy(patient)).resolves.toBe(false);
-    await expect(keys.unwrap(patient, 'record', wrapped)).rejects.toBeInstanceOf(ContentErasedError);
-    await expect(keys.wrap(patient, 'later', randomBytes(32))).rejects.toBeInstanceOf(ContentErasedError);
+    await expect(keys.unwrap(patient, [{ context: 'record', wrapped }])).rejects.toBeInstanceOf(ContentErasedError);
+    await expect(keys.wrap(patient, [{ context: 'later', key: randomBytes(32) }])).rejects.toBeInstanceOf(
+      ContentErasedError,
+    );
   });
 });

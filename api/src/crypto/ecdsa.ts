@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject, sign } from 'node:crypto';
+import { type KeyObject, sign } from 'node:crypto';
 
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 
@@ -12,7 +12,7 @@ export function signLowS(message: Uint8Array, key: KeyObject): Buffer {
 
 /** Fabric's verifiers accept only low-S ECDSA signatures: (r, s) with s > n/2 becomes (r, n − s). */
 export function lowS(der: Buffer, key: KeyObject): Buffer {
-  const curve = createPublicKey(key).asymmetricKeyDetails?.namedCurve;
+  const curve = key.asymmetricKeyDetails?.namedCurve;
   if (curve !== 'prime256v1') throw new Error(`signing key on ${curve}, expected P-256`);
   const { r, s } = readDerSignature(der);
   return s > P256_ORDER / 2n ? writeDerSignature(r, P256_ORDER - s) : der;

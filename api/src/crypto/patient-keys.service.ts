@@ -26,27 +26,31 @@ export class PatientKeysService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Wraps a record's key under the patient's KEK (created on first use), bound to the record. */
-  async wrap(patientId: string, recordId: string, key: Buffer, manager?: EntityManager): Promise<Buffer> {
-    const kek = await this.kekOf(patientId, manager ?? this.dataSource.manager, true);
-    const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
-    cipher.setAAD(Buffer.from(`record-key:${recordId}`));
-    return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
+  /** Wraps record keys under the patient's KEK (created on first use), each bound to its context (`data:<id>`, …). */
+  async wrap(patientId: string, keys: ReadonlyArray<{ context: string; key: Buffer }>): Promise<Buffer[]> {
+    const kek = await this.kekOf(patientId, this.dataSource.manager, true);
+    return keys.map(({ context, key }) => {
+      const nonce = randomBytes(NONCE_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
+      cipher.setAAD(Buffer.from(`record-key:${context}`));
+      return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
+    });
   }
 
-  /** Unwraps a record's key; ContentErasedError once the patient's KEK was destroyed. */
-  async unwrap(patientId: string, recordId: string, wrapped: Buffer): Promise<Buffer> {
+  /** Unwraps record keys; ContentErasedError once the patient's KEK was destroyed; throws when one was altered. */
+  async unwrap(patientId: string, wrapped: ReadonlyArray<{ context: string; wrapped: Buffer }>): Promise<Buffer[]> {
     const kek = await this.kekOf(patientId, this.dataSource.manager, false);
-    const decipher = createDecipheriv('aes-256-gcm', kek, wrapped.subarray(0, NONCE_BYTES), {
-      authTagLength: TAG_BYTES,
+    return wrapped.map(({ context, wrapped: envelope }) => {
+      const decipher = createDecipheriv('aes-256-gcm', kek, envelope.subarray(0, NONCE_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(Buffer.from(`record-key:${context}`));
+      decipher.setAuthTag(envelope.subarray(envelope.length - TAG_BYTES));
+      return Buffer.concat([
+        decipher.update(envelope.subarray(NONCE_BYTES, envelope.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
     });
-    decipher.setAAD(Buffer.from(`record-key:${recordId}`));
-    decipher.setAuthTag(wrapped.subarray(wrapped.length - TAG_BYTES));
-    return Buffer.concat([
-      decipher.update(wrapped.subarray(NONCE_BYTES, wrapped.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
   }
 
   /**

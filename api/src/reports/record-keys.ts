@@ -15,14 +15,11 @@ export async function openRecordKeys(
   report: ReportRow,
 ): Promise<{ dataKey: Buffer; commitmentKey: Buffer }> {
   try {
-    return {
-      dataKey: await patientKeys.unwrap(report.patientId, dataKeyContext(report.id), report.wrappedDataKey),
-      commitmentKey: await patientKeys.unwrap(
-        report.patientId,
-        commitmentKeyContext(report.id),
-        report.wrappedCommitmentKey,
-      ),
-    };
+    const [dataKey, commitmentKey] = await patientKeys.unwrap(report.patientId, [
+      { context: dataKeyContext(report.id), wrapped: report.wrappedDataKey },
+      { context: commitmentKeyContext(report.id), wrapped: report.wrappedCommitmentKey },
+    ]);
+    return { dataKey, commitmentKey };
   } catch (error) {
     if (error instanceof ContentErasedError) throw error;
     throw new IntegrityError('the key envelope of this report was altered', 'chunk-rejected');

@@ -125,49 +125,44 @@ export class ReportsRepository {
     );
   }
 
-  /** Writes the report and its key envelope, and closes the upload, in one transaction. */
+  /** Writes the report and its key envelope, and closes the upload: one statement, so all or nothing. */
   async complete(saga: UploadSaga, authorId: string): Promise<void> {
     const steps = saga.steps;
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size, plaintext_sha256, cid,
-           ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id, block_number, recorded_at)
+    await this.dataSource.query(
+      `WITH report AS (
+         INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size,
+           plaintext_sha256, cid, ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id,
+           block_number, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'aes-256-gcm-chunked-v1', $14, $15, $16)
-         ON CONFLICT (id) DO NOTHING`,
-        [
-          saga.reportId,
-          steps.patientId,
-          authorId,
-          steps.type,
-          steps.title,
-          steps.fileName ?? null,
-          steps.contentType,
-          steps.plaintextSize,
-          steps.plaintextSha256,
-          steps.cid,
-          steps.ciphertextSha256,
-          steps.ciphertextSize,
-          steps.plaintextCommitment,
-          steps.txId,
-          steps.blockNumber,
-          steps.recordedAt,
-        ],
-      );
-      await manager.query(
-        `INSERT INTO key_envelopes (report_id, patient_id, wrapped_data_key, wrapped_commitment_key) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (report_id) DO NOTHING`,
-        [
-          saga.reportId,
-          steps.patientId,
-          Buffer.from(steps.wrappedDataKey ?? '', 'base64'),
-          Buffer.from(steps.wrappedCommitmentKey ?? '', 'base64'),
-        ],
-      );
-      await manager.query(
-        `UPDATE upload_sagas SET state = 'completed', updated_at = now() WHERE id = $1 AND report_id = $2`,
-        [saga.id, saga.reportId],
-      );
-    });
+         ON CONFLICT (id) DO NOTHING
+       ), envelope AS (
+         INSERT INTO key_envelopes (report_id, patient_id, wrapped_data_key, wrapped_commitment_key)
+         VALUES ($1, $2, $17, $18)
+         ON CONFLICT (report_id) DO NOTHING
+       )
+       UPDATE upload_sagas SET state = 'completed', updated_at = now() WHERE id = $19 AND report_id = $1`,
+      [
+        saga.reportId,
+        steps.patientId,
+        authorId,
+        steps.type,
+        steps.title,
+        steps.fileName ?? null,
+        steps.contentType,
+        steps.plaintextSize,
+        steps.plaintextSha256,
+        steps.cid,
+        steps.ciphertextSha256,
+        steps.ciphertextSize,
+        steps.plaintextCommitment,
+        steps.txId,
+        steps.blockNumber,
+        steps.recordedAt,
+        Buffer.from(steps.wrappedDataKey ?? '', 'base64'),
+        Buffer.from(steps.wrappedCommitmentKey ?? '', 'base64'),
+        saga.id,
+      ],
+    );
   }
 
   async findReport(id: string): Promise<ReportRow | null> {

@@ -129,7 +129,10 @@ export class UploadService {
         throw new InvalidInputError('the file is empty', {
           details: { errors: [{ field: 'file', messages: ['file is empty'] }] },
         });
-      const patientId = steps.patientId!;
+      const [wrappedDataKey, wrappedCommitmentKey] = await this.patientKeys.wrap(steps.patientId!, [
+        { context: dataKeyContext(saga.reportId), key: dataKey },
+        { context: commitmentKeyContext(saga.reportId), key: commitmentKey },
+      ]);
       const stored: SagaSteps = {
         cid,
         plaintextSha256: plain.sha256,
@@ -137,12 +140,8 @@ export class UploadService {
         plaintextCommitment: plain.commitment,
         ciphertextSha256: cipher.sha256,
         ciphertextSize: cipher.size,
-        wrappedDataKey: (await this.patientKeys.wrap(patientId, dataKeyContext(saga.reportId), dataKey)).toString(
-          'base64',
-        ),
-        wrappedCommitmentKey: (
-          await this.patientKeys.wrap(patientId, commitmentKeyContext(saga.reportId), commitmentKey)
-        ).toString('base64'),
+        wrappedDataKey: wrappedDataKey.toString('base64'),
+        wrappedCommitmentKey: wrappedCommitmentKey.toString('base64'),
       };
       if (!(await this.reports.advance(saga, ['receiving'], 'stored', stored)))
         throw new ConflictError('this upload was rolled back while its content was stored; send it again');
