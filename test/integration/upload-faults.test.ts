@@ -62,6 +62,82 @@ describe('uploads while IPFS or a peer is stopped', () => {
     expect(await reportRows(saga.report_id)).toBe(0);
   });
 
+  it('stopping Kubo in the middle of a streamed upload acknowledges nothing and leaves nothing; the same key then succeeds', async () => {
+    const key = randomUUID();
+    const chunk = randomBytes(64 * 1024);
+    const chunks = 160; // 10 MiB, sent slowly enough to stop Kubo half-way
+    const boundary = `fault-${randomUUID()}`;
+    const head = Buffer.from(
+      [
+        ['patientId', patient.id],
+        ['type', 'imaging'],
+        ['title', 'CT abdomen'],
+      ]
+        .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+        .join('') +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ct.dcm"\r\nContent-Type: application/dicom\r\n\r\n`,
+    );
+    let sent = 0;
+    let stopped: Promise<void> | undefined;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent === 0) controller.enqueue(head);
+        if (sent === chunks / 2) {
+          // Half-way, the stream waits until Kubo is gone, then goes on.
+          stopped = components.stopIpfs();
+          await stopped;
+        }
+        if (sent === chunks) {
+          controller.enqueue(Buffer.from(`\r\n--${boundary}--\r\n`));
+          controller.close();
+          return;
+        }
+        sent += 1;
+        controller.enqueue(chunk);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      },
+    });
+    let status: number | 'connection closed';
+    try {
+      const response = await fetch(`${process.env.API_URL}/api/v1/reports`, {
+        method: 'POST',
+        headers: {
+          ...bearer(doctor.accessToken),
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Idempotency-Key': key,
+        },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      status = response.status;
+      if (status === 503) expect(((await response.json()) as { code: string }).code).toBe('IPFS_UNAVAILABLE');
+    } catch {
+      status = 'connection closed'; // the API answered and closed before the whole body was sent
+    } finally {
+      await stopped;
+      await components.startIpfs();
+    }
+    expect([503, 'connection closed']).toContain(status);
+    expect(sent).toBeGreaterThanOrEqual(chunks / 2);
+
+    const saga = await sagaOf(doctor.id, key);
+    expect(saga.state).toBe('rolled_back');
+    expect(await reportRows(saga.report_id)).toBe(0);
+
+    // Kubo is back: the same upload with the same key is recorded, once.
+    const bytes = Buffer.concat(Array.from({ length: 8 }, () => chunk));
+    const retried = await uploadReport(
+      doctor,
+      { patientId: patient.id, type: 'imaging', title: 'CT abdomen' },
+      { bytes, contentType: 'application/dicom', name: 'ct.dcm' },
+      { 'Idempotency-Key': key },
+    );
+    expect(retried.status).toBe(201);
+    expect((await sagaOf(doctor.id, key)).state).toBe('completed');
+    const opened = await openReport(patient, (retried.body as { id: string }).id);
+    expect(opened.bytes.equals(bytes)).toBe(true);
+  });
+
   it('answers 503 while a hospital’s peer is stopped; once it is back, recovery rolls the upload back and unpins its content', async () => {
     const key = randomUUID();
     await components.stopNetworkService('peer0-hospitalb');
