@@ -71,13 +71,21 @@ load_api_secrets() {
   done <"$file"
 }
 
+# Node's flags for every API process, exported so that the suites' extra API processes
+# (test/support/api-process.ts) start with the same. The V8 flag has the short-lived
+# buffers of a streamed upload or read freed after every 4 MiB instead of after 64 MiB
+# or more: docs/configuration.md, "The API's Node flags".
+export API_NODE_FLAGS="--enable-source-maps --scavenger-max-new-space-capacity-mb=1"
+
 start_api() {
   load_api_secrets
   log "building the API"
   nest build >/dev/null
   stop_service api
+  local node_flags
+  read -ra node_flags <<<"$API_NODE_FLAGS"
   start_service api "$API_PORT" NODE_ENV="${NODE_ENV:-production}" -- \
-    "$NODE" --enable-source-maps api/dist/main.js
+    "$NODE" "${node_flags[@]}" api/dist/main.js
   log "API on http://127.0.0.1:$API_PORT/api/v1 (OpenAPI: /api/docs)"
 }
 
@@ -85,9 +93,11 @@ start_api() {
 # Kubo: the suites run the case-report tests against both content stores.
 start_helia_api() {
   stop_service api-helia
+  local node_flags
+  read -ra node_flags <<<"$API_NODE_FLAGS"
   start_service api-helia "$((API_PORT + 1))" NODE_ENV="${NODE_ENV:-production}" PORT="$((API_PORT + 1))" \
     CONTENT_STORE=helia HELIA_REPO_PATH="$RUN_DIR/helia" -- \
-    "$NODE" --enable-source-maps api/dist/main.js
+    "$NODE" "${node_flags[@]}" api/dist/main.js
   export HELIA_API_URL="http://127.0.0.1:$((API_PORT + 1))"
 }
 

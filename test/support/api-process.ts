@@ -6,8 +6,8 @@ import { PROJECT_DIR, RUN_DIR } from './network-profile.js';
 
 /**
  * One more API process, built by `npm test`, on the same database, ledger and IPFS as the
- * one the scripts started, with its own port and extra settings (a fault point, a short
- * recovery delay). Its output goes to `.run/logs/<name>.log`.
+ * one the scripts started and with the same Node flags, with its own port and extra
+ * settings (a fault point, a short recovery delay). Its output goes to `.run/logs/<name>.log`.
  */
 export class ApiProcess {
   private child?: ChildProcess;
@@ -30,7 +30,7 @@ export class ApiProcess {
     const log = openSync(path.join(logDir, `${this.name}.log`), 'a');
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(this.port), ...settings };
     delete env.NODE_OPTIONS; // Jest's VM-module flags are not the API's
-    const child = spawn(process.execPath, ['--enable-source-maps', path.join(PROJECT_DIR, 'api/dist/main.js')], {
+    const child = spawn(process.execPath, [...apiNodeFlags(), path.join(PROJECT_DIR, 'api/dist/main.js')], {
       env,
       stdio: ['ignore', log, log],
     });
@@ -53,6 +53,11 @@ export class ApiProcess {
     throw new Error(`${this.name} did not answer within 60 s`);
   }
 
+  /** The id of the running process (undefined when none runs). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Waits until the process has gone, and returns the signal that ended it (null after a normal exit). */
   exited(): Promise<NodeJS.Signals | null> {
     return this.exit;
@@ -65,6 +70,17 @@ export class ApiProcess {
     this.child.kill('SIGTERM');
     await gone;
   }
+}
+
+/**
+ * Node's flags for the API, as `npm test` starts it with them (API_NODE_FLAGS, defined once
+ * in scripts/medledger.sh): a suite that measures the API must measure it as it runs.
+ */
+function apiNodeFlags(): string[] {
+  const flags = process.env.API_NODE_FLAGS;
+  if (flags === undefined)
+    throw new Error("API_NODE_FLAGS is not set: run the suites through npm test, which sets the API's Node flags");
+  return flags.split(/\s+/).filter((flag) => flag !== '');
 }
 
 /** A port beside the ones `npm test` uses for the APIs (PORT, PORT + 1). */
