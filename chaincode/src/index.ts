@@ -4,7 +4,10 @@ import { ConsentContract } from './consent/consent.contract';
 import { ErasureContract } from './erasure/erasure.contract';
 import { ParticipantsContract } from './participants/participants.contract';
 import { ReportsContract } from './reports/reports.contract';
+import { skipDisabledShimLogLevels } from './shim-logging';
 import { SystemContract } from './system/system.contract';
+
+skipDisabledShimLogLevels();
 
 export {
   AuditContract,

@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState } from '../errors';
 import { nullable, requireIsoTime, requireMspId, requireTxId, requireUuid } from '../validation';
@@ -14,17 +13,16 @@ export const CARE_BY_HOSPITAL = 'care~hospital';
 export const CARE_ACTIVE = 'care~active';
 
 /** A doctor in a patient's care team, from `startedAt` until `endedAt` (null while active). */
-@DataType()
 export class CareAssignment {
-  @Property('assignmentId', 'string') readonly assignmentId: string;
-  @Property('patientId', 'string') readonly patientId: string;
-  @Property('doctorId', 'string') readonly doctorId: string;
-  @Property('hospitalMspId', 'string') readonly hospitalMspId: string;
-  @Property('assignedBy', 'string') readonly assignedBy: string;
-  @Property('startedAt', 'string') readonly startedAt: string;
-  @Property('endedAt', 'string') readonly endedAt: string | null;
-  @Property('endedBy', 'string') readonly endedBy: string | null;
-  @Property('txId', 'string') readonly txId: string;
+  readonly assignmentId: string;
+  readonly patientId: string;
+  readonly doctorId: string;
+  readonly hospitalMspId: string;
+  readonly assignedBy: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly endedBy: string | null;
+  readonly txId: string;
 
   private constructor(fields: CareAssignment) {
     this.assignmentId = fields.assignmentId;

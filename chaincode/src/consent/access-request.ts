@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState, invalidArgument } from '../errors';
 import {
@@ -28,21 +27,20 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
  * The reason's text stays off the ledger; only its SHA-256 is recorded. The patient
  * approves (creating a grant) or denies; the doctor may cancel while it is pending.
  */
-@DataType()
 export class AccessRequest {
-  @Property('requestId', 'string') readonly requestId: string;
-  @Property('patientId', 'string') readonly patientId: string;
-  @Property('patientMspId', 'string') readonly patientMspId: string;
-  @Property('doctorId', 'string') readonly doctorId: string;
-  @Property('doctorMspId', 'string') readonly doctorMspId: string;
-  @Property('reportIds', 'string[]') readonly reportIds: string[] | null;
-  @Property('durationDays', 'number') readonly durationDays: number;
-  @Property('reasonSha256', 'string') readonly reasonSha256: string;
-  @Property('status', 'string') readonly status: RequestStatus;
-  @Property('requestedAt', 'string') readonly requestedAt: string;
-  @Property('decidedAt', 'string') readonly decidedAt: string | null;
-  @Property('grantId', 'string') readonly grantId: string | null;
-  @Property('txId', 'string') readonly txId: string;
+  readonly requestId: string;
+  readonly patientId: string;
+  readonly patientMspId: string;
+  readonly doctorId: string;
+  readonly doctorMspId: string;
+  readonly reportIds: string[] | null;
+  readonly durationDays: number;
+  readonly reasonSha256: string;
+  readonly status: RequestStatus;
+  readonly requestedAt: string;
+  readonly decidedAt: string | null;
+  readonly grantId: string | null;
+  readonly txId: string;
 
   private constructor(fields: AccessRequest) {
     this.requestId = fields.requestId;

@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState, invalidArgument } from '../errors';
 import {
@@ -46,25 +45,24 @@ export const EMERGENCY_HOURS = { min: 1, max: 24 } as const;
  * the doctor (break glass), carry the hash of the justification and wait for an auditor's
  * review. `status` records revocation only; expiry follows from the time (see grant-rules).
  */
-@DataType()
 export class Grant {
-  @Property('grantId', 'string') readonly grantId: string;
-  @Property('kind', 'string') readonly kind: GrantKind;
-  @Property('patientId', 'string') readonly patientId: string;
-  @Property('patientMspId', 'string') readonly patientMspId: string;
-  @Property('doctorId', 'string') readonly doctorId: string;
-  @Property('doctorMspId', 'string') readonly doctorMspId: string;
-  @Property('reportIds', 'string[]') readonly reportIds: string[] | null;
-  @Property('validFrom', 'string') readonly validFrom: string;
-  @Property('expiresAt', 'string') readonly expiresAt: string;
-  @Property('status', 'string') readonly status: GrantStatus;
-  @Property('revokedAt', 'string') readonly revokedAt: string | null;
-  @Property('requestId', 'string') readonly requestId: string | null;
-  @Property('justificationSha256', 'string') readonly justificationSha256: string | null;
-  @Property('reviewed', 'boolean') readonly reviewed: boolean | null;
-  @Property('reviewedBy', 'string') readonly reviewedBy: string | null;
-  @Property('reviewedAt', 'string') readonly reviewedAt: string | null;
-  @Property('txId', 'string') readonly txId: string;
+  readonly grantId: string;
+  readonly kind: GrantKind;
+  readonly patientId: string;
+  readonly patientMspId: string;
+  readonly doctorId: string;
+  readonly doctorMspId: string;
+  readonly reportIds: string[] | null;
+  readonly validFrom: string;
+  readonly expiresAt: string;
+  readonly status: GrantStatus;
+  readonly revokedAt: string | null;
+  readonly requestId: string | null;
+  readonly justificationSha256: string | null;
+  readonly reviewed: boolean | null;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+  readonly txId: string;
 
   private constructor(fields: Grant) {
     this.grantId = fields.grantId;

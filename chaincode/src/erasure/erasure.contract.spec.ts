@@ -38,6 +38,22 @@ describe('ErasureContract', () => {
       });
     });
 
+    it('marks the patient’s participant record, which RecordReport checks without another read', async () => {
+      await recordErasure(scenario, people.adminA, people.patientA.uid, '2026-04-01T10:00:00.000Z');
+      const participant = JSON.parse(
+        scenario.ledger.read(scenario.ledger.compositeKey('participant', [people.patientA.uid]))!,
+      );
+      expect(participant).toMatchObject({
+        uid: people.patientA.uid,
+        role: 'patient',
+        erasedAt: '2026-04-01T10:00:00.000Z',
+      });
+      const other = JSON.parse(
+        scenario.ledger.read(scenario.ledger.compositeKey('participant', [people.patientB.uid]))!,
+      );
+      expect(other).not.toHaveProperty('erasedAt');
+    });
+
     it('refuses an admin of another hospital (FORBIDDEN), and records nothing', async () => {
       await expect(recordErasure(scenario, people.adminB, people.patientA.uid)).rejects.toThrow(
         /^FORBIDDEN: patient .* another hospital/,

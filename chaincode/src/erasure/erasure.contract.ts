@@ -1,8 +1,9 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../canonical-json';
 import { conflict, forbidden } from '../errors';
-import { emitEvent, exists, putRecord, requireRecord } from '../ledger-state';
-import { requireCaller, requireParty } from '../participants/participant-lookup';
+import { emitEvent, putRecord, requireRecord } from '../ledger-state';
+import { Participant } from '../participants/participant';
+import { participantKey, requireCaller, requireParty } from '../participants/participant-lookup';
 import { transactionTime } from '../transaction-context';
 import { Erasure } from './erasure';
 import { erasureKey } from './erasure-lookup';
@@ -29,8 +30,9 @@ export class ErasureContract extends Contract {
     const admin = await requireCaller(ctx, 'record erasures', ['admin']);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     if (patient.mspId !== admin.mspId) throw forbidden(`patient ${patient.uid} belongs to another hospital`);
-    const key = erasureKey(ctx, patient.uid);
-    if (await exists(ctx, key)) throw conflict(`the erasure of patient ${patient.uid} is already recorded`);
+    if (patient.erasedAt !== undefined) {
+      throw conflict(`the erasure of patient ${patient.uid} is already recorded`);
+    }
     const erasure = Erasure.create({
       patientId: patient.uid,
       erasedBy: admin.uid,
@@ -38,7 +40,13 @@ export class ErasureContract extends Contract {
       erasedAt: transactionTime(ctx),
       txId: ctx.stub.getTxID(),
     });
-    await putRecord(ctx, key, erasure);
+    await putRecord(ctx, erasureKey(ctx, patient.uid), erasure);
+    // The mark on the participant is what other contracts check (requireNotErased).
+    await putRecord(
+      ctx,
+      participantKey(ctx, patient.uid),
+      Participant.create({ ...patient, erasedAt: erasure.erasedAt }),
+    );
     emitEvent(ctx, 'PatientErased', { patientId: erasure.patientId, erasedBy: erasure.erasedBy });
     return canonicalJson(erasure);
   }

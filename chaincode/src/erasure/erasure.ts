@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState } from '../errors';
 import { requireIsoTime, requireMspId, requireTxId, requireUuid } from '../validation';
@@ -12,13 +11,12 @@ export const ERASURE_OBJECT_TYPE = 'erasure';
  * ledger keeps its IDs and digests. Who erased (an admin of the patient's hospital) and
  * when (the transaction time); no reason text, which could hold PHI.
  */
-@DataType()
 export class Erasure {
-  @Property('patientId', 'string') readonly patientId: string;
-  @Property('erasedBy', 'string') readonly erasedBy: string;
-  @Property('erasedByMspId', 'string') readonly erasedByMspId: string;
-  @Property('erasedAt', 'string') readonly erasedAt: string;
-  @Property('txId', 'string') readonly txId: string;
+  readonly patientId: string;
+  readonly erasedBy: string;
+  readonly erasedByMspId: string;
+  readonly erasedAt: string;
+  readonly txId: string;
 
   private constructor(fields: Erasure) {
     this.patientId = fields.patientId;

@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState } from '../errors';
 import { requireIsoTime, requireMspId, requireOneOf, requireTxId, requireUuid } from '../validation';
@@ -14,13 +13,14 @@ export const PARTICIPANT_OBJECT_TYPE = 'participant';
  * and the contracts check against this record that the named party exists, has the
  * expected role and belongs to the expected hospital.
  */
-@DataType()
 export class Participant {
-  @Property('uid', 'string') readonly uid: string;
-  @Property('role', 'string') readonly role: Role;
-  @Property('mspId', 'string') readonly mspId: string;
-  @Property('registeredAt', 'string') readonly registeredAt: string;
-  @Property('txId', 'string') readonly txId: string;
+  readonly uid: string;
+  readonly role: Role;
+  readonly mspId: string;
+  readonly registeredAt: string;
+  readonly txId: string;
+  /** A patient whose content was erased (erasure:RecordErasure): when. Absent otherwise. */
+  readonly erasedAt?: string;
 
   private constructor(fields: Participant) {
     this.uid = fields.uid;
@@ -28,6 +28,7 @@ export class Participant {
     this.mspId = fields.mspId;
     this.registeredAt = fields.registeredAt;
     this.txId = fields.txId;
+    if (fields.erasedAt !== undefined) this.erasedAt = fields.erasedAt;
   }
 
   static create(fields: Participant): Participant {
@@ -37,6 +38,7 @@ export class Participant {
       mspId: requireMspId(fields.mspId, 'mspId'),
       registeredAt: requireIsoTime(fields.registeredAt, 'registeredAt'),
       txId: requireTxId(fields.txId, 'txId'),
+      erasedAt: fields.erasedAt === undefined ? undefined : requireIsoTime(fields.erasedAt, 'erasedAt'),
     });
   }
 

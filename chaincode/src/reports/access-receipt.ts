@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState, invalidArgument } from '../errors';
 import { nullable, requireIsoTime, requireMspId, requireOneOf, requireTxId, requireUuid } from '../validation';
@@ -20,17 +19,16 @@ export const READER_ROLES = ['patient', 'doctor'] as const;
  * Proof that a reader was allowed to open a report's content at a given moment: written
  * by the AccessReport transaction whose ID it carries, before the API releases anything.
  */
-@DataType()
 export class AccessReceipt {
-  @Property('txId', 'string') readonly txId: string;
-  @Property('reportId', 'string') readonly reportId: string;
-  @Property('patientId', 'string') readonly patientId: string;
-  @Property('readerId', 'string') readonly readerId: string;
-  @Property('readerMspId', 'string') readonly readerMspId: string;
-  @Property('readerRole', 'string') readonly readerRole: (typeof READER_ROLES)[number];
-  @Property('basis', 'string') readonly basis: AccessBasis;
-  @Property('grantId', 'string') readonly grantId: string | null;
-  @Property('at', 'string') readonly at: string;
+  readonly txId: string;
+  readonly reportId: string;
+  readonly patientId: string;
+  readonly readerId: string;
+  readonly readerMspId: string;
+  readonly readerRole: (typeof READER_ROLES)[number];
+  readonly basis: AccessBasis;
+  readonly grantId: string | null;
+  readonly at: string;
 
   private constructor(fields: AccessReceipt) {
     this.txId = fields.txId;

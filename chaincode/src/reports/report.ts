@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { requireCid } from '../cid';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState } from '../errors';
@@ -41,23 +40,22 @@ export type WriteBasis = (typeof WRITE_BASES)[number];
  * IPFS; `plaintextCommitment` is an HMAC-SHA-256 of the plaintext under a per-record key
  * kept off-chain, never a bare hash. `hospitalMspId` is the patient's hospital.
  */
-@DataType()
 export class Report {
-  @Property('reportId', 'string') readonly reportId: string;
-  @Property('patientId', 'string') readonly patientId: string;
-  @Property('hospitalMspId', 'string') readonly hospitalMspId: string;
-  @Property('authorId', 'string') readonly authorId: string;
-  @Property('authorMspId', 'string') readonly authorMspId: string;
-  @Property('type', 'string') readonly type: ReportType;
-  @Property('cid', 'string') readonly cid: string;
-  @Property('ciphertextSha256', 'string') readonly ciphertextSha256: string;
-  @Property('plaintextCommitment', 'string') readonly plaintextCommitment: string;
-  @Property('size', 'number') readonly size: number;
-  @Property('encryptionScheme', 'string') readonly encryptionScheme: EncryptionScheme;
-  @Property('recordedAt', 'string') readonly recordedAt: string;
-  @Property('writeBasis', 'string') readonly writeBasis: WriteBasis;
-  @Property('writeBasisId', 'string') readonly writeBasisId: string;
-  @Property('txId', 'string') readonly txId: string;
+  readonly reportId: string;
+  readonly patientId: string;
+  readonly hospitalMspId: string;
+  readonly authorId: string;
+  readonly authorMspId: string;
+  readonly type: ReportType;
+  readonly cid: string;
+  readonly ciphertextSha256: string;
+  readonly plaintextCommitment: string;
+  readonly size: number;
+  readonly encryptionScheme: EncryptionScheme;
+  readonly recordedAt: string;
+  readonly writeBasis: WriteBasis;
+  readonly writeBasisId: string;
+  readonly txId: string;
 
   private constructor(fields: Report) {
     this.reportId = fields.reportId;

@@ -74,7 +74,7 @@ export class ReportsContract extends Contract {
       encryptionScheme: requireOneOf(encryptionScheme, 'encryptionScheme', ENCRYPTION_SCHEMES),
     };
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
-    await requireNotErased(ctx, patient.uid, 'new reports');
+    requireNotErased(patient, 'new reports');
     const now = transactionTime(ctx);
     const care = await activeCareOf(ctx, patient.uid, doctor.uid);
     const writeBasisId =

@@ -1,4 +1,3 @@
-import { Object as DataType, Property } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState } from '../errors';
 import { requireInteger, requireString, requireUuid } from '../validation';
@@ -10,13 +9,12 @@ export const PROBE_OBJECT_TYPE = 'probe';
  * network's end-to-end path (endorsement by both hospitals, ordering, commit, history)
  * can be checked without touching medical data.
  */
-@DataType()
 export class Probe {
-  @Property('probeId', 'string') readonly probeId: string;
-  @Property('revision', 'number') readonly revision: number;
-  @Property('writerMspId', 'string') readonly writerMspId: string;
-  @Property('recordedAt', 'string') readonly recordedAt: string;
-  @Property('txId', 'string') readonly txId: string;
+  readonly probeId: string;
+  readonly revision: number;
+  readonly writerMspId: string;
+  readonly recordedAt: string;
+  readonly txId: string;
 
   private constructor(fields: Probe) {
     this.probeId = fields.probeId;
