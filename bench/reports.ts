@@ -3,7 +3,7 @@
  * 1 MiB and 10 MiB at 1, 8 and 32 concurrent clients, beside the same network's no-op
  * transaction (system:Ping) and Kubo's raw add and cat of the same bytes, as ratios.
  *
- *   npm run bench:reports [-- --transactions 64 --concurrency 1,8,32]
+ *   npm run bench:reports [-- --transactions 64 --concurrency 1,8,32 --sizes 10KiB,1MiB,10MiB]
  */
 import { randomBytes } from 'node:crypto';
 import { callApi } from '../test/support/api.js';
@@ -40,11 +40,22 @@ async function kuboCat(cid: string): Promise<void> {
 const ratio = (run: RunFigures, base: RunFigures) =>
   `p50 ${(run.p50 / base.p50).toFixed(2)}x  p95 ${(run.p95 / base.p95).toFixed(2)}x`;
 
-async function main(): Promise<void> {
-  const { transactions, concurrency } = parseBenchArgs(process.argv.slice(2), {
-    transactions: 64,
-    concurrency: [1, 8, 32],
+/** `--sizes 10KiB,1MiB` picks some of SIZES; the other options are the common ones. */
+function parseArgs(argv: string[]) {
+  const at = argv.indexOf('--sizes');
+  const labels = at >= 0 ? (argv[at + 1] ?? '').split(',') : SIZES.map(([label]) => label.replace(' ', ''));
+  const sizes = labels.map((label) => {
+    const size = SIZES.find(([known]) => known.replace(' ', '') === label);
+    if (!size)
+      throw new Error(`--sizes takes ${SIZES.map(([known]) => known.replace(' ', '')).join(',')}, not "${label}"`);
+    return size;
   });
+  const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;
+  return { sizes, ...parseBenchArgs(rest, { transactions: 64, concurrency: [1, 8, 32] }) };
+}
+
+async function main(): Promise<void> {
+  const { sizes, transactions, concurrency } = parseArgs(process.argv.slice(2));
   const admin = await bootstrapAdmin('hospital-a');
   const [doctor, patient] = await Promise.all([createStaff(admin, 'doctor'), registerPatient()]);
   await callApi('/api/v1/admin/care-assignments', {
@@ -64,7 +75,7 @@ async function main(): Promise<void> {
       });
       console.log(`\nconcurrency ${clients}`);
       console.log(formatRun('  no-op submit', noop));
-      for (const [label, size] of SIZES) {
+      for (const [label, size] of sizes) {
         const bytes = randomBytes(size);
         const ids: string[] = [];
         const upload = await measure(transactions, clients, async () => {

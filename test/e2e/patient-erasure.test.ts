@@ -52,7 +52,8 @@ describe('erasure of a patient’s content, recorded on the ledger', () => {
       { bytes: randomBytes(20_000), name: fileName, contentType: 'application/pdf' },
     );
     expect(uploaded.status).toBe(201);
-    return { patient, reportId: (uploaded.body as { id: string }).id, title, fileName };
+    const { id: reportId, sha256 } = uploaded.body as { id: string; sha256: string };
+    return { patient, reportId, title, fileName, sha256 };
   }
 
   /** Evaluates `erasure:GetErasure` through the peer of hospital-a, signed with the user's own stored identity. */
@@ -106,10 +107,11 @@ describe('erasure of a patient’s content, recorded on the ledger', () => {
     let reportId: string;
     let title: string;
     let fileName: string;
+    let sha256: string;
     let erased: ErasureBody;
 
     beforeAll(async () => {
-      ({ patient, reportId, title, fileName } = await patientWithReport());
+      ({ patient, reportId, title, fileName, sha256 } = await patientWithReport());
       expect((await openReport(patient, reportId)).status).toBe(200);
       const response = await erase(adminA, patient.id);
       expect(response.status).toBe(200);
@@ -161,13 +163,13 @@ describe('erasure of a patient’s content, recorded on the ledger', () => {
       expect(await refusalOf(erasureOnLedger(doctor, patient.id))).toBe('FORBIDDEN');
     });
 
-    it('scrubs the report’s title and file name from the database and destroys the patient’s key', async () => {
-      const [report] = await database.query<Array<{ title: string; file_name: string | null }>>(
-        'SELECT title, file_name FROM reports WHERE id = $1',
-        [reportId],
-      );
+    it('scrubs the report’s title, file name and plaintext digest from the database and destroys the patient’s key', async () => {
+      const [report] = await database.query<
+        Array<{ title: string; file_name: string | null; plaintext_sha256: string | null }>
+      >('SELECT title, file_name, plaintext_sha256 FROM reports WHERE id = $1', [reportId]);
       expect(report.title).not.toBe(title);
       expect(report.file_name).toBeNull();
+      expect(report.plaintext_sha256).toBeNull();
       const sagas = await database.query<Array<{ steps: string }>>(
         "SELECT step_data::text AS steps FROM upload_sagas WHERE step_data->>'patientId' = $1",
         [patient.id],
@@ -176,6 +178,7 @@ describe('erasure of a patient’s content, recorded on the ledger', () => {
       for (const saga of sagas) {
         expect(saga.steps).not.toContain(title);
         expect(saga.steps).not.toContain(fileName);
+        expect(saga.steps).not.toContain(sha256);
       }
       const [key] = await database.query<Array<{ sealed_key: Buffer | null; destroyed_at: Date | null }>>(
         'SELECT sealed_key, destroyed_at FROM patient_keys WHERE patient_id = $1',

@@ -137,6 +137,29 @@ describe.each(contentStoreApis())(
       expect(second.body).toEqual(first.body);
     });
 
+    it('refuses an Idempotency-Key reused for a different upload (409 IDEMPOTENCY_KEY_REUSED), recording nothing', async () => {
+      const key = randomUUID();
+      const first = await upload(
+        doctor,
+        { patientId: patient.id, type: 'note', title: 'First note' },
+        { bytes: Buffer.from('first'), contentType: 'text/plain' },
+        { 'Idempotency-Key': key },
+      );
+      expect(first.status).toBe(201);
+      const other = await upload(
+        doctor,
+        { patientId: patient.id, type: 'note', title: 'Another note' },
+        { bytes: Buffer.from('second'), contentType: 'text/plain' },
+        { 'Idempotency-Key': key },
+      );
+      expectErrorEnvelope(other, 409, 'IDEMPOTENCY_KEY_REUSED');
+      const listed = await reportsApi(`/api/v1/reports?patientId=${patient.id}&limit=100`, {
+        headers: bearer(patient.accessToken),
+      });
+      const titles = (listed.body as { items: Array<{ title: string }> }).items.map((item) => item.title);
+      expect(titles).not.toContain('Another note');
+    });
+
     it.each([
       ['an empty file', { bytes: new Uint8Array(0) }, {}, 400],
       ['a type outside the allow-list', { bytes: Buffer.from('MZ'), contentType: 'application/x-msdownload' }, {}, 415],

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { callApi } from './api.js';
+import { RUN_DIR } from './network-profile.js';
 
 /** A password that meets the policy and is different every time. */
 export const strongPassword = () => `Pw-${randomUUID()}`;
@@ -44,13 +47,28 @@ export async function registerPatient(
   return login(email, password);
 }
 
+/**
+ * BOOTSTRAP_ADMINS as the running API has it: from the environment (`npm test` exports it),
+ * else from the secrets file `npm start` wrote (so that benchmarks run after `npm start`).
+ */
+function bootstrapAdmins(): string {
+  if (process.env.BOOTSTRAP_ADMINS) return process.env.BOOTSTRAP_ADMINS;
+  const file = path.join(RUN_DIR, 'api', 'secrets.env');
+  const line = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .find((entry) => entry.startsWith('BOOTSTRAP_ADMINS='))
+    : undefined;
+  return line?.slice('BOOTSTRAP_ADMINS='.length) ?? '';
+}
+
 /** The first admin of a hospital, as `npm start`/`npm test` configured it (BOOTSTRAP_ADMINS). */
 export async function bootstrapAdmin(hospital: string): Promise<SignedIn> {
-  const entry = (process.env.BOOTSTRAP_ADMINS ?? '')
+  const entry = bootstrapAdmins()
     .split(',')
     .map((item) => item.split(':'))
     .find(([name]) => name === hospital);
-  if (!entry) throw new Error(`BOOTSTRAP_ADMINS names no admin of ${hospital}: run the suites through npm test`);
+  if (!entry) throw new Error(`BOOTSTRAP_ADMINS names no admin of ${hospital}: start the system with npm start first`);
   const [, email, ...password] = entry;
   return login(email!, password.join(':'));
 }

@@ -102,17 +102,19 @@ export class PatientErasureRepository {
   }
 
   /**
-   * Removes the PHI that report metadata holds (titles and file names), in the reports
-   * and in the saga rows of uploads, finished or not (so that one completed later writes
-   * no PHI either). Returns how many reports the patient has.
+   * Removes the PHI that report metadata holds (titles and file names) and the plaintext
+   * digests (which could be tested against guessed contents), in the reports and in the
+   * saga rows of uploads, finished or not (so that one completed later writes none of it
+   * either). Returns how many reports the patient has.
    */
   private async scrubReports(patientId: string, manager: EntityManager): Promise<number> {
     const [, reports] = await manager.query<[unknown[], number]>(
-      'UPDATE reports SET title = $2, file_name = NULL WHERE patient_id = $1',
+      'UPDATE reports SET title = $2, file_name = NULL, plaintext_sha256 = NULL WHERE patient_id = $1',
       [patientId, ERASED_TITLE],
     );
     await manager.query(
-      `UPDATE upload_sagas SET step_data = step_data || jsonb_build_object('title', $2::text, 'fileName', NULL)
+      `UPDATE upload_sagas
+       SET step_data = (step_data - 'plaintextSha256') || jsonb_build_object('title', $2::text, 'fileName', NULL)
        WHERE step_data->>'patientId' = $1`,
       [patientId, ERASED_TITLE],
     );

@@ -144,7 +144,8 @@ export class ReportsController {
     response.setHeader('X-Integrity-Verified', 'true');
     response.setHeader('X-Ledger-Verified', 'true');
     response.setHeader('X-Ledger-Tx-Id', report.txId);
-    response.setHeader('X-Content-SHA256', report.plaintextSha256);
+    // Null only once the patient's content was erased, when opening it already failed.
+    if (report.plaintextSha256) response.setHeader('X-Content-SHA256', report.plaintextSha256);
     response.setHeader('X-Access-Receipt-Tx-Id', opened.receiptTxId);
     try {
       for await (const chunk of opened.content) {

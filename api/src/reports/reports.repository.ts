@@ -47,7 +47,8 @@ export interface ReportRow {
   fileName: string | null;
   contentType: string;
   plaintextSize: number;
-  plaintextSha256: string;
+  /** Null once the patient's content was erased. */
+  plaintextSha256: string | null;
   cid: string;
   ciphertextSha256: string;
   ciphertextSize: number;
@@ -179,7 +180,13 @@ export class ReportsRepository {
   ): Promise<
     Map<
       string,
-      { title: string; plaintextSha256: string; plaintextSize: number; contentType: string; blockNumber: string | null }
+      {
+        title: string;
+        plaintextSha256: string | null;
+        plaintextSize: number;
+        contentType: string;
+        blockNumber: string | null;
+      }
     >
   > {
     if (ids.length === 0) return new Map();
@@ -187,7 +194,7 @@ export class ReportsRepository {
       Array<{
         id: string;
         title: string;
-        plaintextSha256: string;
+        plaintextSha256: string | null;
         plaintextSize: number;
         contentType: string;
         blockNumber: string | null;

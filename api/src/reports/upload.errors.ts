@@ -1,9 +1,8 @@
-import { ConflictError, DomainError } from '../common/domain-error.js';
+import { ConflictError } from '../common/domain-error.js';
 
 /** An Idempotency-Key sent again with a different upload (another patient, type or title). */
-export class IdempotencyKeyReusedError extends DomainError {
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
-  readonly status = 422;
+export class IdempotencyKeyReusedError extends ConflictError {
+  override readonly code = 'IDEMPOTENCY_KEY_REUSED';
 }
 
 /** The upload under this Idempotency-Key is still running or being recovered; ask again later. */

@@ -3,6 +3,7 @@ import { Accounts1763800000000 } from './1763800000000-accounts.js';
 import { Reports1763900000000 } from './1763900000000-reports.js';
 import { PatientErasure1764000000000 } from './1764000000000-patient-erasure.js';
 import { IntegrityAlerts1764100000000 } from './1764100000000-integrity-alerts.js';
+import { ErasablePlaintextDigest1764200000000 } from './1764200000000-erasable-plaintext-digest.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Reports1763900000000,
   PatientErasure1764000000000,
   IntegrityAlerts1764100000000,
+  ErasablePlaintextDigest1764200000000,
 ];
