@@ -6,20 +6,24 @@
  * grants and writes a receipt with three index entries). Each submitted, endorsed by both
  * hospitals, ordered and committed; latency from submit to commit status.
  *
- *   npm run bench:chaincode [-- --transactions 200 --concurrency 1,16,64]
+ * The transactions of each run are measured in rounds, the order of the three rotating
+ * from round to round, so that the machine's drift and warm-up weigh on each alike.
+ *
+ *   npm run bench:chaincode [-- --transactions 300 --concurrency 1,16,64 --rounds 3]
  */
 import { randomUUID } from 'node:crypto';
 import { LedgerActor, PeerClients } from '../test/support/ledger-actors.js';
 import { loadNetworkProfile } from '../test/support/network-profile.js';
 import { sealReport, SealedReport } from '../test/support/phi.js';
-import { formatRun, measure, parseBenchArgs, RunFigures } from './support/measure.js';
+import { combineRuns, formatRun, measure, parseBenchArgs, RunFigures } from './support/measure.js';
 
 const GOAL_RATIO = 1.3;
 
 async function main(): Promise<void> {
-  const { transactions, concurrency } = parseBenchArgs(process.argv.slice(2), {
-    transactions: 200,
+  const { transactions, concurrency, rounds } = parseBenchArgs(process.argv.slice(2), {
+    transactions: 300,
     concurrency: [1, 16, 64],
+    rounds: 3,
   });
   const profile = loadNetworkProfile();
   const clients = new PeerClients(profile);
@@ -57,16 +61,27 @@ async function main(): Promise<void> {
       ['RecordReport', record],
       ['AccessReport', () => grantee.submit('reports', 'AccessReport', opened.reportId)],
     ];
-    console.log(`MedLedger chaincode transactions, ${transactions} per run, endorsed by HospitalA and HospitalB`);
+    console.log(
+      `MedLedger chaincode transactions, ${transactions} per run in ${rounds} rounds, endorsed by HospitalA and HospitalB`,
+    );
     for (const clientsCount of concurrency) {
       console.log(`\nconcurrency ${clientsCount}`);
+      const runs = new Map<string, RunFigures[]>(operations.map(([name]) => [name, []]));
+      for (let round = 0; round < rounds; round += 1) {
+        const shift = round % operations.length;
+        const order = [...operations.slice(shift), ...operations.slice(0, shift)];
+        for (const [name, operation] of order) {
+          runs.get(name)!.push(
+            await measure(Math.ceil(transactions / rounds), clientsCount, async () => {
+              await operation();
+            }),
+          );
+        }
+      }
       const figures = new Map<string, RunFigures>();
-      for (const [name, operation] of operations) {
-        const run = await measure(transactions, clientsCount, async () => {
-          await operation();
-        });
-        figures.set(name, run);
-        console.log(formatRun(`  ${name}`, run));
+      for (const [name] of operations) {
+        figures.set(name, combineRuns(runs.get(name)!));
+        console.log(formatRun(`  ${name}`, figures.get(name)!));
       }
       const baseline = figures.get('system:Ping') as RunFigures;
       for (const name of ['RecordReport', 'AccessReport']) {

@@ -5,6 +5,9 @@ export interface RunFigures {
   p95: number;
   max: number;
   perSecond: number;
+  /** Every latency, sorted, and the run's wall time: what combineRuns needs. */
+  latencies: number[];
+  seconds: number;
 }
 
 /**
@@ -26,12 +29,27 @@ export async function measure(total: number, concurrency: number, operation: () 
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
   latencies.sort((a, b) => a - b);
+  return figures(latencies, seconds);
+}
+
+/** One set of figures from several runs of the same operation (their latencies, their summed wall time). */
+export function combineRuns(runs: RunFigures[]): RunFigures {
+  const latencies = runs.flatMap((run) => run.latencies).sort((a, b) => a - b);
+  return figures(
+    latencies,
+    runs.reduce((sum, run) => sum + run.seconds, 0),
+  );
+}
+
+function figures(sortedLatencies: number[], seconds: number): RunFigures {
   return {
-    count: latencies.length,
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    max: latencies[latencies.length - 1] ?? 0,
-    perSecond: latencies.length / seconds,
+    count: sortedLatencies.length,
+    p50: percentile(sortedLatencies, 0.5),
+    p95: percentile(sortedLatencies, 0.95),
+    max: sortedLatencies[sortedLatencies.length - 1] ?? 0,
+    perSecond: sortedLatencies.length / seconds,
+    latencies: sortedLatencies,
+    seconds,
   };
 }
 
@@ -45,18 +63,19 @@ export function formatRun(label: string, run: RunFigures): string {
   return `${label.padEnd(16)} p50 ${ms(run.p50).padStart(9)}  p95 ${ms(run.p95).padStart(9)}  max ${ms(run.max).padStart(9)}  ${run.perSecond.toFixed(1).padStart(7)} tx/s  (n=${run.count})`;
 }
 
-/** `--transactions N --concurrency a,b,c`, with defaults. */
+/** `--transactions N --concurrency a,b,c [--rounds R]`, with defaults (one round unless told). */
 export function parseBenchArgs(
   argv: string[],
-  defaults: { transactions: number; concurrency: number[] },
-): { transactions: number; concurrency: number[] } {
-  const options = { ...defaults };
+  defaults: { transactions: number; concurrency: number[]; rounds?: number },
+): { transactions: number; concurrency: number[]; rounds: number } {
+  const options = { rounds: 1, ...defaults };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ''];
     if (flag === '--transactions') options.transactions = positiveInteger(flag, value);
     else if (flag === '--concurrency')
       options.concurrency = value.split(',').map((part) => positiveInteger(flag, part));
-    else throw new Error(`unknown option ${flag} (known: --transactions N, --concurrency a,b)`);
+    else if (flag === '--rounds') options.rounds = positiveInteger(flag, value);
+    else throw new Error(`unknown option ${flag} (known: --transactions N, --concurrency a,b, --rounds R)`);
   }
   return options;
 }
