@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { base32 } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 import { callApi, contentStoreApis, expectErrorEnvelope } from '../support/api.js';
@@ -170,20 +170,31 @@ describe.each(contentStoreApis())(
       const alteredRecord = await upload(other);
       alterCiphertext(alteredContent.cid);
       await database.query("UPDATE reports SET ciphertext_sha256 = repeat('0', 64) WHERE id = $1", [alteredRecord.id]);
+      // A forged row: a report the ledger never recorded.
+      const forgedId = randomUUID();
+      await database.query(
+        `INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size,
+           plaintext_sha256, cid, ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id,
+           block_number, recorded_at)
+         SELECT $2::uuid, patient_id, author_id, type, title, file_name, content_type, plaintext_size,
+           plaintext_sha256, cid, ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id,
+           block_number, recorded_at + interval '1 second' FROM reports WHERE id = $1`,
+        [intact.id, forgedId],
+      );
 
       const report = (cursor?: string) =>
         callApi(
-          `/api/v1/audit/integrity-report?patientId=${other.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          `/api/v1/audit/integrity-report?patientId=${other.id}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
           { headers: bearer(auditor.accessToken) },
           apiUrl,
         );
       const first = await report();
       expect(first.status).toBe(200);
       const firstBatch = first.body as { checked: number; nextCursor: string | null; mismatches: unknown[] };
-      expect(firstBatch).toMatchObject({ checked: 2, verified: 1, failed: 1 });
+      expect(firstBatch).toMatchObject({ checked: 3, verified: 1, failed: 2 });
       expect(firstBatch.nextCursor).toEqual(expect.any(String));
       const second = await report(firstBatch.nextCursor!);
-      expect(second.body).toMatchObject({ checked: 1, verified: 0, failed: 1, nextCursor: null });
+      expect(second.body).toMatchObject({ checked: 1, verified: 0, failed: 1 });
 
       const mismatches = [...firstBatch.mismatches, ...(second.body as { mismatches: unknown[] }).mismatches];
       expect(mismatches).toEqual([
@@ -197,6 +208,14 @@ describe.each(contentStoreApis())(
           patientId: other.id,
           checks: { cid: true, ciphertext: true, plaintext: null, ledger: false },
         },
+        {
+          reportId: forgedId,
+          patientId: other.id,
+          checks: { cid: false, ciphertext: false, plaintext: null, ledger: false },
+        },
+      ]);
+      expect(await alertsOf(forgedId)).toEqual([
+        { source: 'integrity-report', failed_checks: ['cid', 'ciphertext', 'ledger'] },
       ]);
       expect(mismatches).not.toContainEqual(expect.objectContaining({ reportId: intact.id }));
       expect(await alertsOf(alteredRecord.id)).toEqual([{ source: 'integrity-report', failed_checks: ['ledger'] }]);

@@ -7,9 +7,9 @@
 export const FAULT_POINTS = [
   /** The upload's saga row exists; nothing is stored yet. */
   'upload:saga-started',
-  /** The ciphertext is on IPFS and pinned; the saga row does not know its CID yet. */
+  /** The ciphertext is on IPFS, not pinned yet; the saga row does not know its CID. */
   'upload:content-added',
-  /** The saga row holds the CID, digests and wrapped keys; the ledger knows nothing. */
+  /** The saga row holds the CID, digests and wrapped keys, and the content is pinned; the ledger knows nothing. */
   'upload:stored',
   /** The ledger committed the report; the saga row does not know it yet. */
   'upload:ledger-committed',

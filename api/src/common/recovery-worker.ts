@@ -8,6 +8,7 @@ import type { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nes
 export abstract class RecoveryWorker<Item> implements OnApplicationBootstrap, OnApplicationShutdown {
   protected abstract readonly logger: Logger;
   private timer?: NodeJS.Timeout;
+  private running = false;
 
   constructor(protected readonly idleSeconds: number) {}
 
@@ -30,8 +31,10 @@ export abstract class RecoveryWorker<Item> implements OnApplicationBootstrap, On
     clearInterval(this.timer);
   }
 
-  /** One pass over the unfinished items; returns how many it settled. */
+  /** One pass over the unfinished items; returns how many it settled. A pass still running makes this one a no-op. */
   async recoverAll(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
     let settled = 0;
     try {
       for (const item of await this.unfinished()) {
@@ -43,6 +46,8 @@ export abstract class RecoveryWorker<Item> implements OnApplicationBootstrap, On
       }
     } catch (error) {
       this.logger.warn(`recovery pass failed: ${(error as Error).message}`);
+    } finally {
+      this.running = false;
     }
     return settled;
   }

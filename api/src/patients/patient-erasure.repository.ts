@@ -103,19 +103,21 @@ export class PatientErasureRepository {
 
   /**
    * Removes the PHI that report metadata holds (titles and file names) and the plaintext
-   * digests (which could be tested against guessed contents), in the reports and in the
-   * saga rows of uploads, finished or not (so that one completed later writes none of it
-   * either). Returns how many reports the patient has.
+   * digests (which could be tested against guessed contents), in the saga rows of uploads,
+   * finished or not, and in the reports. The saga rows first: an upload completing at this
+   * moment holds its row, so this waits for it and then finds its report; one completing
+   * after takes its report from the row scrubbed here (ReportsRepository.complete). Returns
+   * how many reports the patient has.
    */
   private async scrubReports(patientId: string, manager: EntityManager): Promise<number> {
-    const [, reports] = await manager.query<[unknown[], number]>(
-      'UPDATE reports SET title = $2, file_name = NULL, plaintext_sha256 = NULL WHERE patient_id = $1',
-      [patientId, ERASED_TITLE],
-    );
     await manager.query(
       `UPDATE upload_sagas
        SET step_data = (step_data - 'plaintextSha256') || jsonb_build_object('title', $2::text, 'fileName', NULL)
        WHERE step_data->>'patientId' = $1`,
+      [patientId, ERASED_TITLE],
+    );
+    const [, reports] = await manager.query<[unknown[], number]>(
+      'UPDATE reports SET title = $2, file_name = NULL, plaintext_sha256 = NULL WHERE patient_id = $1',
       [patientId, ERASED_TITLE],
     );
     return reports;

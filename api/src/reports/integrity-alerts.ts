@@ -4,6 +4,19 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Metrics } from '../system/metrics.js';
 
+/** The table of integrity alerts. */
+@Injectable()
+export class IntegrityAlertsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(alert: IntegrityAlert): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO integrity_alerts (id, report_id, source, failed_checks, detail, detected_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [randomUUID(), alert.reportId, alert.source, alert.failedChecks, alert.detail.slice(0, 1000), alert.detectedBy],
+    );
+  }
+}
+
 export type IntegrityAlertSource = 'read' | 'verify' | 'integrity-report';
 
 export interface IntegrityAlert {
@@ -27,7 +40,7 @@ export class IntegrityAlerts {
   private readonly logger = new Logger(IntegrityAlerts.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alerts: IntegrityAlertsRepository,
     private readonly metrics: Metrics,
   ) {}
 
@@ -38,10 +51,7 @@ export class IntegrityAlerts {
       integrityAlert: alert,
     });
     try {
-      await this.dataSource.query(
-        `INSERT INTO integrity_alerts (id, report_id, source, failed_checks, detail, detected_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [randomUUID(), alert.reportId, alert.source, alert.failedChecks, alert.detail.slice(0, 1000), alert.detectedBy],
-      );
+      await this.alerts.insert(alert);
     } catch (error) {
       // The log line and the metric stand; the caller's answer must not change because of this.
       this.logger.error(`could not store the integrity alert: ${(error as Error).message}`);

@@ -4,7 +4,7 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { SystemModule } from '../system/system.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { IntegrityAlerts } from './integrity-alerts.js';
+import { IntegrityAlerts, IntegrityAlertsRepository } from './integrity-alerts.js';
 import { ReportReaderService } from './report-reader.service.js';
 import { ReportVerifierService } from './report-verifier.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -26,7 +26,8 @@ import { UploadService } from './upload.service.js';
     UploadRecovery,
     PatientKeysService,
     IntegrityAlerts,
+    IntegrityAlertsRepository,
   ],
-  exports: [ReportVerifierService, ReportsRepository],
+  exports: [ReportVerifierService, ReportsRepository, IntegrityAlerts],
 })
 export class ReportsModule {}

@@ -126,44 +126,48 @@ export class ReportsRepository {
     );
   }
 
-  /** Writes the report and its key envelope, and closes the upload: one statement, so all or nothing. */
-  async complete(saga: UploadSaga, authorId: string): Promise<void> {
-    const steps = saga.steps;
-    await this.dataSource.query(
-      `WITH report AS (
+  /**
+   * Writes the report and its key envelope from what the upload's row holds, and closes the
+   * upload: one statement, so all or nothing, and only from `recorded`. Reading the row (not
+   * what a request holds in memory) matters when the patient's content was erased meanwhile:
+   * the erasure scrubbed the row, so no PHI comes back. False when the upload was not in
+   * `recorded` (another replica, or the request, completed it first).
+   */
+  async complete(saga: Pick<UploadSaga, 'id' | 'reportId'>, authorId: string): Promise<boolean> {
+    const [{ completed }] = await this.dataSource.query<Array<{ completed: number }>>(
+      `WITH saga AS (
+         UPDATE upload_sagas SET state = 'completed', updated_at = now()
+         WHERE id = $1 AND report_id = $2 AND state = 'recorded'
+         RETURNING step_data AS s
+       ), report AS (
          INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size,
            plaintext_sha256, cid, ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id,
            block_number, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'aes-256-gcm-chunked-v1', $14, $15, $16)
+         SELECT $2, (s->>'patientId')::uuid, $3, s->>'type', s->>'title', s->>'fileName', s->>'contentType',
+           (s->>'plaintextSize')::bigint, s->>'plaintextSha256', s->>'cid', s->>'ciphertextSha256',
+           (s->>'ciphertextSize')::bigint, s->>'plaintextCommitment', 'aes-256-gcm-chunked-v1', s->>'txId',
+           (s->>'blockNumber')::bigint, (s->>'recordedAt')::timestamptz
+         FROM saga
          ON CONFLICT (id) DO NOTHING
        ), envelope AS (
          INSERT INTO key_envelopes (report_id, patient_id, wrapped_data_key, wrapped_commitment_key)
-         VALUES ($1, $2, $17, $18)
+         SELECT $2, (s->>'patientId')::uuid, decode(s->>'wrappedDataKey', 'base64'),
+           decode(s->>'wrappedCommitmentKey', 'base64')
+         FROM saga
          ON CONFLICT (report_id) DO NOTHING
        )
-       UPDATE upload_sagas SET state = 'completed', updated_at = now() WHERE id = $19 AND report_id = $1`,
-      [
-        saga.reportId,
-        steps.patientId,
-        authorId,
-        steps.type,
-        steps.title,
-        steps.fileName ?? null,
-        steps.contentType,
-        steps.plaintextSize,
-        steps.plaintextSha256,
-        steps.cid,
-        steps.ciphertextSha256,
-        steps.ciphertextSize,
-        steps.plaintextCommitment,
-        steps.txId,
-        steps.blockNumber,
-        steps.recordedAt,
-        Buffer.from(steps.wrappedDataKey ?? '', 'base64'),
-        Buffer.from(steps.wrappedCommitmentKey ?? '', 'base64'),
-        saga.id,
-      ],
+       SELECT count(*)::int AS completed FROM saga`,
+      [saga.id, saga.reportId, authorId],
     );
+    return completed > 0;
+  }
+
+  /** The upload's row as it is now. */
+  async findSaga(sagaId: string): Promise<UploadSaga | null> {
+    const [saga] = await this.dataSource.query<UploadSaga[]>(`SELECT ${SAGA_COLUMNS} FROM upload_sagas WHERE id = $1`, [
+      sagaId,
+    ]);
+    return saga ?? null;
   }
 
   async findReport(id: string): Promise<ReportRow | null> {
@@ -175,9 +179,7 @@ export class ReportsRepository {
   }
 
   /** Titles and plaintext facts of reports, by id (the ledger says which ones a caller may see). */
-  async findMetadata(
-    ids: string[],
-  ): Promise<
+  async findMetadata(ids: string[]): Promise<
     Map<
       string,
       {
@@ -223,14 +225,24 @@ export class ReportsRepository {
     );
   }
 
-  /** Uploads into a content store left unfinished (by a crash or a failure) and not touched for a while. */
-  openSagas(contentStore: string, idleSeconds: number): Promise<UploadSaga[]> {
-    return this.dataSource.query<UploadSaga[]>(
-      `SELECT ${SAGA_COLUMNS} FROM upload_sagas
-       WHERE state NOT IN ('completed', 'rolled_back') AND updated_at < now() - make_interval(secs => $2)
-         AND step_data->>'contentStore' = $1
-       ORDER BY updated_at LIMIT 100`,
+  /**
+   * Claims uploads into a content store left unfinished (by a crash or a failure) and idle
+   * for `idleSeconds`: marks them touched, so that no other recovery worker takes them for
+   * another idle period, and skips those another worker is claiming at this moment.
+   */
+  async claimIdleSagas(contentStore: string, idleSeconds: number): Promise<UploadSaga[]> {
+    // An UPDATE answers [rows, count].
+    const [claimed] = await this.dataSource.query<[UploadSaga[], number]>(
+      `UPDATE upload_sagas SET updated_at = now()
+       WHERE id IN (
+         SELECT id FROM upload_sagas
+         WHERE state NOT IN ('completed', 'rolled_back') AND updated_at < now() - make_interval(secs => $2)
+           AND step_data->>'contentStore' = $1
+         ORDER BY updated_at LIMIT 100
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${SAGA_COLUMNS}`,
       [contentStore, idleSeconds],
     );
+    return claimed;
   }
 }

@@ -30,7 +30,7 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
   }
 
   protected unfinished(): Promise<UploadSaga[]> {
-    return this.reports.openSagas(this.store.kind, this.idleSeconds);
+    return this.reports.claimIdleSagas(this.store.kind, this.idleSeconds);
   }
 
   protected describe(saga: UploadSaga): string {
@@ -38,10 +38,7 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
   }
 
   protected async settle(saga: UploadSaga): Promise<boolean> {
-    if (saga.state === 'recorded') {
-      await this.reports.complete(saga, saga.userId);
-      return true;
-    }
+    if (saga.state === 'recorded') return this.reports.complete(saga, saga.userId);
     if (saga.state === 'stored') {
       const author = await this.users.findById(saga.userId);
       if (!author) return false;
@@ -52,8 +49,8 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
         await this.store.pin(saga.steps.cid!);
         const blockNumber = await this.ledger.blockOfTransaction(actor, record.txId);
         const recorded = { txId: record.txId, blockNumber: blockNumber.toString(), recordedAt: record.recordedAt };
-        await this.reports.complete({ ...saga, steps: { ...saga.steps, ...recorded } }, author.id);
-        return true;
+        if (!(await this.reports.advance(saga, ['stored'], 'recorded', recorded))) return false;
+        return this.reports.complete(saga, saga.userId);
       } catch (error) {
         if (!(error instanceof ChaincodeRefusedError && error.code === 'NOT_FOUND')) throw error;
       }
@@ -68,8 +65,12 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
       {},
       'rolled back by recovery: not recorded on the ledger',
     );
-    // The uploading request finished the step meanwhile: its content must stay.
-    if (!rolledBack && cid) await this.store.pin(cid);
+    if (!rolledBack && cid) {
+      // Someone else moved the upload meanwhile: if it is recorded now, its content must stay.
+      const now = await this.reports.findSaga(saga.id);
+      if (now?.reportId === saga.reportId && (now.state === 'recorded' || now.state === 'completed'))
+        await this.store.pin(cid);
+    }
     return rolledBack;
   }
 }

@@ -105,10 +105,13 @@ export class UploadService {
     } finally {
       clearInterval(heartbeat);
     }
-    const completed = { ...saga, state: 'recorded' as const, steps };
-    await this.reports.complete(completed, doctor.id);
+    if (!(await this.reports.complete(saga, doctor.id))) {
+      // Only a recovery worker that found the ledger record can have completed it meanwhile.
+      if ((await this.reports.findSaga(saga.id))?.state !== 'completed')
+        throw new ConflictError('this upload changed while it was completed; ask again with the same Idempotency-Key');
+    }
     this.faults.reached('upload:completed');
-    return { ...completed, state: 'completed' };
+    return { ...saga, state: 'completed', steps };
   }
 
   /** Step 1: digest and encrypt the content, add it to IPFS, wrap its keys, note it all, then pin it. */
@@ -180,16 +183,25 @@ export class UploadService {
       throw error;
     }
     this.faults.reached('upload:ledger-committed');
-    if (!(await this.reports.advance(saga, ['stored'], 'recorded', recorded))) {
-      // The recovery worker took this upload for abandoned and unpinned its content, but the
-      // ledger has it now: pin it again (its blocks are still on the node) and take it back.
-      this.logger.warn(`upload ${saga.id} was rolled back while its ledger record committed; restoring it`);
-      await this.store.pin(steps.cid!);
-      if (!(await this.reports.advance(saga, ['rolled_back'], 'recorded', recorded)))
-        throw new ConflictError('this upload changed while it was recorded; ask again with the same Idempotency-Key');
-    }
+    if (!(await this.reports.advance(saga, ['stored'], 'recorded', recorded)))
+      await this.reclaim(saga, steps, recorded);
     Object.assign(steps, recorded);
     this.faults.reached('upload:recorded');
+  }
+
+  /**
+   * The ledger committed, but the upload's row had moved on: a recovery worker took the
+   * request for dead. If it found the ledger record, all is well; if it rolled the upload
+   * back (and unpinned its content), pin it again (its blocks are still on the node) and
+   * take the upload back.
+   */
+  private async reclaim(saga: UploadSaga, steps: SagaSteps, recorded: SagaSteps): Promise<void> {
+    const now = await this.reports.findSaga(saga.id);
+    if (now?.reportId === saga.reportId && (now.state === 'recorded' || now.state === 'completed')) return;
+    this.logger.warn(`upload ${saga.id} was rolled back while its ledger record committed; restoring it`);
+    await this.store.pin(steps.cid!);
+    if (!(await this.reports.advance(saga, ['rolled_back'], 'recorded', recorded)))
+      throw new ConflictError('this upload changed while it was recorded; ask again with the same Idempotency-Key');
   }
 
   /**
