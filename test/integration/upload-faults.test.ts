@@ -3,7 +3,11 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 import { callApi, expectErrorEnvelope } from '../support/api.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
+import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
+import { refusalOf } from '../support/ledger-actors.js';
+import { loadNetworkProfile } from '../support/network-profile.js';
 import { components, eventually } from '../support/services.js';
+import { storedLedgerIdentity } from '../support/stored-identities.js';
 import { openReport, uploadReport } from '../support/uploads.js';
 
 /**
@@ -163,6 +167,30 @@ describe('uploads while IPFS or a peer is stopped', () => {
     );
     const saga = await sagaOf(doctor.id, key);
     expect(await reportRows(saga.report_id)).toBe(0);
+    // Recovery voided the report ID on the ledger before it unpinned: it can never be recorded now.
+    const profile = loadNetworkProfile();
+    const client = peerClient(profile, 'hospital-a');
+    const gateway = connectAs(client, await storedLedgerIdentity(database, doctor.id));
+    try {
+      const reports = medledgerContract(gateway, profile, 'reports');
+      // No report under the ID, yet the ID is taken: the void mark.
+      expect(await refusalOf(reports.evaluateTransaction('GetReport', saga.report_id))).toBe('NOT_FOUND');
+      const recordAgain = reports.submitTransaction(
+        'RecordReport',
+        saga.report_id,
+        patient.id,
+        'report',
+        saga.cid!,
+        'a'.repeat(64),
+        'b'.repeat(64),
+        '10028',
+        'aes-256-gcm-chunked-v1',
+      );
+      expect(await refusalOf(recordAgain)).toBe('CONFLICT');
+    } finally {
+      gateway.close();
+      client.close();
+    }
     const pins = await fetch(
       `${process.env.IPFS_API_URL ?? 'http://127.0.0.1:5001'}/api/v0/pin/ls?arg=${saga.cid}&type=recursive`,
       { method: 'POST' },

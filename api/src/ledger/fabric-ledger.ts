@@ -20,6 +20,7 @@ import type {
   CareAssignmentRecord,
   Committed,
   ErasureRecord,
+  ReportVoidRecord,
   GrantRecord,
   LedgerIdentity,
   LedgerPort,
@@ -37,6 +38,7 @@ import {
   parseAccessReceipt,
   parseCareAssignment,
   parseErasure,
+  parseReportVoid,
   parseGrant,
   parsePage,
   parseParticipant,
@@ -182,6 +184,10 @@ export class FabricLedger implements LedgerPort {
       [doctorId, String(page.pageSize), page.bookmark],
       parsePage(parseReport),
     );
+  }
+
+  voidReport(actor: LedgerIdentity, reportId: string): Promise<Committed<ReportVoidRecord>> {
+    return this.submit(actor, 'reports', 'VoidReport', [reportId], parseReportVoid);
   }
 
   recordErasure(actor: LedgerIdentity, patientId: string): Promise<Committed<ErasureRecord>> {

@@ -23,6 +23,7 @@ import type {
   ReportRecord,
   AccessReceiptRecord,
   ErasureRecord,
+  ReportVoidRecord,
 } from './ledger.port.js';
 
 /** What the chaincode answered does not have the shape the API expects (a version skew or a bug). */
@@ -158,3 +159,13 @@ class ErasureRecordRecord implements ErasureRecord {
 }
 
 export const parseErasure = (json: unknown): ErasureRecord => parseRecord(ErasureRecordRecord, 'erasure', json);
+
+class ReportVoidRecordRecord implements ReportVoidRecord {
+  @IsUUID() reportId!: string;
+  @IsUUID() voidedBy!: string;
+  @IsISO8601({ strict: true }) voidedAt!: string;
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+}
+
+export const parseReportVoid = (json: unknown): ReportVoidRecord =>
+  parseRecord(ReportVoidRecordRecord, 'report void', json);

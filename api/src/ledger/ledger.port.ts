@@ -45,6 +45,12 @@ export interface LedgerPort {
   /** The ledger's record of a report, as the actor may see it (NOT_FOUND otherwise). */
   getReport(actor: LedgerIdentity, reportId: string): Promise<ReportRecord>;
 
+  /**
+   * Marks a report ID as never to be recorded, as the upload's author, before its content
+   * is unpinned; refused (CONFLICT) when the report is recorded.
+   */
+  voidReport(actor: LedgerIdentity, reportId: string): Promise<Committed<ReportVoidRecord>>;
+
   /** The number of the block that holds a committed transaction. */
   blockOfTransaction(actor: LedgerIdentity, transactionId: string): Promise<bigint>;
 
@@ -178,6 +184,14 @@ export interface ErasureRecord {
   erasedBy: string;
   erasedByMspId: string;
   erasedAt: string;
+  txId: string;
+}
+
+/** A report ID marked on the ledger as never to be recorded (reports:VoidReport). */
+export interface ReportVoidRecord {
+  reportId: string;
+  voidedBy: string;
+  voidedAt: string;
   txId: string;
 }
 

@@ -10,8 +10,8 @@ import { ReportsRepository, type UploadSaga } from './reports.repository.js';
 
 /**
  * Finishes what a crash or an outage left half-done: an upload whose ledger record exists
- * is completed from its saga row; one whose content was stored but never recorded is
- * unpinned and rolled back. Runs at start and then periodically, on every replica (each
+ * is completed from its saga row; one whose content was stored but never recorded has its
+ * report ID voided on the ledger, then its content unpinned, and is rolled back. Runs at start and then periodically, on every replica (each
  * step is idempotent).
  */
 @Injectable()
@@ -40,10 +40,16 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
   protected async settle(saga: UploadSaga): Promise<boolean> {
     if (saga.state === 'recorded') return this.reports.complete(saga, saga.userId);
     if (saga.state === 'stored') {
+      // The RecordReport may be recorded, or still on its way: void the report ID first.
+      // The ledger orders the two, so either the void wins (the ID can never be recorded
+      // now, and the content may go) or the report does (and the upload is completed).
       const author = await this.users.findById(saga.userId);
       if (!author) return false;
       const actor = await this.identities.signingIdentity(author.id, author.hospital);
       try {
+        await this.ledger.voidReport(actor, saga.reportId);
+      } catch (error) {
+        if (!(error instanceof ChaincodeRefusedError && error.code === 'CONFLICT')) throw error;
         const record = await this.ledger.getReport(actor, saga.reportId);
         // On the ledger: its content must stay retrievable, then the upload is complete.
         await this.store.pin(saga.steps.cid!);
@@ -51,8 +57,6 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
         const recorded = { txId: record.txId, blockNumber: blockNumber.toString(), recordedAt: record.recordedAt };
         if (!(await this.reports.advance(saga, ['stored'], 'recorded', recorded))) return false;
         return this.reports.complete(saga, saga.userId);
-      } catch (error) {
-        if (!(error instanceof ChaincodeRefusedError && error.code === 'NOT_FOUND')) throw error;
       }
     }
     // Never recorded on the ledger: undo what was stored.

@@ -1,6 +1,7 @@
 import { requireCid } from '../cid';
 import { parseJsonObject } from '../canonical-json';
-import { corruptState } from '../errors';
+import { corruptState, notFound } from '../errors';
+import { ReportVoid } from './report-void';
 import {
   requireInteger,
   requireIsoTime,
@@ -95,8 +96,10 @@ export class Report {
     });
   }
 
+  /** The report under its key; NOT_FOUND when the key holds a void mark (the ID was never recorded). */
   static fromState(bytes: Uint8Array): Report {
     const raw = parseJsonObject(bytes, 'report');
+    if (ReportVoid.isVoid(raw)) throw notFound(`report ${String(raw.reportId)} was voided: it was never recorded`);
     try {
       return Report.create(raw as unknown as Report);
     } catch (error) {

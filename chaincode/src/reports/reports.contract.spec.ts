@@ -252,6 +252,58 @@ describe('ReportsContract', () => {
     });
   });
 
+  describe('VoidReport', () => {
+    const voidReport = (who: (typeof people)[keyof typeof people], id: string, at?: string) =>
+      scenario.submit(who, (ctx) => reports.VoidReport(ctx, id), at);
+
+    it('marks an unrecorded ID as never to be recorded, with one event; a RecordReport of it is then refused', async () => {
+      const mark = JSON.parse(await voidReport(people.doctorA, reportId(1), '2026-03-02T10:00:00.000Z'));
+      expect(mark).toEqual({
+        reportId: reportId(1),
+        voided: true,
+        voidedBy: people.doctorA.uid,
+        voidedByMspId: HOSPITAL_A,
+        voidedAt: '2026-03-02T10:00:00.000Z',
+        txId: scenario.ledger.lastTxId,
+      });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'ReportVoided',
+        payload: { reportId: reportId(1), voidedBy: people.doctorA.uid },
+      });
+      await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^CONFLICT: report .* \(or its ID was voided\)/,
+      );
+      await expect(scenario.access(people.patientA, reportId(1))).rejects.toThrow(/^NOT_FOUND: report .* voided/);
+    });
+
+    it('refuses a recorded report (CONFLICT), which stays as it was', async () => {
+      await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
+      const before = scenario.ledger.read(scenario.ledger.compositeKey('report', [reportId(1)]));
+      await expect(voidReport(people.doctorA, reportId(1))).rejects.toThrow(/^CONFLICT: report .* is recorded/);
+      expect(scenario.ledger.read(scenario.ledger.compositeKey('report', [reportId(1)]))).toBe(before);
+    });
+
+    it('voiding again changes nothing and emits nothing', async () => {
+      const first = await voidReport(people.doctorA, reportId(1));
+      const events = scenario.ledger.events.length;
+      expect(await voidReport(people.doctorA, reportId(1))).toBe(first);
+      expect(scenario.ledger.events.length).toBe(events);
+    });
+
+    it.each([
+      ['a patient', people.patientA],
+      ['an admin', people.adminA],
+      ['an auditor', people.auditor],
+    ])('refuses %s (FORBIDDEN)', async (_label, who) => {
+      await expect(voidReport(who, reportId(1))).rejects.toThrow(/^FORBIDDEN: only doctor/);
+    });
+
+    it('refuses a malformed ID (INVALID_ARGUMENT)', async () => {
+      await expect(voidReport(people.doctorA, 'report-1')).rejects.toThrow(/^INVALID_ARGUMENT: reportId/);
+    });
+  });
+
   describe('queries', () => {
     beforeEach(async () => {
       for (const n of [1, 2, 3]) await scenario.recordReport(people.doctorA, reportArguments(n, people.patientA));

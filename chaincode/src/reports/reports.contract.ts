@@ -1,5 +1,5 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { canonicalJson } from '../canonical-json';
+import { canonicalJson, parseJsonObject } from '../canonical-json';
 import { activeCareOf } from '../care/care-lookup';
 import { requireCid } from '../cid';
 import {
@@ -36,6 +36,7 @@ import {
   REPORT_TYPES,
 } from './report';
 import { receiptKey, reportKey } from './report-lookup';
+import { ReportVoid } from './report-void';
 
 /** Medical records: recorded by doctors, opened (with a receipt) by whoever the rules allow. */
 @Info({ title: 'ReportsContract', description: 'Reports, their content digests and every opening of their content' })
@@ -85,7 +86,7 @@ export class ReportsContract extends Contract {
         `doctor ${doctor.uid} has neither an active care assignment nor an active grant for patient ${patient.uid}`,
       ).grantId;
     const key = reportKey(ctx, reportId);
-    if (await exists(ctx, key)) throw conflict(`report ${reportId} is already recorded`);
+    if (await exists(ctx, key)) throw conflict(`report ${reportId} is already recorded (or its ID was voided)`);
     const report = Report.create({
       reportId,
       patientId: patient.uid,
@@ -103,6 +104,37 @@ export class ReportsContract extends Contract {
     await putIndex(ctx, REPORT_BY_AUTHOR, [report.authorId, now, reportId]);
     emitEvent(ctx, 'ReportRecorded', { reportId, patientId: report.patientId, authorId: report.authorId });
     return canonicalJson(report);
+  }
+
+  /**
+   * Marks a report ID that the calling doctor's upload gave up on as never to be recorded,
+   * so that a `RecordReport` of it still on its way is refused; the API's recovery does this
+   * before it unpins an upload's content. CONFLICT when the report is recorded (then the
+   * upload is to be completed instead); voiding a voided ID again changes nothing. Returns
+   * the void mark.
+   */
+  @Transaction()
+  @Returns('string')
+  async VoidReport(ctx: Context, reportId: string): Promise<string> {
+    const doctor = await requireCaller(ctx, 'void report IDs', ['doctor']);
+    const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
+    const existing = await ctx.stub.getState(key);
+    if (existing.length > 0) {
+      if (!ReportVoid.isVoid(parseJsonObject(existing, 'report'))) {
+        throw conflict(`report ${reportId} is recorded: it cannot be voided`);
+      }
+      return canonicalJson(ReportVoid.fromState(existing));
+    }
+    const mark = ReportVoid.create({
+      reportId,
+      voidedBy: doctor.uid,
+      voidedByMspId: doctor.mspId,
+      voidedAt: transactionTime(ctx),
+      txId: ctx.stub.getTxID(),
+    });
+    await putRecord(ctx, key, mark);
+    emitEvent(ctx, 'ReportVoided', { reportId, voidedBy: doctor.uid });
+    return canonicalJson(mark);
   }
 
   /**
