@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LocalKeyService } from '../../api/src/crypto/local-key-service.js';
 import { ContentErasedError, PatientKeysService } from '../../api/src/crypto/patient-keys.service.js';
+import { PatientKeysRepository } from '../../api/src/crypto/patient-keys.repository.js';
 import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 
 /** Per-patient key-encryption keys in the real PostgreSQL: wrapping, binding, erasure. */
@@ -21,7 +22,7 @@ describe('patient key-encryption keys', () => {
 
   beforeAll(async () => {
     database = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? '')).initialize();
-    keys = new PatientKeysService(new LocalKeyService(randomBytes(32)), database);
+    keys = new PatientKeysService(new LocalKeyService(randomBytes(32)), new PatientKeysRepository(database));
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { KEY_SERVICE, type KeyService } from './key-service.port.js';
+import { PatientKeysRepository } from './patient-keys.repository.js';
 
 /** The patient's key-encryption key was destroyed: their content is erased and cannot be read. */
 export class ContentErasedError extends DomainError {
@@ -23,12 +23,12 @@ const TAG_BYTES = 16;
 export class PatientKeysService {
   constructor(
     @Inject(KEY_SERVICE) private readonly keys: KeyService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly patientKeys: PatientKeysRepository,
   ) {}
 
   /** Wraps record keys under the patient's KEK (created on first use), each bound to its context (`data:<id>`, …). */
   async wrap(patientId: string, keys: ReadonlyArray<{ context: string; key: Buffer }>): Promise<Buffer[]> {
-    const kek = await this.kekOf(patientId, this.dataSource.manager, true);
+    const kek = await this.kekOf(patientId, true);
     return keys.map(({ context, key }) => {
       const nonce = randomBytes(NONCE_BYTES);
       const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
@@ -39,7 +39,7 @@ export class PatientKeysService {
 
   /** Unwraps record keys; ContentErasedError once the patient's KEK was destroyed; throws when one was altered. */
   async unwrap(patientId: string, wrapped: ReadonlyArray<{ context: string; wrapped: Buffer }>): Promise<Buffer[]> {
-    const kek = await this.kekOf(patientId, this.dataSource.manager, false);
+    const kek = await this.kekOf(patientId, false);
     return wrapped.map(({ context, wrapped: envelope }) => {
       const decipher = createDecipheriv('aes-256-gcm', kek, envelope.subarray(0, NONCE_BYTES), {
         authTagLength: TAG_BYTES,
@@ -58,18 +58,8 @@ export class PatientKeysService {
    * patient without a key yet gets a destroyed one, so that no upload creates a new key
    * after the erasure. With `manager`, inside the caller's transaction.
    */
-  async destroy(patientId: string, manager?: EntityManager): Promise<boolean> {
-    const runner = manager ?? this.dataSource.manager;
-    const result = await runner.query<[unknown[], number]>(
-      'UPDATE patient_keys SET sealed_key = NULL, key_id = NULL, destroyed_at = now() WHERE patient_id = $1 AND destroyed_at IS NULL',
-      [patientId],
-    );
-    if (result[1] > 0) return true;
-    await runner.query(
-      'INSERT INTO patient_keys (patient_id, sealed_key, key_id, destroyed_at) VALUES ($1, NULL, NULL, now()) ON CONFLICT (patient_id) DO NOTHING',
-      [patientId],
-    );
-    return false;
+  destroy(patientId: string, manager?: EntityManager): Promise<boolean> {
+    return this.patientKeys.destroy(patientId, manager);
   }
 
   /**
@@ -77,28 +67,18 @@ export class PatientKeysService {
    * to call before it streams anything, since nothing new can be encrypted for them.
    */
   async assertNotErased(patientId: string): Promise<void> {
-    const [row] = await this.dataSource.query<Array<{ destroyed_at: Date | null }>>(
-      'SELECT destroyed_at FROM patient_keys WHERE patient_id = $1',
-      [patientId],
-    );
-    if (row?.destroyed_at) throw new ContentErasedError("this patient's content was erased: nothing new can be stored");
+    if ((await this.patientKeys.find(patientId))?.destroyedAt)
+      throw new ContentErasedError("this patient's content was erased: nothing new can be stored");
   }
 
-  private async kekOf(patientId: string, manager: EntityManager, create: boolean): Promise<Buffer> {
+  private async kekOf(patientId: string, create: boolean): Promise<Buffer> {
     const context = `patient-kek:${patientId}`;
-    const [row] = await manager.query<
-      Array<{ sealed_key: Buffer | null; key_id: string | null; destroyed_at: Date | null }>
-    >('SELECT sealed_key, key_id, destroyed_at FROM patient_keys WHERE patient_id = $1', [patientId]);
-    if (row?.destroyed_at) throw new ContentErasedError("this patient's content was erased");
-    if (row?.sealed_key && row.key_id) return this.keys.open({ keyId: row.key_id, data: row.sealed_key }, context);
+    const row = await this.patientKeys.find(patientId);
+    if (row?.destroyedAt) throw new ContentErasedError("this patient's content was erased");
+    if (row?.sealedKey) return this.keys.open(row.sealedKey, context);
     if (!create) throw new ContentErasedError('this patient has no key: no content can be read');
-    const kek = randomBytes(32);
-    const sealed = await this.keys.seal(kek, context);
     // Two first uploads at once: one key wins, the other reads it back.
-    await manager.query(
-      'INSERT INTO patient_keys (patient_id, sealed_key, key_id) VALUES ($1, $2, $3) ON CONFLICT (patient_id) DO NOTHING',
-      [patientId, sealed.data, sealed.keyId],
-    );
-    return this.kekOf(patientId, manager, false);
+    await this.patientKeys.insertIfAbsent(patientId, await this.keys.seal(randomBytes(32), context));
+    return this.kekOf(patientId, false);
   }
 }

@@ -50,8 +50,8 @@ export class PatientsController {
   /**
    * Erases the patient's content: an admin of the patient's hospital records the erasure on
    * the ledger, then the patient's key is destroyed (every record of theirs is unreadable
-   * from then on, 410) and the titles and file names of their reports are scrubbed. The
-   * same request again completes what was left and returns the same result.
+   * from then on, 410) and the titles, file names and plaintext digests of their reports are
+   * scrubbed. The same request again completes what was left and returns the same result.
    */
   @Roles('admin')
   @Post(':id/erasure')

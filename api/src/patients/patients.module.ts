@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CareController } from '../care/care.controller.js';
 import { CareService } from '../care/care.service.js';
-import { PatientKeysService } from '../crypto/patient-keys.service.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ErasureRecovery } from './erasure-recovery.js';
@@ -14,13 +13,6 @@ import { PatientsService } from './patients.service.js';
 @Module({
   imports: [LedgerModule, UsersModule],
   controllers: [PatientsController, CareController],
-  providers: [
-    PatientsService,
-    CareService,
-    PatientKeysService,
-    PatientErasureRepository,
-    PatientErasureService,
-    ErasureRecovery,
-  ],
+  providers: [PatientsService, CareService, PatientErasureRepository, PatientErasureService, ErasureRecovery],
 })
 export class PatientsModule {}

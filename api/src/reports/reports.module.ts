@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { PatientKeysService } from '../crypto/patient-keys.service.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { SystemModule } from '../system/system.module.js';
@@ -24,7 +23,6 @@ import { UploadService } from './upload.service.js';
     UploadService,
     ReportReaderService,
     UploadRecovery,
-    PatientKeysService,
     IntegrityAlerts,
     IntegrityAlertsRepository,
   ],
