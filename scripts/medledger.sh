@@ -137,7 +137,7 @@ run_tests() {
   eslint --max-warnings 0 .
   log "starting the system"
   # Half-done uploads are settled after 120 s by default; the fault suites wait for that.
-  export UPLOAD_RECOVERY_AFTER_SECONDS="${UPLOAD_RECOVERY_AFTER_SECONDS:-10}"
+  export RECOVERY_AFTER_SECONDS="${RECOVERY_AFTER_SECONDS:-10}"
   start_system
   start_helia_api
   log "running unit, integration and end-to-end tests"

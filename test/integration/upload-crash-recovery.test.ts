@@ -75,7 +75,7 @@ describe('uploads survive the API killed between any two saga steps', () => {
     ).rejects.toThrow(); // the connection dies with the process: nothing was acknowledged
     expect(await api.exited()).toBe('SIGKILL');
 
-    await api.start({ UPLOAD_RECOVERY_AFTER_SECONDS: '5' });
+    await api.start({ RECOVERY_AFTER_SECONDS: '5' });
     const answered = await uploadUntilAnswered(bytes, key);
     expect(answered.status).toBe(201);
     const report = answered.body as { id: string; sha256: string; cid: string };

@@ -94,8 +94,8 @@ export class AppConfig {
   /** Largest report file accepted, in bytes (default 100 MiB); larger ones get 413 before the rest is read. */
   @Transform(toInt) @IsInt() @Min(1) UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
 
-  /** An upload left unfinished this long (a crash, an outage) is completed or rolled back by the recovery worker. */
-  @Transform(toInt) @IsInt() @Min(5) UPLOAD_RECOVERY_AFTER_SECONDS = 120;
+  /** An upload or an erasure left unfinished this long (a crash, an outage) is completed or rolled back by a recovery worker. */
+  @Transform(toInt) @IsInt() @Min(5) RECOVERY_AFTER_SECONDS = 120;
 
   /** For fault tests only: the API kills itself with SIGKILL when it reaches this point (see FAULT_POINTS). */
   @IsOptional() @IsIn(FAULT_POINTS) FAULT_INJECTION?: FaultPoint;

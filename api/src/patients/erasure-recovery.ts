@@ -6,8 +6,8 @@ import { PatientErasureService } from './patient-erasure.service.js';
 
 /**
  * Completes erasures that a crash or an outage left half-done, so that a patient whom the
- * ledger records as erased never keeps readable content because nobody asked again. Uses
- * the same idle delay as the recovery of uploads.
+ * ledger records as erased never keeps readable content because nobody asked again, after
+ * the idle delay RECOVERY_AFTER_SECONDS.
  */
 @Injectable()
 export class ErasureRecovery extends RecoveryWorker<ErasureRow> {
@@ -18,7 +18,7 @@ export class ErasureRecovery extends RecoveryWorker<ErasureRow> {
     private readonly erasures: PatientErasureRepository,
     private readonly service: PatientErasureService,
   ) {
-    super(config.UPLOAD_RECOVERY_AFTER_SECONDS);
+    super(config.RECOVERY_AFTER_SECONDS);
   }
 
   protected unfinished(): Promise<ErasureRow[]> {

@@ -26,7 +26,7 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
   ) {
-    super(config.UPLOAD_RECOVERY_AFTER_SECONDS);
+    super(config.RECOVERY_AFTER_SECONDS);
   }
 
   protected unfinished(): Promise<UploadSaga[]> {

@@ -97,7 +97,7 @@ export class UploadService {
     // While this request works on the upload, the recovery worker must leave it alone.
     const heartbeat = setInterval(
       () => void this.reports.touch(saga).catch(() => undefined),
-      (Math.min(30, this.config.UPLOAD_RECOVERY_AFTER_SECONDS / 3) * 1000) | 0,
+      (Math.min(30, this.config.RECOVERY_AFTER_SECONDS / 3) * 1000) | 0,
     );
     try {
       await this.storeContent(saga, steps, file);
