@@ -40,14 +40,14 @@ async function kuboCat(cid: string): Promise<void> {
 const ratio = (run: RunFigures, base: RunFigures) =>
   `p50 ${(run.p50 / base.p50).toFixed(2)}x  p95 ${(run.p95 / base.p95).toFixed(2)}x`;
 
-/** `--sizes 10KiB,1MiB` picks some of SIZES; the other options are the common ones. */
+/** `--sizes 10KiB,1MiB` picks some of SIZES (labels without the space); the other options are the common ones. */
 function parseArgs(argv: string[]) {
+  const named = new Map(SIZES.map((size) => [size[0].replace(' ', ''), size]));
   const at = argv.indexOf('--sizes');
-  const labels = at >= 0 ? (argv[at + 1] ?? '').split(',') : SIZES.map(([label]) => label.replace(' ', ''));
+  const labels = at >= 0 ? (argv[at + 1] ?? '').split(',') : [...named.keys()];
   const sizes = labels.map((label) => {
-    const size = SIZES.find(([known]) => known.replace(' ', '') === label);
-    if (!size)
-      throw new Error(`--sizes takes ${SIZES.map(([known]) => known.replace(' ', '')).join(',')}, not "${label}"`);
+    const size = named.get(label);
+    if (!size) throw new Error(`--sizes takes ${[...named.keys()].join(',')}, not "${label}"`);
     return size;
   });
   const rest = at >= 0 ? [...argv.slice(0, at), ...argv.slice(at + 2)] : argv;

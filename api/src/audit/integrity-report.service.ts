@@ -3,7 +3,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../common/keyset-cursor.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { IntegrityAlerts } from '../reports/integrity-alerts.js';
-import { type Verification, ReportVerifierService } from '../reports/report-verifier.service.js';
+import { failedChecks, type Verification, ReportVerifierService } from '../reports/report-verifier.service.js';
 import { ReportsRepository } from '../reports/reports.repository.js';
 
 /** Reports checked at once: each streams its ciphertext from IPFS and asks the ledger. */
@@ -47,7 +47,7 @@ export class IntegrityReportService {
       await this.alerts.raise({
         reportId,
         source: 'integrity-report',
-        failedChecks: ['cid', 'ciphertext', 'ledger'],
+        failedChecks: failedChecks(checks),
         detail: 'a stored report that the ledger never recorded',
         detectedBy: auditor.id,
       });

@@ -7,6 +7,7 @@ import {
   EndorseError,
   type Contract,
   type Gateway,
+  type Network,
   GatewayError,
   hash,
   StatusCode,
@@ -200,19 +201,16 @@ export class FabricLedger implements LedgerPort {
 
   /** The number of the block that holds a committed transaction (the peer's qscc GetBlockByTxID). */
   async blockOfTransaction(actor: LedgerIdentity, transactionId: string): Promise<bigint> {
-    return this.withContract(
-      actor,
-      '',
-      async (qscc) => {
-        try {
-          const block = await qscc.evaluateTransaction('GetBlockByTxID', this.profile.channel, transactionId);
-          return BigInt(protos.common.Block.deserializeBinary(block).getHeader()!.getNumber());
-        } catch (error) {
-          throw this.translate(error, 'GetBlockByTxID');
-        }
-      },
-      'qscc',
-    );
+    return this.withNetwork(actor, async (network) => {
+      try {
+        const block = await network
+          .getContract('qscc')
+          .evaluateTransaction('GetBlockByTxID', network.getName(), transactionId);
+        return BigInt(protos.common.Block.deserializeBinary(block).getHeader()!.getNumber());
+      } catch (error) {
+        throw this.translate(error, 'GetBlockByTxID');
+      }
+    });
   }
 
   async checkReady(): Promise<void> {
@@ -291,15 +289,19 @@ export class FabricLedger implements LedgerPort {
     }
   }
 
-  private async withContract<T>(
+  private withContract<T>(
     actor: LedgerIdentity,
     contractName: string,
     use: (contract: Contract) => Promise<T>,
-    chaincode = this.profile.chaincode,
   ): Promise<T> {
+    return this.withNetwork(actor, (network) => use(network.getContract(this.profile.chaincode, contractName)));
+  }
+
+  /** The channel, through a Gateway connection as the actor that closes after `use`. */
+  private async withNetwork<T>(actor: LedgerIdentity, use: (network: Network) => Promise<T>): Promise<T> {
     const gateway = this.connect(actor);
     try {
-      return await use(gateway.getNetwork(this.profile.channel).getContract(chaincode, contractName || undefined));
+      return await use(gateway.getNetwork(this.profile.channel));
     } finally {
       gateway.close();
     }

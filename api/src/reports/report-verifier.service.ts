@@ -97,13 +97,10 @@ export class ReportVerifierService {
     const checks = { cid, ciphertext: ciphertextMatches, plaintext, ledger: ledgerMatches };
     const verified = cid && ciphertextMatches && ledgerMatches && plaintext !== false;
     if (!verified) {
-      const failedChecks = Object.entries(checks)
-        .filter(([, passed]) => passed === false)
-        .map(([check]) => check);
       await this.alerts.raise({
         reportId,
         source,
-        failedChecks,
+        failedChecks: failedChecks(checks),
         detail:
           stored === null
             ? 'no stored record for a report on the ledger'
@@ -113,6 +110,13 @@ export class ReportVerifierService {
     }
     return { verified, checks, ledger: onLedger };
   }
+}
+
+/** The names of the checks that failed (null, not run, is not a failure). */
+export function failedChecks(checks: Verification['checks']): string[] {
+  return Object.entries(checks)
+    .filter(([, passed]) => passed === false)
+    .map(([check]) => check);
 }
 
 async function drain(stream: AsyncIterable<unknown>): Promise<void> {

@@ -162,6 +162,12 @@ export class ReportsRepository {
     return completed > 0;
   }
 
+  /** Whether this upload (this attempt: the same report ID) is recorded or completed by now. */
+  async isRecorded(saga: Pick<UploadSaga, 'id' | 'reportId'>): Promise<boolean> {
+    const now = await this.findSaga(saga.id);
+    return now?.reportId === saga.reportId && (now.state === 'recorded' || now.state === 'completed');
+  }
+
   /** The upload's row as it is now. */
   async findSaga(sagaId: string): Promise<UploadSaga | null> {
     const [saga] = await this.dataSource.query<UploadSaga[]>(`SELECT ${SAGA_COLUMNS} FROM upload_sagas WHERE id = $1`, [

@@ -71,9 +71,7 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
     );
     if (!rolledBack && cid) {
       // Someone else moved the upload meanwhile: if it is recorded now, its content must stay.
-      const now = await this.reports.findSaga(saga.id);
-      if (now?.reportId === saga.reportId && (now.state === 'recorded' || now.state === 'completed'))
-        await this.store.pin(cid);
+      if (await this.reports.isRecorded(saga)) await this.store.pin(cid);
     }
     return rolledBack;
   }

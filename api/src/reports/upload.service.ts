@@ -196,8 +196,7 @@ export class UploadService {
    * take the upload back.
    */
   private async reclaim(saga: UploadSaga, steps: SagaSteps, recorded: SagaSteps): Promise<void> {
-    const now = await this.reports.findSaga(saga.id);
-    if (now?.reportId === saga.reportId && (now.state === 'recorded' || now.state === 'completed')) return;
+    if (await this.reports.isRecorded(saga)) return;
     this.logger.warn(`upload ${saga.id} was rolled back while its ledger record committed; restoring it`);
     await this.store.pin(steps.cid!);
     if (!(await this.reports.advance(saga, ['rolled_back'], 'recorded', recorded)))
