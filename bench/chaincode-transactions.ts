@@ -38,21 +38,16 @@ async function main(): Promise<void> {
     await admin.submit('care', 'AssignCare', randomUUID(), patient.uid, doctor.uid);
     // Content digests are computed up front: the benchmark measures the ledger, not AES.
     const sealed: SealedReport = await sealReport('benchmark report');
-    const record = () =>
-      doctor.submit(
-        'reports',
-        'RecordReport',
-        randomUUID(),
-        patient.uid,
-        'lab',
-        sealed.cid,
-        sealed.ciphertextSha256,
-        sealed.plaintextCommitment,
-        sealed.size,
-        'aes-256-gcm-chunked-v1',
-      );
+    const record = () => doctor.recordReport(randomUUID(), patient.uid, 'lab', sealed);
     const opened = (await record()).result as { reportId: string };
-    await patient.submit('consent', 'GrantAccess', randomUUID(), grantee.uid, JSON.stringify([opened.reportId]), '1');
+    await patient.submit(
+      'consent',
+      'GrantAccess',
+      randomUUID(),
+      grantee.uid,
+      JSON.stringify([opened.reportId]),
+      String(24 * 60),
+    );
     await grantee.submit('reports', 'AccessReport', opened.reportId); // warm up both paths
     await doctor.submit('system', 'Ping');
 

@@ -25,7 +25,8 @@ interface Page<T> {
   nextBookmark: string | null;
 }
 
-const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
 
 describe('the MedLedger chaincode on the real network, with identities from the hospitals’ CAs', () => {
   let profile: NetworkProfile;
@@ -60,18 +61,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
     await adminA.submit('care', 'AssignCare', randomUUID(), patientA.uid, doctorA.uid);
     reportId = randomUUID();
     const sealed = await sealReport(`${PHI.reportTitle}\n${PHI.reportBody}`);
-    await doctorA.submit(
-      'reports',
-      'RecordReport',
-      reportId,
-      patientA.uid,
-      'imaging',
-      sealed.cid,
-      sealed.ciphertextSha256,
-      sealed.plaintextCommitment,
-      sealed.size,
-      'aes-256-gcm-chunked-v1',
-    );
+    await doctorA.recordReport(reportId, patientA.uid, 'imaging', sealed);
   });
 
   afterAll(() => {
@@ -101,7 +91,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       grantId,
       doctorB.uid,
       JSON.stringify([reportId]),
-      '1',
+      String(DAY_MS / MINUTE_MS),
     );
     // Grant terms come from the transaction time: exactly one day, starting about now.
     expect(Date.parse(granted.result.expiresAt) - Date.parse(granted.result.validFrom)).toBe(DAY_MS);
@@ -137,12 +127,40 @@ describe('the MedLedger chaincode on the real network, with identities from the 
     ]);
   });
 
-  it('expiry runs on the peers’ clock: a proposal dated back to reach an expired grant is refused at endorsement', async () => {
-    // The smallest grant (one hour, emergency) cannot expire within a test run, and the
-    // product must not offer shorter ones for tests' sake; the exact boundary is unit-tested
-    // (reports.contract.spec, grant-rules.spec). What the real network adds: the transaction
-    // time that expiry is judged by is the client's, but every peer refuses a proposal whose
-    // time is off by more than its peer.authentication.timewindow (15 minutes).
+  it('the same doctor is refused after expiry: a five-minute grant given ten minutes ago opens nothing', async () => {
+    // Grants are timed by the transaction time, which the signing client writes and every
+    // peer holds to its own clock within peer.authentication.timewindow (15 minutes). So a
+    // patient's proposal dated ten minutes back gives a grant that ended five minutes ago.
+    const secondReport = randomUUID();
+    const sealed = await sealReport(PHI.reportBody);
+    await doctorA.recordReport(secondReport, patientA.uid, 'lab', sealed);
+    const grantId = randomUUID();
+    const granted = await patientA.submitBackdated<Grant>(
+      10 * MINUTE_MS,
+      'consent',
+      'GrantAccess',
+      grantId,
+      doctorB.uid,
+      JSON.stringify([secondReport]),
+      '5',
+    );
+    expect(Date.parse(granted.result.expiresAt) - Date.parse(granted.result.validFrom)).toBe(5 * MINUTE_MS);
+    expect(Math.abs(Date.parse(granted.result.validFrom) - (Date.now() - 10 * MINUTE_MS))).toBeLessThan(MINUTE_MS);
+
+    expect(await refusalOf(doctorB.submit('reports', 'AccessReport', secondReport))).toBe('GRANT_EXPIRED');
+    await expect(doctorB.evaluate<Grant>('consent', 'GetGrant', grantId)).resolves.toMatchObject({
+      status: 'active',
+      effectiveStatus: 'expired',
+    });
+    expect(await refusalOf(patientA.submit('consent', 'RevokeGrant', grantId))).toBe('CONFLICT');
+    // A fresh five-minute grant on the same report opens it: the refusal was the expiry.
+    await patientA.submit('consent', 'GrantAccess', randomUUID(), doctorB.uid, JSON.stringify([secondReport]), '5');
+    await expect(doctorB.submit('reports', 'AccessReport', secondReport)).resolves.toMatchObject({
+      result: { basis: 'grant' },
+    });
+  });
+
+  it('the peers hold the transaction time to their clocks: a proposal dated back further than 15 minutes is refused', async () => {
     const attempt = patientA.submitBackdated(
       25 * 3_600_000,
       'consent',
@@ -150,7 +168,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       randomUUID(),
       doctorB.uid,
       'null',
-      '1',
+      String(DAY_MS / MINUTE_MS),
     );
     await expect(attempt).rejects.toBeInstanceOf(EndorseError);
     await expect(attempt).rejects.toMatchObject({
@@ -173,9 +191,9 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       reasonSha256,
     );
     expect(pending.result).toMatchObject({ status: 'pending', reasonSha256, doctorMspId: 'HospitalBMSP' });
-    expect(await refusalOf(patientB.submit('consent', 'ApproveRequest', requestId, randomUUID(), 'null', '7'))).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      await refusalOf(patientB.submit('consent', 'ApproveRequest', requestId, randomUUID(), 'null', '10080')),
+    ).toBe('FORBIDDEN');
 
     const grantId = randomUUID();
     const approved = await patientA.submit<{ grant: Grant; request: { status: string } }>(
@@ -184,7 +202,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       requestId,
       grantId,
       JSON.stringify([reportId]),
-      '7',
+      String((7 * DAY_MS) / MINUTE_MS),
     );
     expect(approved.result.request.status).toBe('approved');
     expect(Date.parse(approved.result.grant.expiresAt) - Date.parse(approved.result.grant.validFrom)).toBe(7 * DAY_MS);
@@ -286,7 +304,9 @@ describe('the MedLedger chaincode on the real network, with identities from the 
     }
     const all = await auditor.evaluate<Page<Receipt>>('audit', 'ListReceiptsByReport', reportId, '100', '');
     expect(all.nextBookmark).toBeNull();
-    expect(seen.map((receipt) => receipt.txId)).toEqual(all.items.map((receipt) => receipt.txId));
+    // The patient's openings cover all their reports; those of this one come in the same order.
+    const ofThisReport = seen.filter((receipt) => receipt.reportId === reportId);
+    expect(ofThisReport.map((receipt) => receipt.txId)).toEqual(all.items.map((receipt) => receipt.txId));
     expect(seen.length).toBeGreaterThanOrEqual(4);
     expect(seen.at(-1)).toMatchObject({ readerId: patientA.uid, basis: 'patient' });
     expect(await refusalOf(patientB.evaluate('audit', 'ListReceiptsByPatient', patientA.uid, '10', ''))).toBe(

@@ -43,22 +43,18 @@ describe('no PHI on the ledger', () => {
     await admin.submit('care', 'AssignCare', randomUUID(), patient.uid, doctor.uid);
     const reportId = randomUUID();
     const sealed = await sealReport(`${PHI.fileName}\n${PHI.reportTitle}\n${PHI.reportBody}`);
-    await doctor.submit(
-      'reports',
-      'RecordReport',
-      reportId,
-      patient.uid,
-      'imaging',
-      sealed.cid,
-      sealed.ciphertextSha256,
-      sealed.plaintextCommitment,
-      sealed.size,
-      'aes-256-gcm-chunked-v1',
-    );
+    await doctor.recordReport(reportId, patient.uid, 'imaging', sealed);
     const requestId = randomUUID();
     const reasonSha256 = sha256Hex(PHI.requestReason);
     await otherDoctor.submit('consent', 'RequestAccess', requestId, patient.uid, 'null', '3', reasonSha256);
-    await patient.submit('consent', 'ApproveRequest', requestId, randomUUID(), JSON.stringify([reportId]), '3');
+    await patient.submit(
+      'consent',
+      'ApproveRequest',
+      requestId,
+      randomUUID(),
+      JSON.stringify([reportId]),
+      String(3 * 24 * 60),
+    );
     await otherDoctor.submit('reports', 'AccessReport', reportId);
     const emergencyId = randomUUID();
     const justificationSha256 = sha256Hex(PHI.emergencyJustification);

@@ -6,6 +6,7 @@ import { submitBackdated } from './backdated.js';
 import { connectAs, medledgerContract, peerClient } from './gateway.js';
 import { enrollIdentity, EnrolledIdentity } from './identities.js';
 import { HospitalId, NetworkProfile } from './network-profile.js';
+import type { SealedReport } from './phi.js';
 
 /** A committed transaction's answer and place on the ledger. */
 export interface Committed<T> {
@@ -65,6 +66,23 @@ export class LedgerActor {
     const text = Buffer.from(submitted.getResult()).toString('utf8');
     if (this.settle) await this.untilEveryPeerHas(status.blockNumber);
     return { result: JSON.parse(text) as T, txId: status.transactionId, blockNumber: status.blockNumber };
+  }
+
+  /** As a doctor, records `sealed` on the ledger as report `reportId` of the patient `patientId`. */
+  recordReport(reportId: string, patientId: string, type: string, sealed: SealedReport): Promise<Committed<unknown>> {
+    const { cid, ciphertextSha256, plaintextCommitment, size } = sealed;
+    return this.submit(
+      'reports',
+      'RecordReport',
+      reportId,
+      patientId,
+      type,
+      cid,
+      ciphertextSha256,
+      plaintextCommitment,
+      size,
+      'aes-256-gcm-chunked-v1',
+    );
   }
 
   /** Waits until every hospital's peer reports a chain height above `blockNumber` (qscc GetChainInfo). */

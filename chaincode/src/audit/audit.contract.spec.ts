@@ -1,4 +1,13 @@
-import { assignmentId, contracts, grantId, people, reportArguments, reportId, Scenario } from '../testing/fixtures';
+import {
+  assignmentId,
+  contracts,
+  days,
+  grantId,
+  people,
+  reportArguments,
+  reportId,
+  Scenario,
+} from '../testing/fixtures';
 
 const { audit, consent } = contracts;
 
@@ -15,7 +24,7 @@ describe('AuditContract', () => {
     scenario = await new Scenario().registerEveryone();
     await scenario.assignCare(people.adminA, assignmentId(1), people.patientA, people.doctorA);
     await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
-    await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 5, '2026-09-01T00:00:00.000Z');
+    await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(5), '2026-09-01T00:00:00.000Z');
   });
 
   it('GetRecordHistory lists every version of a grant oldest first, with transaction IDs and times', async () => {

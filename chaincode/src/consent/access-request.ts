@@ -11,7 +11,7 @@ import {
   requireTxId,
   requireUuid,
 } from '../validation';
-import { GRANT_DAYS } from './grant';
+import { REQUEST_DAYS } from './grant';
 
 export const REQUEST_OBJECT_TYPE = 'request';
 /** request~patient(patientId, requestedAt, requestId) */
@@ -66,7 +66,7 @@ export class AccessRequest {
       doctorId: requireUuid(fields.doctorId, 'doctorId'),
       doctorMspId: requireMspId(fields.doctorMspId, 'doctorMspId'),
       reportIds: requireReportIds(fields.reportIds, 'reportIds'),
-      durationDays: requireInteger(fields.durationDays, 'durationDays', GRANT_DAYS.min, GRANT_DAYS.max),
+      durationDays: requireInteger(fields.durationDays, 'durationDays', REQUEST_DAYS.min, REQUEST_DAYS.max),
       reasonSha256: requireSha256Hex(fields.reasonSha256, 'reasonSha256'),
       status: requireOneOf(fields.status, 'status', REQUEST_STATUSES),
       requestedAt: requireIsoTime(fields.requestedAt, 'requestedAt'),

@@ -1,6 +1,7 @@
 import {
   assignmentId,
   contracts,
+  days,
   digest,
   grantId,
   HOSPITAL_A,
@@ -73,7 +74,7 @@ describe('ConsentContract', () => {
       const answer = JSON.parse(
         await scenario.submit(
           people.patientA,
-          (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '10'),
+          (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(10 * 1440)),
           '2026-07-01T00:00:00.000Z',
         ),
       );
@@ -112,7 +113,7 @@ describe('ConsentContract', () => {
       await request();
       await expect(
         scenario.submit(people.otherPatientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1'),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
         ),
       ).rejects.toThrow(/^FORBIDDEN: /);
       await expect(scenario.submit(people.doctorB, (ctx) => consent.DenyRequest(ctx, requestId(1)))).rejects.toThrow(
@@ -124,7 +125,9 @@ describe('ConsentContract', () => {
       expect(denied).toMatchObject({ status: 'denied', grantId: null });
       expect(scenario.ledger.events.at(-1)?.name).toBe('RequestDenied');
       await expect(
-        scenario.submit(people.patientA, (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1')),
+        scenario.submit(people.patientA, (ctx) =>
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
+        ),
       ).rejects.toThrow(/^CONFLICT: .*already denied/);
       await expect(scenario.submit(people.doctorB, (ctx) => consent.CancelRequest(ctx, requestId(1)))).rejects.toThrow(
         /^CONFLICT: /,
@@ -142,15 +145,19 @@ describe('ConsentContract', () => {
       expect(cancelled.status).toBe('cancelled');
       expect(scenario.ledger.events.at(-1)?.name).toBe('RequestCancelled');
       await expect(
-        scenario.submit(people.patientA, (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1')),
+        scenario.submit(people.patientA, (ctx) =>
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
+        ),
       ).rejects.toThrow(/^CONFLICT: .*already cancelled/);
     });
 
     it('refuses approving with a grant ID already used (CONFLICT), leaving the request pending', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 1);
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1));
       await request();
       await expect(
-        scenario.submit(people.patientA, (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1')),
+        scenario.submit(people.patientA, (ctx) =>
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
+        ),
       ).rejects.toThrow(/^CONFLICT: grant/);
       await expect(
         scenario.query(people.patientA, (ctx) => consent.GetRequest(ctx, requestId(1))),
@@ -161,13 +168,13 @@ describe('ConsentContract', () => {
   });
 
   describe('grants', () => {
-    it('a patient grants directly; days bound the duration (1 to 365)', async () => {
+    it('a patient grants directly for whole minutes, from 5 minutes to 365 days', async () => {
       const grant = await scenario.grant(
         people.patientA,
         grantId(1),
         people.doctorB,
         [reportId(2), reportId(1)],
-        365,
+        days(365),
         '2026-01-10T00:00:00.000Z',
       );
       expect(grant).toMatchObject({
@@ -176,27 +183,48 @@ describe('ConsentContract', () => {
         requestId: null,
       });
       expect(scenario.ledger.events.at(-1)).toMatchObject({ name: 'AccessGranted', payload: { grantId: grantId(1) } });
-      await expect(scenario.grant(people.patientA, grantId(2), people.doctorB, null, 0)).rejects.toThrow(
+      const consultation = await scenario.grant(
+        people.patientA,
+        grantId(3),
+        people.doctorB,
+        null,
+        5,
+        '2026-01-10T09:00:00.000Z',
+      );
+      expect(consultation).toMatchObject({
+        validFrom: '2026-01-10T09:00:00.000Z',
+        expiresAt: '2026-01-10T09:05:00.000Z',
+      });
+      await expect(scenario.grant(people.patientA, grantId(2), people.doctorB, null, 4)).rejects.toThrow(
+        /^INVALID_ARGUMENT: durationMinutes/,
+      );
+      await expect(
+        scenario.submit(people.patientA, (ctx) =>
+          consent.GrantAccess(ctx, grantId(2), people.doctorB.uid, 'null', '5.5'),
+        ),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: durationMinutes/);
+      await expect(scenario.grant(people.patientA, grantId(2), people.doctorB, null, days(366))).rejects.toThrow(
         /^INVALID_ARGUMENT/,
       );
-      await expect(scenario.grant(people.patientA, grantId(2), people.doctorB, null, 366)).rejects.toThrow(
-        /^INVALID_ARGUMENT/,
+      await expect(scenario.grant(people.patientA, grantId(1), people.doctorA, null, days(3))).rejects.toThrow(
+        /^CONFLICT: /,
       );
-      await expect(scenario.grant(people.patientA, grantId(1), people.doctorA, null, 3)).rejects.toThrow(/^CONFLICT: /);
     });
 
     it('refuses grants by non-patients, to non-doctors, and over another patient’s reports', async () => {
-      await expect(scenario.grant(people.doctorA, grantId(1), people.doctorB, null, 1)).rejects.toThrow(/^FORBIDDEN: /);
-      await expect(scenario.grant(people.patientA, grantId(1), people.auditor, null, 1)).rejects.toThrow(
+      await expect(scenario.grant(people.doctorA, grantId(1), people.doctorB, null, days(1))).rejects.toThrow(
+        /^FORBIDDEN: /,
+      );
+      await expect(scenario.grant(people.patientA, grantId(1), people.auditor, null, days(1))).rejects.toThrow(
         /^NOT_FOUND: doctor/,
       );
-      await expect(scenario.grant(people.otherPatientA, grantId(1), people.doctorB, [reportId(1)], 1)).rejects.toThrow(
-        /^NOT_FOUND: report/,
-      );
+      await expect(
+        scenario.grant(people.otherPatientA, grantId(1), people.doctorB, [reportId(1)], days(1)),
+      ).rejects.toThrow(/^NOT_FOUND: report/);
     });
 
     it('only the grant’s patient revokes, once, and not after expiry', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 1, '2026-02-01T00:00:00.000Z');
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-02-01T00:00:00.000Z');
       await expect(
         scenario.submit(people.otherPatientA, (ctx) => consent.RevokeGrant(ctx, grantId(1))),
       ).rejects.toThrow(/^FORBIDDEN: /);
@@ -215,14 +243,14 @@ describe('ConsentContract', () => {
       await expect(scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(1)))).rejects.toThrow(
         /^CONFLICT: .*already revoked/,
       );
-      await scenario.grant(people.patientA, grantId(2), people.doctorB, null, 1, '2026-03-01T00:00:00.000Z');
+      await scenario.grant(people.patientA, grantId(2), people.doctorB, null, days(1), '2026-03-01T00:00:00.000Z');
       await expect(
         scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(2)), '2026-03-02T00:00:00.000Z'),
       ).rejects.toThrow(/^CONFLICT: .*already expired/);
     });
 
     it('GetGrant shows the effective status at the query’s time, to its parties and auditors only', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 1, '2026-02-01T00:00:00.000Z');
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-02-01T00:00:00.000Z');
       const at = (time: string) =>
         scenario.query<{ effectiveStatus: string }>(people.doctorB, (ctx) => consent.GetGrant(ctx, grantId(1)), time);
       expect((await at('2026-02-01T23:59:59.999Z')).effectiveStatus).toBe('active');
@@ -300,7 +328,7 @@ describe('ConsentContract', () => {
       await expect(scenario.submit(people.auditor, (ctx) => consent.ReviewEmergency(ctx, grantId(1)))).rejects.toThrow(
         /^CONFLICT: /,
       );
-      await scenario.grant(people.patientA, grantId(2), people.doctorB, null, 1);
+      await scenario.grant(people.patientA, grantId(2), people.doctorB, null, days(1));
       await expect(scenario.submit(people.auditor, (ctx) => consent.ReviewEmergency(ctx, grantId(2)))).rejects.toThrow(
         /^INVALID_ARGUMENT: /,
       );
@@ -323,7 +351,7 @@ describe('ConsentContract', () => {
     beforeEach(async () => {
       await request(people.doctorB, null, '5', 1);
       await request(people.doctorA, null, '5', 2);
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 3);
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(3));
     });
 
     it('requests and grants by patient for the patient and auditors; by doctor for the doctor and auditors', async () => {

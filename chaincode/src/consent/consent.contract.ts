@@ -9,14 +9,15 @@ import { transactionTime } from '../transaction-context';
 import { parseReportIdsArgument, requireIntegerText, requireSha256Hex, requireUuid } from '../validation';
 import { AccessRequest, REQUEST_BY_DOCTOR, REQUEST_BY_PATIENT, REQUEST_OBJECT_TYPE } from './access-request';
 import {
-  DAY_MS,
   EMERGENCY_HOURS,
   Grant,
   GRANT_BY_DOCTOR,
   GRANT_BY_PATIENT,
-  GRANT_DAYS,
   GRANT_EMERGENCY,
+  GRANT_MINUTES,
   HOUR_MS,
+  MINUTE_MS,
+  REQUEST_DAYS,
 } from './grant';
 import { grantKey, grantStateAt, grantView, putGrant } from './grant-rules';
 
@@ -48,7 +49,7 @@ export class ConsentContract extends Contract {
     const doctor = await requireCaller(ctx, 'request access', ['doctor']);
     requireUuid(requestId, 'requestId');
     const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
-    const days = requireIntegerText(durationDays, 'durationDays', GRANT_DAYS.min, GRANT_DAYS.max);
+    const days = requireIntegerText(durationDays, 'durationDays', REQUEST_DAYS.min, REQUEST_DAYS.max);
     requireSha256Hex(reasonSha256, 'reasonSha256');
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     await requireReportsOfPatient(ctx, patient.uid, reportIds);
@@ -78,7 +79,8 @@ export class ConsentContract extends Contract {
 
   /**
    * The patient addressed approves a pending request, choosing the scope (`reportIdsJson`)
-   * and `durationDays` of the consent grant `grantId` that it creates from now.
+   * and `durationMinutes` (5 minutes to 365 days) of the consent grant `grantId` that it
+   * creates from now; the request's `durationDays` is the doctor's ask, not a bound.
    * Returns `{grant, request}`.
    */
   @Transaction()
@@ -88,13 +90,13 @@ export class ConsentContract extends Contract {
     requestId: string,
     grantId: string,
     reportIdsJson: string,
-    durationDays: string,
+    durationMinutes: string,
   ): Promise<string> {
     const patient = await requireCaller(ctx, 'approve requests', ['patient']);
     const request = await pendingRequestOf(ctx, requestId, (found) => found.patientId === patient.uid);
     requireUuid(grantId, 'grantId');
     const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
-    const days = requireIntegerText(durationDays, 'durationDays', GRANT_DAYS.min, GRANT_DAYS.max);
+    const minutes = requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max);
     await requireReportsOfPatient(ctx, patient.uid, reportIds);
     const now = transactionTime(ctx);
     const grant = await writeGrant(ctx, {
@@ -104,7 +106,7 @@ export class ConsentContract extends Contract {
       doctorId: request.doctorId,
       doctorMspId: request.doctorMspId,
       reportIds,
-      expiresAt: later(now, days * DAY_MS),
+      expiresAt: later(now, minutes * MINUTE_MS),
       requestId,
       justificationSha256: null,
     });
@@ -140,7 +142,8 @@ export class ConsentContract extends Contract {
 
   /**
    * The calling patient grants a doctor access to the reports in `reportIdsJson` (JSON
-   * array, or `null` for all) for `durationDays` days from now, without a request.
+   * array, or `null` for all) for `durationMinutes` minutes from now (5 minutes to 365 days),
+   * without a request.
    * Returns the grant.
    */
   @Transaction()
@@ -150,12 +153,12 @@ export class ConsentContract extends Contract {
     grantId: string,
     doctorId: string,
     reportIdsJson: string,
-    durationDays: string,
+    durationMinutes: string,
   ): Promise<string> {
     const patient = await requireCaller(ctx, 'grant access', ['patient']);
     requireUuid(grantId, 'grantId');
     const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
-    const days = requireIntegerText(durationDays, 'durationDays', GRANT_DAYS.min, GRANT_DAYS.max);
+    const minutes = requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max);
     const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
     await requireReportsOfPatient(ctx, patient.uid, reportIds);
     const grant = await writeGrant(ctx, {
@@ -165,7 +168,7 @@ export class ConsentContract extends Contract {
       doctorId: doctor.uid,
       doctorMspId: doctor.mspId,
       reportIds,
-      expiresAt: later(transactionTime(ctx), days * DAY_MS),
+      expiresAt: later(transactionTime(ctx), minutes * MINUTE_MS),
       requestId: null,
       justificationSha256: null,
     });

@@ -69,7 +69,11 @@ describe('grant rules', () => {
   });
 
   it('refuses to build inconsistent grants', () => {
-    expect(() => consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-01T12:00:00.000Z')).toThrow(/whole days/);
-    expect(() => consentGrant(1, '2026-01-01T00:00:00.000Z', '2027-01-02T00:00:00.000Z')).toThrow(/whole days/);
+    expect(() => consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:04:00.000Z')).toThrow(/whole minutes/);
+    expect(() => consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:05:30.000Z')).toThrow(/whole minutes/);
+    expect(() => consentGrant(1, '2026-01-01T00:00:00.000Z', '2027-01-02T00:00:00.000Z')).toThrow(/whole minutes/);
+    expect(consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:05:00.000Z').expiresAt).toBe(
+      '2026-01-01T00:05:00.000Z',
+    );
   });
 });

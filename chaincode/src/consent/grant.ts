@@ -31,10 +31,15 @@ export type GrantKind = (typeof GRANT_KINDS)[number];
 export const GRANT_STATUSES = ['active', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
-/** A consent grant lasts whole days, from 1 to 365. */
-export const GRANT_DAYS = { min: 1, max: 365 } as const;
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+/**
+ * A consent grant lasts whole minutes, from 5 minutes (a consultation) to 365 days. The
+ * ledger keeps the patient's terms to the minute; the REST API offers whole days.
+ */
+export const GRANT_MINUTES = { min: 5, max: 365 * 24 * 60 } as const;
+/** A doctor asks for access for whole days, from 1 to 365. */
+export const REQUEST_DAYS = { min: 1, max: 365 } as const;
 /** An emergency grant lasts whole hours, from 1 to 24. */
 export const EMERGENCY_HOURS = { min: 1, max: 24 } as const;
 
@@ -125,8 +130,14 @@ function checkTerms(grant: Grant): void {
     throw invalidArgument('revokedAt is set exactly when the grant is revoked');
   }
   if (grant.kind === 'consent') {
-    if (duration % DAY_MS !== 0 || duration < GRANT_DAYS.min * DAY_MS || duration > GRANT_DAYS.max * DAY_MS) {
-      throw invalidArgument(`a consent grant lasts ${GRANT_DAYS.min} to ${GRANT_DAYS.max} whole days`);
+    if (
+      duration % MINUTE_MS !== 0 ||
+      duration < GRANT_MINUTES.min * MINUTE_MS ||
+      duration > GRANT_MINUTES.max * MINUTE_MS
+    ) {
+      throw invalidArgument(
+        `a consent grant lasts ${GRANT_MINUTES.min} to ${GRANT_MINUTES.max} whole minutes (365 days)`,
+      );
     }
     if (grant.justificationSha256 !== null || grant.reviewed !== null || grant.reviewedBy !== null) {
       throw invalidArgument('a consent grant has no justification and no review');

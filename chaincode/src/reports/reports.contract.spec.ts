@@ -1,6 +1,7 @@
 import {
   assignmentId,
   contracts,
+  days,
   digest,
   grantId,
   HOSPITAL_A,
@@ -45,7 +46,7 @@ describe('ReportsContract', () => {
     });
 
     it('records for a patient of another hospital under an active grant of the doctor', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 30);
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(30));
       const report = await scenario.recordReport(people.doctorB, reportArguments(1, people.patientA));
       expect(report).toMatchObject({ authorMspId: HOSPITAL_B, hospitalMspId: HOSPITAL_A, writeBasis: 'grant' });
     });
@@ -68,11 +69,11 @@ describe('ReportsContract', () => {
       await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
         /^FORBIDDEN: /,
       );
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 1, '2026-05-01T00:00:00.000Z');
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-05-01T00:00:00.000Z');
       await expect(
         scenario.recordReport(people.doctorB, reportArguments(1, people.patientA), '2026-05-02T00:00:00.000Z'),
       ).rejects.toThrow(/^GRANT_EXPIRED: /);
-      await scenario.grant(people.patientA, grantId(2), people.otherDoctorA, null, 5);
+      await scenario.grant(people.patientA, grantId(2), people.otherDoctorA, null, days(5));
       await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(2)));
       await expect(scenario.recordReport(people.otherDoctorA, reportArguments(1, people.patientA))).rejects.toThrow(
         /^GRANT_REVOKED: /,
@@ -94,7 +95,7 @@ describe('ReportsContract', () => {
       await expect(scenario.recordReport(people.doctorA, reportArguments(2, people.patientA))).rejects.toThrow(
         /^CONFLICT: patient .* was erased: no new reports may be recorded/,
       );
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 30);
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(30));
       await expect(scenario.recordReport(people.doctorB, reportArguments(3, people.patientA))).rejects.toThrow(
         /^CONFLICT: patient .* was erased/,
       );
@@ -176,7 +177,7 @@ describe('ReportsContract', () => {
     });
 
     it('lets a doctor of another hospital open a report under a grant covering it (basis grant)', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(1)], 7);
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(1)], days(7));
       expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({
         readerId: people.doctorB.uid,
         readerMspId: HOSPITAL_B,
@@ -196,7 +197,7 @@ describe('ReportsContract', () => {
     });
 
     it('refuses after revocation (GRANT_REVOKED) from the very next transaction', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 7, '2026-05-30T00:00:00.000Z');
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(7), '2026-05-30T00:00:00.000Z');
       await scenario.access(people.doctorB, reportId(1), '2026-05-31T00:00:00.000Z');
       await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(1)), '2026-06-01T00:00:00.000Z');
       await expect(scenario.access(people.doctorB, reportId(1), '2026-06-01T00:00:00.001Z')).rejects.toThrow(
@@ -210,7 +211,7 @@ describe('ReportsContract', () => {
         grantId(1),
         people.doctorB,
         null,
-        1,
+        days(1),
         '2026-06-01T08:00:00.000Z',
       );
       expect(grant.expiresAt).toBe('2026-06-02T08:00:00.000Z');
@@ -223,7 +224,7 @@ describe('ReportsContract', () => {
     });
 
     it('uses an active emergency grant (basis emergency) and reports the most recent ending otherwise', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, 1, '2026-06-01T00:00:00.000Z');
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-06-01T00:00:00.000Z');
       await scenario.submit(
         people.doctorB,
         (ctx) => consent.DeclareEmergency(ctx, grantId(2), people.patientA.uid, digest('justification'), '2'),
@@ -242,7 +243,7 @@ describe('ReportsContract', () => {
       await scenario.submit(people.doctorB, (ctx) =>
         consent.DeclareEmergency(ctx, grantId(1), people.patientA.uid, digest('j'), '24'),
       );
-      await scenario.grant(people.patientA, grantId(2), people.doctorB, [reportId(1)], 3);
+      await scenario.grant(people.patientA, grantId(2), people.doctorB, [reportId(1)], days(3));
       expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({ basis: 'grant', grantId: grantId(2) });
     });
 
@@ -307,7 +308,7 @@ describe('ReportsContract', () => {
   describe('queries', () => {
     beforeEach(async () => {
       for (const n of [1, 2, 3]) await scenario.recordReport(people.doctorA, reportArguments(n, people.patientA));
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(2)], 7);
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(2)], days(7));
     });
 
     it('GetReport: patient, author, grantee of that report and auditor; NOT_FOUND for everyone else', async () => {

@@ -53,6 +53,8 @@ export const reportId = (n: number) => uuid('0a', n);
 export const grantId = (n: number) => uuid('0b', n);
 export const requestId = (n: number) => uuid('0c', n);
 export const assignmentId = (n: number) => uuid('0d', n);
+/** A grant's duration in minutes, the unit GrantAccess and ApproveRequest take. */
+export const days = (n: number) => n * 24 * 60;
 
 /** SHA-256 of a label, as lower-case hex: stands for a digest or a commitment. */
 export const digest = (label: string): string => createHash('sha256').update(label).digest('hex');
@@ -145,10 +147,11 @@ export class Scenario {
     return JSON.parse(await this.ledger.submit({ caller: doctor.caller, at }, (ctx) => recordWith(ctx, args)));
   }
 
-  async grant(patient: Person, id: string, doctor: Person, reportIds: string[] | null, days: number, at?: string) {
+  /** The patient grants `doctor` access for `minutes` (see `days`). */
+  async grant(patient: Person, id: string, doctor: Person, reportIds: string[] | null, minutes: number, at?: string) {
     return JSON.parse(
       await this.ledger.submit({ caller: patient.caller, at }, (ctx) =>
-        contracts.consent.GrantAccess(ctx, id, doctor.uid, JSON.stringify(reportIds), String(days)),
+        contracts.consent.GrantAccess(ctx, id, doctor.uid, JSON.stringify(reportIds), String(minutes)),
       ),
     );
   }
