@@ -4,10 +4,12 @@ import { ConsentContract } from './consent/consent.contract';
 import { ErasureContract } from './erasure/erasure.contract';
 import { ParticipantsContract } from './participants/participants.contract';
 import { ReportsContract } from './reports/reports.contract';
+import { listenForPeerCapabilities } from './peer-batching';
 import { skipDisabledShimLogLevels } from './shim-logging';
 import { SystemContract } from './system/system.contract';
 
 skipDisabledShimLogLevels();
+listenForPeerCapabilities();
 
 export {
   AuditContract,

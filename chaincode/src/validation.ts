@@ -9,9 +9,11 @@ const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** The most report IDs one grant or request may list; beyond that, ask for all reports. */
 export const MAX_SCOPE_REPORTS = 100;
 
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 /** Checks that an argument is a lower-case RFC 9562 UUID and returns it. */
 export function requireUuid(value: unknown, name: string): string {
-  if (typeof value !== 'string' || !UUID.test(value)) {
+  if (!isUuid(value)) {
     throw invalidArgument(`${name} must be a lower-case UUID`);
   }
   return value;

@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerContract } from '../ledger-contract';
 import { canonicalJson } from '../canonical-json';
 import { CARE_OBJECT_TYPE, CareAssignment } from '../care/care-assignment';
 import { AccessRequest, REQUEST_OBJECT_TYPE } from '../consent/access-request';
@@ -62,7 +63,7 @@ export const RECORD_TYPES = Object.keys(HISTORIES) as RecordType[];
 
 /** What auditors (and patients, for what concerns them) read: every change and every opening. */
 @Info({ title: 'AuditContract', description: 'Key histories and access receipts' })
-export class AuditContract extends Contract {
+export class AuditContract extends LedgerContract {
   constructor() {
     super('audit');
   }

@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerContract } from '../ledger-contract';
 import { canonicalBytes, canonicalJson } from '../canonical-json';
 import { conflict, forbidden, notFound } from '../errors';
 import {
@@ -20,7 +21,7 @@ import { activeCareKey, activeCareOf, careKey } from './care-lookup';
 
 /** Care teams: which doctor treats which patient, assigned and ended by the patient's hospital's admins. */
 @Info({ title: 'CareContract', description: 'Care-team assignments of patients to doctors' })
-export class CareContract extends Contract {
+export class CareContract extends LedgerContract {
   constructor() {
     super('care');
   }

@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerContract } from '../ledger-contract';
 import { canonicalJson } from '../canonical-json';
 import { conflict, forbidden, invalidArgument, notFound } from '../errors';
 import { emitEvent, exists, putIndex, putRecord, readIndexed, readIndexPage, requireRecord } from '../ledger-state';
@@ -26,7 +27,7 @@ import { grantKey, grantStateAt, grantView, putGrant } from './grant-rules';
  * breaks the glass for at most 24 hours, and an auditor reviews it afterwards.
  */
 @Info({ title: 'ConsentContract', description: 'Access requests, grants, revocations and emergency access' })
-export class ConsentContract extends Contract {
+export class ConsentContract extends LedgerContract {
   constructor() {
     super('consent');
   }

@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerContract } from '../ledger-contract';
 import { canonicalJson } from '../canonical-json';
 import { conflict, forbidden } from '../errors';
 import { emitEvent, putRecord, requireRecord } from '../ledger-state';
@@ -15,7 +16,7 @@ import { erasureKey } from './erasure-lookup';
  * ones). The ledger itself holds no PHI to erase; it keeps IDs and digests.
  */
 @Info({ title: 'ErasureContract', description: 'Erasure of a patient’s content, recorded once' })
-export class ErasureContract extends Contract {
+export class ErasureContract extends LedgerContract {
   constructor() {
     super('erasure');
   }

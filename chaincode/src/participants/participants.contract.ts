@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerContract } from '../ledger-contract';
 import { canonicalJson } from '../canonical-json';
 import { conflict } from '../errors';
 import { emitEvent, putRecord, readRecord, requireRecord } from '../ledger-state';
@@ -12,7 +13,7 @@ import { certificateClaims, participantKey, requireCaller } from './participant-
  * acts; other contracts then check the parties that arguments name against these records.
  */
 @Info({ title: 'ParticipantsContract', description: 'Registration of doctors, patients, auditors and admins' })
-export class ParticipantsContract extends Contract {
+export class ParticipantsContract extends LedgerContract {
   constructor() {
     super('participants');
   }

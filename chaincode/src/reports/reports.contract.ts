@@ -1,6 +1,7 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerContract } from '../ledger-contract';
 import { canonicalJson, parseJsonObject } from '../canonical-json';
-import { activeCareOf } from '../care/care-lookup';
+import { activeCareKey, activeCareOf } from '../care/care-lookup';
 import { requireCid } from '../cid';
 import {
   grantsOfPair,
@@ -22,9 +23,10 @@ import {
   requireRecord,
 } from '../ledger-state';
 import { Participant } from '../participants/participant';
-import { requireCaller, requireParty } from '../participants/participant-lookup';
-import { transactionTime } from '../transaction-context';
-import { requireIntegerText, requireOneOf, requireSha256Hex, requireUuid } from '../validation';
+import { participantKey, requireCaller, requireParty } from '../participants/participant-lookup';
+import { StateBatch } from '../peer-batching';
+import { callerOf, transactionTime } from '../transaction-context';
+import { isUuid, requireIntegerText, requireOneOf, requireSha256Hex, requireUuid } from '../validation';
 import { AccessBasis, AccessReceipt, RECEIPT_BY_PATIENT, RECEIPT_BY_READER, RECEIPT_BY_REPORT } from './access-receipt';
 import {
   ENCRYPTION_SCHEMES,
@@ -40,7 +42,7 @@ import { ReportVoid } from './report-void';
 
 /** Medical records: recorded by doctors, opened (with a receipt) by whoever the rules allow. */
 @Info({ title: 'ReportsContract', description: 'Reports, their content digests and every opening of their content' })
-export class ReportsContract extends Contract {
+export class ReportsContract extends LedgerContract {
   constructor() {
     super('reports');
   }
@@ -64,6 +66,7 @@ export class ReportsContract extends Contract {
     size: string,
     encryptionScheme: string,
   ): Promise<string> {
+    await StateBatch.prefetch(ctx, recordReportReads(ctx, reportId, patientId));
     const doctor = await requireCaller(ctx, 'record reports', ['doctor']);
     requireUuid(reportId, 'reportId');
     const fields = {
@@ -146,6 +149,7 @@ export class ReportsContract extends Contract {
   @Transaction()
   @Returns('string')
   async AccessReport(ctx: Context, reportId: string): Promise<string> {
+    await StateBatch.prefetch(ctx, accessReportReads(ctx, reportId));
     const reader = await requireCaller(ctx, 'open report content', ['patient', 'doctor']);
     const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
     const report = await requireRecord(ctx, key, Report.fromState, `report ${reportId}`);
@@ -241,6 +245,27 @@ export class ReportsContract extends Contract {
 }
 
 /** Why the reader may open the report now, or the refusal (FORBIDDEN, GRANT_EXPIRED, GRANT_REVOKED). */
+/**
+ * The keys RecordReport reads (caller, patient, their care pointer, the report ID), to
+ * fetch in one message; none while an ID is malformed (the checks then refuse it).
+ */
+function recordReportReads(ctx: Context, reportId: string, patientId: string): string[] {
+  const { uid } = callerOf(ctx);
+  if (!isUuid(uid) || !isUuid(patientId) || !isUuid(reportId)) return [];
+  return [
+    participantKey(ctx, uid),
+    participantKey(ctx, patientId),
+    activeCareKey(ctx, patientId, uid),
+    reportKey(ctx, reportId),
+  ];
+}
+
+/** The keys AccessReport reads before the grants (caller, report), to fetch in one message. */
+function accessReportReads(ctx: Context, reportId: string): string[] {
+  const { uid } = callerOf(ctx);
+  return isUuid(uid) && isUuid(reportId) ? [participantKey(ctx, uid), reportKey(ctx, reportId)] : [];
+}
+
 async function openingBasis(
   ctx: Context,
   reader: Participant,

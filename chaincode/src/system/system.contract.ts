@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { LedgerContract } from '../ledger-contract';
 import { canonicalBytes, canonicalJson, parseJsonObject } from '../canonical-json';
 import { notFound } from '../errors';
 import { callerOf, isoTime, transactionTime } from '../transaction-context';
@@ -18,7 +19,7 @@ export interface KeyModification {
  * compares against) and a probe record whose history shows the ledger keeping every version.
  */
 @Info({ title: 'SystemContract', description: 'Liveness and history checks of the MedLedger channel' })
-export class SystemContract extends Contract {
+export class SystemContract extends LedgerContract {
   constructor() {
     super('system');
   }
