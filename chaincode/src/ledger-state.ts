@@ -64,15 +64,7 @@ export function emitEvent(ctx: Context, name: string, ids: Record<string, string
  */
 export async function scanIndex(ctx: Context, objectType: string, attributes: string[]): Promise<string[][]> {
   const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, attributes);
-  const entries: string[][] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      entries.push(ctx.stub.splitCompositeKey(next.value.key).attributes);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return entries;
+  return readToEnd(iterator, (entry) => ctx.stub.splitCompositeKey(entry.key).attributes);
 }
 
 /**
@@ -87,15 +79,7 @@ export async function scanRecords<T>(
   fromState: (bytes: Uint8Array) => T,
 ): Promise<T[]> {
   const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, attributes);
-  const records: T[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      records.push(fromState(next.value.value));
-    }
-  } finally {
-    await iterator.close();
-  }
-  return records;
+  return readToEnd(iterator, (entry) => fromState(entry.value));
 }
 
 /** One page of a list query. `nextBookmark` is null on the last page. */
@@ -126,14 +110,7 @@ export async function readIndexPage(
     pageSize,
     bookmark,
   );
-  const items: string[][] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      items.push(ctx.stub.splitCompositeKey(next.value.key).attributes);
-    }
-  } finally {
-    await iterator.close();
-  }
+  const items = await readToEnd(iterator, (entry) => ctx.stub.splitCompositeKey(entry.key).attributes);
   // An empty page comes without metadata from the peer.
   const nextKey = metadata?.bookmark;
   return { items, nextBookmark: nextKey ? Buffer.from(nextKey, 'utf8').toString('base64url') : null };
@@ -166,15 +143,35 @@ export async function readHistory<T>(
   fromState: (bytes: Uint8Array, where: string) => T,
 ): Promise<KeyModification<T>[]> {
   const iterator = await ctx.stub.getHistoryForKey(key);
-  const history: KeyModification<T>[] = [];
-  try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      const { txId, timestamp, isDelete, value } = next.value;
-      history.push({ txId, timestamp: isoTime(timestamp), isDelete, value: isDelete ? null : fromState(value, txId) });
-    }
-  } finally {
-    await iterator.close();
-  }
+  const history = await readToEnd(iterator, ({ txId, timestamp, isDelete, value }) => ({
+    txId,
+    timestamp: isoTime(timestamp),
+    isDelete,
+    value: isDelete ? null : fromState(value, txId),
+  }));
   // The peer's history index answers newest first; a history reads oldest first.
   return history.reverse();
+}
+
+/**
+ * Every item of a state or history iterator, in order, through `map`. The peer drops an
+ * iterator as soon as it has sent its last batch, so an iterator read to its end needs no
+ * QUERY_STATE_CLOSE round trip; one left early (`map` or the peer failed) is closed.
+ */
+export async function readToEnd<I, T>(iterator: LedgerIterator<I>, map: (item: I) => T): Promise<T[]> {
+  const items: T[] = [];
+  let finished = false;
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) items.push(map(next.value));
+    finished = true;
+  } finally {
+    if (!finished) await iterator.close();
+  }
+  return items;
+}
+
+/** A state or history iterator of the chaincode stub. */
+export interface LedgerIterator<I> {
+  next(): Promise<{ value: I; done: boolean }>;
+  close(): Promise<void>;
 }

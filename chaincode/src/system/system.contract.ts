@@ -2,17 +2,10 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContract } from '../ledger-contract';
 import { canonicalBytes, canonicalJson, parseJsonObject } from '../canonical-json';
 import { notFound } from '../errors';
-import { callerOf, isoTime, transactionTime } from '../transaction-context';
+import { readHistory } from '../ledger-state';
+import { callerOf, transactionTime } from '../transaction-context';
 import { requireUuid } from '../validation';
 import { PROBE_OBJECT_TYPE, Probe } from './probe';
-
-/** One entry of a key's history, oldest first. */
-export interface KeyModification {
-  txId: string;
-  timestamp: string;
-  isDelete: boolean;
-  value: Record<string, unknown> | null;
-}
 
 /**
  * Network self-checks: a transaction that changes nothing (the baseline every benchmark
@@ -66,24 +59,10 @@ export class SystemContract extends LedgerContract {
   @Transaction(false)
   @Returns('string')
   async GetProbeHistory(ctx: Context, probeId: string): Promise<string> {
-    const iterator = await ctx.stub.getHistoryForKey(probeKey(ctx, requireUuid(probeId, 'probeId')));
-    const history: KeyModification[] = [];
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const { txId, timestamp, isDelete, value } = next.value;
-        history.push({
-          txId,
-          timestamp: isoTime(timestamp),
-          isDelete,
-          value: isDelete ? null : parseJsonObject(value, `probe ${probeId} at ${txId}`),
-        });
-      }
-    } finally {
-      await iterator.close();
-    }
+    const history = await readHistory(ctx, probeKey(ctx, requireUuid(probeId, 'probeId')), (value, txId) =>
+      parseJsonObject(value, `probe ${probeId} at ${txId}`),
+    );
     if (history.length === 0) throw notFound(`probe ${probeId} has no history`);
-    // LevelDB returns newest first; auditors read a history oldest first.
-    history.reverse();
     return canonicalJson(history);
   }
 }
