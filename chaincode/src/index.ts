@@ -6,9 +6,11 @@ import { ParticipantsContract } from './participants/participants.contract';
 import { ReportsContract } from './reports/reports.contract';
 import { listenForPeerCapabilities } from './peer-batching';
 import { skipDisabledShimLogLevels } from './shim-logging';
+import { takeStringArgumentsDirectly } from './shim-parameters';
 import { SystemContract } from './system/system.contract';
 
 skipDisabledShimLogLevels();
+takeStringArgumentsDirectly();
 listenForPeerCapabilities();
 
 export {
