@@ -184,7 +184,7 @@ export class StateBatch {
     };
     const batch = new StateBatch(stub, handler, capabilities, single);
     BATCHES.set(ctx.stub, batch);
-    stub.getState = (key) => batch.read(key);
+    if (capabilities.maxMultipleRead > 0) stub.getState = (key) => batch.read(key);
     if (capabilities.maxWriteBatch > 0) {
       stub.putState = async (key, value) => batch.write(key, WRITE.PUT_STATE, value);
       stub.deleteState = async (key) => batch.write(key, WRITE.DEL_STATE, null);

@@ -26,7 +26,7 @@ export function takeStringArgumentsDirectly(): void {
   prototype.handleParameters = function (this: DataMarshallInternals, fn, parameters, loggerPrefix) {
     const expected = fn.parameters;
     if (expected && expected.length === parameters.length && expected.every(isPlainString)) {
-      return parameters.map((argument) => Buffer.from(argument).toString('utf8'));
+      return parameters.map((argument) => argument.toString('utf8'));
     }
     return handleParameters.call(this, fn, parameters, loggerPrefix);
   };
@@ -42,7 +42,7 @@ function isPlainString(parameter: { schema?: Record<string, unknown> }): boolean
 interface DataMarshallInternals {
   handleParameters(
     fn: { parameters?: Array<{ schema?: Record<string, unknown> }> },
-    parameters: Uint8Array[],
+    parameters: Buffer[],
     loggerPrefix: string,
   ): unknown[];
 }

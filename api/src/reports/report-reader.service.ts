@@ -10,6 +10,7 @@ import { LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
 import { IntegrityAlerts } from './integrity-alerts.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
+import { storedMatchesLedger } from './ledger-match.js';
 import { openRecordKeys } from './record-keys.js';
 
 /** An opened report: what the response headers say, and the verified plaintext. */
@@ -42,11 +43,7 @@ export class ReportReaderService {
     const actor = await this.identities.signingIdentity(reader.id, reader.hospital);
     const receipt = await this.ledger.accessReport(actor, reportId);
     const onLedger = await this.ledger.getReport(actor, reportId);
-    if (
-      onLedger.cid !== report.cid ||
-      onLedger.ciphertextSha256 !== report.ciphertextSha256 ||
-      onLedger.plaintextCommitment !== report.plaintextCommitment
-    ) {
+    if (!storedMatchesLedger(report, onLedger)) {
       throw await this.alert(
         reader,
         reportId,

@@ -11,6 +11,7 @@ import { ContentNotFoundError } from '../storage/storage.errors.js';
 import { type IntegrityAlertSource, IntegrityAlerts } from './integrity-alerts.js';
 import { visibleReport } from './reports-query.service.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
+import { storedMatchesLedger } from './ledger-match.js';
 import { openRecordKeys } from './record-keys.js';
 
 export interface Verification {
@@ -63,11 +64,7 @@ export class ReportVerifierService {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
     const onLedger = await visibleReport(this.ledger, actor, reportId);
     const stored = await this.reports.findReport(reportId);
-    const ledgerMatches =
-      stored !== null &&
-      stored.cid === onLedger.cid &&
-      stored.ciphertextSha256 === onLedger.ciphertextSha256 &&
-      stored.plaintextCommitment === onLedger.plaintextCommitment;
+    const ledgerMatches = stored !== null && storedMatchesLedger(stored, onLedger);
 
     const ciphertext = createDigestTee({ sha256: true });
     const keys = caller.role === 'auditor' || stored === null ? null : await this.recordKeys(stored);
