@@ -4,14 +4,17 @@
  * transaction (system:Ping) and Kubo's raw add and cat of the same bytes, as ratios.
  *
  *   npm run bench:reports [-- --transactions 64 --concurrency 1,8,32 --sizes 10KiB,1MiB,10MiB]
+ *
+ * Uploads, reads and Kubo's raw add and cat all go through one lean HTTP client
+ * (support/lean-client.ts): the load generator runs on the machine it measures.
  */
 import { randomBytes } from 'node:crypto';
-import { callApi } from '../test/support/api.js';
+import { API_URL, callApi } from '../test/support/api.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient } from '../test/support/accounts.js';
 import { connectAs, medledgerContract, peerClient } from '../test/support/gateway.js';
 import { enrollIdentity } from '../test/support/identities.js';
 import { loadNetworkProfile } from '../test/support/network-profile.js';
-import { openReport, uploadReport } from '../test/support/uploads.js';
+import { LeanClient, multipartBody } from './support/lean-client.js';
 import { formatRun, measure, parseBenchArgs, type RunFigures } from './support/measure.js';
 
 const KUBO = process.env.IPFS_API_URL ?? 'http://127.0.0.1:5001';
@@ -21,20 +24,24 @@ const SIZES: Array<[label: string, bytes: number]> = [
   ['10 MiB', 10 * 1024 * 1024],
 ];
 
-async function kuboAdd(bytes: Buffer): Promise<string> {
-  const form = new FormData();
-  form.append('file', new Blob([bytes]));
-  const response = await fetch(`${KUBO}/api/v0/add?cid-version=1&raw-leaves=true&pin=true&quiet=true`, {
-    method: 'POST',
-    body: form,
-  });
-  if (!response.ok) throw new Error(`kubo add answered ${response.status}`);
-  return (JSON.parse((await response.text()).trim().split('\n').pop() ?? '{}') as { Hash: string }).Hash;
-}
-
-async function kuboCat(cid: string): Promise<void> {
-  const response = await fetch(`${KUBO}/api/v0/cat?arg=${cid}`, { method: 'POST' });
-  await response.arrayBuffer();
+/** Kubo's own add (pinned, with the import settings the API uses) and cat, over the same lean client. */
+function rawKubo(kubo: LeanClient) {
+  return {
+    async add(form: { contentType: string; body: Buffer }): Promise<string> {
+      const response = await kubo.send(
+        'POST',
+        '/api/v0/add?cid-version=1&raw-leaves=true&pin=true&quiet=true',
+        { 'content-type': form.contentType },
+        form.body,
+      );
+      if (response.status !== 200) throw new Error(`kubo add answered ${response.status}`);
+      return (JSON.parse(response.body.toString('utf8').trim().split('\n').pop() ?? '{}') as { Hash: string }).Hash;
+    },
+    async cat(cid: string, size: number): Promise<void> {
+      const response = await kubo.send('POST', `/api/v0/cat?arg=${cid}`, {});
+      if (response.status !== 200 || response.body.length !== size) throw new Error(`kubo cat answered ${response.status}`);
+    },
+  };
 }
 
 const ratio = (run: RunFigures, base: RunFigures) =>
@@ -68,6 +75,11 @@ async function main(): Promise<void> {
   const gateway = connectAs(client, await enrollIdentity('hospital-a', 'doctor'));
   const ping = medledgerContract(gateway, profile);
   await ping.submitTransaction('Ping');
+  const api = new LeanClient(API_URL, Math.max(...concurrency));
+  const kuboClient = new LeanClient(KUBO, Math.max(...concurrency));
+  const kubo = rawKubo(kuboClient);
+  const asDoctor = { authorization: `Bearer ${doctor.accessToken}` };
+  const asPatient = { authorization: `Bearer ${patient.accessToken}` };
   try {
     for (const clients of concurrency) {
       const noop = await measure(transactions, clients, async () => {
@@ -77,27 +89,33 @@ async function main(): Promise<void> {
       console.log(formatRun('  no-op submit', noop));
       for (const [label, size] of sizes) {
         const bytes = randomBytes(size);
+        const form = multipartBody(
+          { patientId: patient.id, type: 'report', title: 'Discharge summary' },
+          { bytes, name: 'summary.pdf', contentType: 'application/pdf' },
+        );
         const ids: string[] = [];
         const upload = await measure(transactions, clients, async () => {
-          const response = await uploadReport(
-            doctor,
-            { patientId: patient.id },
-            { bytes, contentType: 'application/pdf' },
+          const response = await api.send(
+            'POST',
+            '/api/v1/reports',
+            { ...asDoctor, 'content-type': form.contentType },
+            form.body,
           );
-          if (response.status !== 201) throw new Error(`upload answered ${response.status}: ${response.text}`);
-          ids.push((response.body as { id: string }).id);
+          if (response.status !== 201) throw new Error(`upload answered ${response.status}: ${response.body}`);
+          ids.push((JSON.parse(response.body.toString('utf8')) as { id: string }).id);
         });
         let next = 0;
         const read = await measure(transactions, clients, async () => {
-          const opened = await openReport(patient, ids[next++ % ids.length]);
-          if (opened.status !== 200 || opened.bytes.length !== size) throw new Error(`read answered ${opened.status}`);
+          const opened = await api.send('GET', `/api/v1/reports/${ids[next++ % ids.length]}/content`, asPatient);
+          if (opened.status !== 200 || !opened.body.equals(bytes)) throw new Error(`read answered ${opened.status}`);
         });
+        const file = multipartBody({}, { bytes, name: 'content', contentType: 'application/octet-stream' });
         const cids: string[] = [];
         const add = await measure(transactions, clients, async () => {
-          cids.push(await kuboAdd(bytes));
+          cids.push(await kubo.add(file));
         });
         let nextCid = 0;
-        const cat = await measure(transactions, clients, async () => kuboCat(cids[nextCid++ % cids.length]));
+        const cat = await measure(transactions, clients, () => kubo.cat(cids[nextCid++ % cids.length], size));
         const mbps = (run: RunFigures) => `${((run.perSecond * size) / 1e6).toFixed(1)} MB/s`;
         console.log(`  ${label}`);
         console.log(`${formatRun('    upload', upload)}  ${mbps(upload)}`);
@@ -111,6 +129,8 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    api.close();
+    kuboClient.close();
     gateway.close();
     client.close();
   }

@@ -117,6 +117,7 @@ cmd_up() {
     # migration binaries from the internet.
     start_service ipfs "$IPFS_API_PORT" \
       IPFS_PATH="$IPFS_PATH" IPFS_TELEMETRY=off GOLOG_LOG_LEVEL="${IPFS_LOG_LEVEL:-error}" \
+      GOMAXPROCS="${GOMAXPROCS:-1}" \
       -- "$IPFS" daemon --migrate=false
     wait_for_api
     log "ipfs started"

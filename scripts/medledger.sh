@@ -75,7 +75,7 @@ load_api_secrets() {
 # (test/support/api-process.ts) start with the same. The V8 flag has the short-lived
 # buffers of a streamed upload or read freed after every 4 MiB instead of after 64 MiB
 # or more: docs/configuration.md, "The API's Node flags".
-export API_NODE_FLAGS="--enable-source-maps --scavenger-max-new-space-capacity-mb=1"
+export API_NODE_FLAGS="--enable-source-maps --scavenger-max-new-space-capacity-mb=4"
 
 start_api() {
   load_api_secrets

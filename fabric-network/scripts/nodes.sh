@@ -15,13 +15,20 @@ render_peer_config() {
   cp "$FABRIC_SAMPLE_CONFIG/orderer.yaml" "$CONFIG_DIR/orderer/orderer.yaml"
 }
 
+# INFO, except the one line per gRPC call (several per transaction) that comm.grpc.server
+# writes at INFO: an access log of the API's own calls, which the API logs itself.
+DEFAULT_LOGGING_SPEC="info:comm.grpc.server=warning"
+# One thread at a time runs Go code in each node (GOMAXPROCS; docs/configuration.md).
+GO_THREADS="${GOMAXPROCS:-1}"
+
 start_orderer() {
   local dir="$CRYPTO_DIR/orderer-org/orderers/orderer0"
   local tls="$dir/tls"
   mkdir -p "$DATA_DIR/orderer0"
   start_service orderer0 "$ORDERER_PORT" \
     FABRIC_CFG_PATH="$CONFIG_DIR/orderer" \
-    FABRIC_LOGGING_SPEC="${ORDERER_LOGGING_SPEC:-INFO}" \
+    FABRIC_LOGGING_SPEC="${ORDERER_LOGGING_SPEC:-$DEFAULT_LOGGING_SPEC}" \
+    GOMAXPROCS="$GO_THREADS" \
     ORDERER_GENERAL_LISTENADDRESS="$LISTEN_HOST" \
     ORDERER_GENERAL_LISTENPORT="$ORDERER_PORT" \
     ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
@@ -59,7 +66,8 @@ start_peer() {
   mkdir -p "$DATA_DIR/peer0.$org"
   start_service "peer0-$org" "$port" \
     FABRIC_CFG_PATH="$CONFIG_DIR/peer" \
-    FABRIC_LOGGING_SPEC="${PEER_LOGGING_SPEC:-INFO}" \
+    FABRIC_LOGGING_SPEC="${PEER_LOGGING_SPEC:-$DEFAULT_LOGGING_SPEC}" \
+    GOMAXPROCS="$GO_THREADS" \
     CORE_PEER_ID="peer0.$org" \
     CORE_PEER_LISTENADDRESS="$LISTEN_HOST:$port" \
     CORE_PEER_ADDRESS="$PEER_HOST:$port" \

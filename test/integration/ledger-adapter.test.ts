@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 import { FabricLedger } from '../../api/src/ledger/fabric-ledger.js';
 import { ChaincodeRefusedError } from '../../api/src/ledger/ledger.errors.js';
 import type { LedgerIdentity } from '../../api/src/ledger/ledger.port.js';
@@ -17,8 +17,8 @@ describe('the API ledger adapter on the real Fabric network', () => {
 
   beforeAll(async () => {
     const [a, b] = await Promise.all([enrollIdentity('hospital-a', 'doctor'), enrollIdentity('hospital-b', 'doctor')]);
-    doctorA = { ...a, hospital: 'hospital-a' };
-    doctorB = { ...b, hospital: 'hospital-b' };
+    doctorA = { ...a, hospital: 'hospital-a', privateKey: createPrivateKey(a.privateKeyPem) };
+    doctorB = { ...b, hospital: 'hospital-b', privateKey: createPrivateKey(b.privateKeyPem) };
   });
 
   afterAll(() => peers.close());

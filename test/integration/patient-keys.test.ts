@@ -32,7 +32,7 @@ describe('patient key-encryption keys', () => {
   it('wraps a record key under the patient key and unwraps it for that record only', async () => {
     const patient = await newPatient();
     const recordKey = randomBytes(32);
-    const [wrapped] = await keys.wrap(patient, [{ context: 'record-1', key: recordKey }]);
+    const [wrapped] = (await keys.wrapperFor(patient)).wrap([{ context: 'record-1', key: recordKey }]);
     expect(wrapped.includes(recordKey)).toBe(false);
     await expect(keys.unwrap(patient, [{ context: 'record-1', wrapped }])).resolves.toEqual([recordKey]);
     await expect(keys.unwrap(patient, [{ context: 'record-2', wrapped }])).rejects.toThrow();
@@ -46,7 +46,7 @@ describe('patient key-encryption keys', () => {
   it('keeps one key per patient, even for concurrent first uploads', async () => {
     const patient = await newPatient();
     const wrapped = await Promise.all(
-      [1, 2, 3, 4].map(async (n) => (await keys.wrap(patient, [{ context: `r${n}`, key: Buffer.alloc(32, n) }]))[0]),
+      [1, 2, 3, 4].map(async (n) => ((await keys.wrapperFor(patient)).wrap([{ context: `r${n}`, key: Buffer.alloc(32, n) }]))[0]),
     );
     for (const [index, envelope] of wrapped.entries()) {
       await expect(keys.unwrap(patient, [{ context: `r${index + 1}`, wrapped: envelope }])).resolves.toEqual([
@@ -57,12 +57,10 @@ describe('patient key-encryption keys', () => {
 
   it('erases: once the patient key is destroyed, no record key of theirs can be unwrapped or added', async () => {
     const patient = await newPatient();
-    const [wrapped] = await keys.wrap(patient, [{ context: 'record', key: randomBytes(32) }]);
+    const [wrapped] = (await keys.wrapperFor(patient)).wrap([{ context: 'record', key: randomBytes(32) }]);
     await expect(keys.destroy(patient)).resolves.toBe(true);
     await expect(keys.destroy(patient)).resolves.toBe(false);
     await expect(keys.unwrap(patient, [{ context: 'record', wrapped }])).rejects.toBeInstanceOf(ContentErasedError);
-    await expect(keys.wrap(patient, [{ context: 'later', key: randomBytes(32) }])).rejects.toBeInstanceOf(
-      ContentErasedError,
-    );
+    await expect(keys.wrapperFor(patient)).rejects.toBeInstanceOf(ContentErasedError);
   });
 });

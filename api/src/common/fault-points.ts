@@ -13,9 +13,7 @@ export const FAULT_POINTS = [
   'upload:stored',
   /** The ledger committed the report; the saga row does not know it yet. */
   'upload:ledger-committed',
-  /** The saga row holds the ledger proof; the report row is not written. */
-  'upload:recorded',
-  /** The report row is written; the client has not had its answer. */
+  /** The report row is written and the saga row holds the ledger proof; the client has not had its answer. */
   'upload:completed',
 ] as const;
 

@@ -11,6 +11,11 @@ export class ContentErasedError extends DomainError {
   readonly status = 410;
 }
 
+/** Wraps record keys under one patient's KEK. */
+export interface RecordKeyWrapper {
+  wrap(keys: ReadonlyArray<{ context: string; key: Buffer }>): Buffer[];
+}
+
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -26,15 +31,24 @@ export class PatientKeysService {
     private readonly patientKeys: PatientKeysRepository,
   ) {}
 
-  /** Wraps record keys under the patient's KEK (created on first use), each bound to its context (`data:<id>`, …). */
-  async wrap(patientId: string, keys: ReadonlyArray<{ context: string; key: Buffer }>): Promise<Buffer[]> {
+  /**
+   * The patient's KEK (created on first use), ready to wrap the keys of new records, each
+   * bound to its context (`data:<id>`, …). Refuses (ContentErasedError, 410) once the
+   * patient's content was erased: an upload asks for it before it streams anything, since
+   * nothing new can be encrypted for them. Keys wrapped after an erasure that happens
+   * meanwhile are unreadable like every other key of the patient.
+   */
+  async wrapperFor(patientId: string): Promise<RecordKeyWrapper> {
     const kek = await this.kekOf(patientId, true);
-    return keys.map(({ context, key }) => {
-      const nonce = randomBytes(NONCE_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
-      cipher.setAAD(Buffer.from(`record-key:${context}`));
-      return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
-    });
+    return {
+      wrap: (keys) =>
+        keys.map(({ context, key }) => {
+          const nonce = randomBytes(NONCE_BYTES);
+          const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: TAG_BYTES });
+          cipher.setAAD(Buffer.from(`record-key:${context}`));
+          return Buffer.concat([nonce, cipher.update(key), cipher.final(), cipher.getAuthTag()]);
+        }),
+    };
   }
 
   /** Unwraps record keys; ContentErasedError once the patient's KEK was destroyed; throws when one was altered. */
@@ -60,15 +74,6 @@ export class PatientKeysService {
    */
   destroy(patientId: string, manager?: EntityManager): Promise<boolean> {
     return this.patientKeys.destroy(patientId, manager);
-  }
-
-  /**
-   * Refuses (ContentErasedError, 410) when the patient's content was erased: for an upload
-   * to call before it streams anything, since nothing new can be encrypted for them.
-   */
-  async assertNotErased(patientId: string): Promise<void> {
-    if ((await this.patientKeys.find(patientId))?.destroyedAt)
-      throw new ContentErasedError("this patient's content was erased: nothing new can be stored");
   }
 
   private async kekOf(patientId: string, create: boolean): Promise<Buffer> {

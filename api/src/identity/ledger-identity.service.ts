@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
@@ -27,9 +27,21 @@ export class NoLedgerIdentityError extends NotFoundError {
  * never a name or e-mail, since certificates travel in every ledger transaction), the
  * private key sealed at rest and opened only in memory to sign that user's transactions.
  */
+/** How long an opened identity is kept for the user's next transactions (milliseconds). */
+const OPENED_FOR_MS = 60_000;
+/** At most this many opened identities are kept; the oldest go first. */
+const MAX_OPENED = 10_000;
+
 @Injectable()
 export class LedgerIdentityService {
   private readonly cas = new Map<string, FabricCaClient>();
+  /**
+   * Identities opened lately, by user: an upload or a read signs three messages, and a
+   * user's next request usually follows soon. Dropped here when the user enrolls again;
+   * another replica's re-enrollment reaches this one within OPENED_FOR_MS (until then the
+   * peers refuse the revoked certificate, and nothing is signed that should not be).
+   */
+  private readonly opened = new Map<string, { identity: LedgerIdentity; until: number }>();
 
   constructor(
     @Inject(NETWORK_PROFILE) private readonly network: NetworkProfile,
@@ -75,17 +87,26 @@ export class LedgerIdentityService {
   }
 
   async save(identity: LedgerIdentityEntity, manager: EntityManager): Promise<void> {
+    this.opened.delete(identity.userId);
     await manager.getRepository(LedgerIdentityEntity).save(identity);
+    this.opened.delete(identity.userId);
   }
 
   /** The user's identity with the private key opened, to sign one of their transactions. */
   async signingIdentity(userId: string, hospitalId: string): Promise<LedgerIdentity> {
+    const now = this.clock.now().getTime();
+    const kept = this.opened.get(userId);
+    if (kept && kept.until > now && kept.identity.hospital === hospitalId) return kept.identity;
     const row = await this.identities.findOneBy({ userId });
     if (!row) throw new NoLedgerIdentityError('this account has no ledger identity');
-    return this.open(row, hospitalId);
+    const identity = await this.open(row, hospitalId);
+    this.opened.delete(userId);
+    if (this.opened.size >= MAX_OPENED) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(userId, { identity, until: now + OPENED_FOR_MS });
+    return identity;
   }
 
-  /** Opens an identity row's sealed key in memory, for one signature. */
+  /** Opens an identity row's sealed key in memory, to sign with. */
   async open(row: LedgerIdentityEntity, hospitalId: string): Promise<LedgerIdentity> {
     const privateKey = await this.keys.open(
       { keyId: row.keyId, data: row.sealedPrivateKey },
@@ -95,7 +116,7 @@ export class LedgerIdentityService {
       hospital: hospitalId,
       mspId: row.mspId,
       certificatePem: row.certificatePem,
-      privateKeyPem: privateKey.toString('utf8'),
+      privateKey: createPrivateKey(privateKey),
     };
   }
 

@@ -13,7 +13,7 @@ import {
   StatusCode,
 } from '@hyperledger/fabric-gateway';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { signLowS } from '../crypto/ecdsa.js';
 import { ChaincodeRefusedError, LedgerUnavailableError, parseChaincodeError } from './ledger.errors.js';
 import type {
@@ -315,7 +315,7 @@ export class FabricLedger implements LedgerPort {
       // Node's own ECDSA (OpenSSL) over the whole message: the Gateway's default signer does
       // the curve arithmetic in JavaScript, the largest CPU cost of a transaction in this API.
       hash: hash.none,
-      signer: nativeSigner(createPrivateKey(actor.privateKeyPem)),
+      signer: nativeSigner(actor.privateKey),
       evaluateOptions: () => ({ deadline: Date.now() + evaluateMs }),
       endorseOptions: () => ({ deadline: Date.now() + endorseMs }),
       submitOptions: () => ({ deadline: Date.now() + submitMs }),

@@ -3,6 +3,7 @@
  * chaincode, each signed by the identity of the user who acts. Implemented over the
  * Fabric Gateway (fabric-ledger.ts); nothing else imports Fabric.
  */
+import type { KeyObject } from 'node:crypto';
 export interface LedgerPort {
   /** A transaction that changes nothing: endorsed by every hospital, ordered, committed. */
   ping(actor: LedgerIdentity): Promise<Committed<PingAnswer>>;
@@ -73,13 +74,13 @@ export interface LedgerPort {
   checkReady(): Promise<void>;
 }
 
-/** Whoever signs a transaction: a user's enrolled certificate and key, opened for this call. */
+/** Whoever signs a transaction: a user's enrolled certificate and their opened private key. */
 export interface LedgerIdentity {
   /** The hospital whose peer the Gateway connection uses (`hospital-a`, `hospital-b`). */
   hospital: string;
   mspId: string;
   certificatePem: string;
-  privateKeyPem: string;
+  privateKey: KeyObject;
 }
 
 /** The result of a committed transaction, with its place on the ledger. */

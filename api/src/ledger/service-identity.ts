@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LedgerIdentity } from './ledger.port.js';
@@ -5,7 +6,8 @@ import type { HospitalNetwork } from './network-profile.js';
 
 /** The API's own client identity at a hospital (readiness, event listening): read from its MSP folder. */
 export function readServiceIdentity(hospital: HospitalNetwork): LedgerIdentity {
-  return { hospital: hospital.hospital, mspId: hospital.mspId, ...readMspFolder(hospital.serviceIdentityMsp) };
+  const { certificatePem, privateKeyPem } = readMspFolder(hospital.serviceIdentityMsp);
+  return { hospital: hospital.hospital, mspId: hospital.mspId, certificatePem, privateKey: createPrivateKey(privateKeyPem) };
 }
 
 /** The signing certificate and private key of an MSP folder as fabric-ca-client writes it. */

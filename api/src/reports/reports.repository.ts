@@ -3,6 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
+/**
+ * `receiving` (content on its way to IPFS), `stored` (content pinned, its CID, digests and
+ * wrapped keys noted), then `completed` (on the ledger, report row written) or `rolled_back`.
+ * `recorded` (the ledger proof noted, the report row not yet written) is a state that
+ * earlier versions wrote between the last two: recovery still completes such rows.
+ */
 export type SagaState = 'receiving' | 'stored' | 'recorded' | 'completed' | 'rolled_back';
 
 /** What each step of an upload left behind, so that a restart can finish or undo it. */
@@ -127,17 +133,23 @@ export class ReportsRepository {
   }
 
   /**
-   * Writes the report and its key envelope from what the upload's row holds, and closes the
-   * upload: one statement, so all or nothing, and only from `recorded`. Reading the row (not
-   * what a request holds in memory) matters when the patient's content was erased meanwhile:
-   * the erasure scrubbed the row, so no PHI comes back. False when the upload was not in
-   * `recorded` (another replica, or the request, completed it first).
+   * Completes an upload that was in one of the states `from`: adds what its last step left
+   * behind (`steps`: the ledger proof) to its row, writes the report and its key envelope
+   * from what the row then holds, and closes it; one statement, so all or nothing. Reading
+   * the row (not what a request holds in memory) matters when the patient's content was
+   * erased meanwhile: the erasure scrubbed the row, so no PHI comes back. False when the
+   * upload was in none of those states (another replica, or the request, got there first).
    */
-  async complete(saga: Pick<UploadSaga, 'id' | 'reportId'>, authorId: string): Promise<boolean> {
+  async complete(
+    saga: Pick<UploadSaga, 'id' | 'reportId'>,
+    authorId: string,
+    from: SagaState[],
+    steps: SagaSteps,
+  ): Promise<boolean> {
     const [{ completed }] = await this.dataSource.query<Array<{ completed: number }>>(
       `WITH saga AS (
-         UPDATE upload_sagas SET state = 'completed', updated_at = now()
-         WHERE id = $1 AND report_id = $2 AND state = 'recorded'
+         UPDATE upload_sagas SET state = 'completed', step_data = step_data || $5::jsonb, updated_at = now()
+         WHERE id = $1 AND report_id = $2 AND state = ANY($4::text[])
          RETURNING step_data AS s
        ), report AS (
          INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size,
@@ -157,7 +169,7 @@ export class ReportsRepository {
          ON CONFLICT (report_id) DO NOTHING
        )
        SELECT count(*)::int AS completed FROM saga`,
-      [saga.id, saga.reportId, authorId],
+      [saga.id, saga.reportId, authorId, from, JSON.stringify(steps)],
     );
     return completed > 0;
   }

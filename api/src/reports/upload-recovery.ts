@@ -38,7 +38,7 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
   }
 
   protected async settle(saga: UploadSaga): Promise<boolean> {
-    if (saga.state === 'recorded') return this.reports.complete(saga, saga.userId);
+    if (saga.state === 'recorded') return this.reports.complete(saga, saga.userId, ['recorded'], {});
     if (saga.state === 'stored') {
       // The RecordReport may be recorded, or still on its way: void the report ID first.
       // The ledger orders the two, so either the void wins (the ID can never be recorded
@@ -55,8 +55,7 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
         await this.store.pin(saga.steps.cid!);
         const blockNumber = await this.ledger.blockOfTransaction(actor, record.txId);
         const recorded = { txId: record.txId, blockNumber: blockNumber.toString(), recordedAt: record.recordedAt };
-        if (!(await this.reports.advance(saga, ['stored'], 'recorded', recorded))) return false;
-        return this.reports.complete(saga, saga.userId);
+        return this.reports.complete(saga, saga.userId, ['stored'], recorded);
       }
     }
     // Never recorded on the ledger: undo what was stored.

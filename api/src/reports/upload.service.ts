@@ -6,7 +6,7 @@ import { ConflictError, InvalidInputError } from '../common/domain-error.js';
 import { FaultPoints } from '../common/fault-points.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { CHUNKED_AEAD_SCHEME, createEncryptor, generateDataKey } from '../crypto/chunked-aead.js';
-import { PatientKeysService } from '../crypto/patient-keys.service.js';
+import { PatientKeysService, type RecordKeyWrapper } from '../crypto/patient-keys.service.js';
 import { createDigestTee, generateCommitmentKey } from '../crypto/plaintext-commitment.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
@@ -75,7 +75,7 @@ export class UploadService {
         details: { errors: [{ field: 'patientId', messages: ['unknown patient'] }] },
       });
     }
-    await this.patientKeys.assertNotErased(patientId);
+    const keyWrapper = await this.patientKeys.wrapperFor(patientId);
     const steps: SagaSteps = {
       contentStore: this.store.kind,
       patientId,
@@ -100,22 +100,22 @@ export class UploadService {
       (Math.min(30, this.config.RECOVERY_AFTER_SECONDS / 3) * 1000) | 0,
     );
     try {
-      await this.storeContent(saga, steps, file);
+      await this.storeContent(saga, steps, file, keyWrapper);
       await this.record(doctor, saga, steps);
     } finally {
       clearInterval(heartbeat);
-    }
-    if (!(await this.reports.complete(saga, doctor.id))) {
-      // Only a recovery worker that found the ledger record can have completed it meanwhile.
-      if ((await this.reports.findSaga(saga.id))?.state !== 'completed')
-        throw new ConflictError('this upload changed while it was completed; ask again with the same Idempotency-Key');
     }
     this.faults.reached('upload:completed');
     return { ...saga, state: 'completed', steps };
   }
 
   /** Step 1: digest and encrypt the content, add it to IPFS, wrap its keys, note it all, then pin it. */
-  private async storeContent(saga: UploadSaga, steps: SagaSteps, file: ReportFile): Promise<void> {
+  private async storeContent(
+    saga: UploadSaga,
+    steps: SagaSteps,
+    file: ReportFile,
+    keyWrapper: RecordKeyWrapper,
+  ): Promise<void> {
     const dataKey = generateDataKey();
     const commitmentKey = generateCommitmentKey();
     let cid: string | undefined;
@@ -132,7 +132,7 @@ export class UploadService {
         throw new InvalidInputError('the file is empty', {
           details: { errors: [{ field: 'file', messages: ['file is empty'] }] },
         });
-      const [wrappedDataKey, wrappedCommitmentKey] = await this.patientKeys.wrap(steps.patientId!, [
+      const [wrappedDataKey, wrappedCommitmentKey] = keyWrapper.wrap([
         { context: dataKeyContext(saga.reportId), key: dataKey },
         { context: commitmentKeyContext(saga.reportId), key: commitmentKey },
       ]);
@@ -157,7 +157,10 @@ export class UploadService {
     this.faults.reached('upload:stored');
   }
 
-  /** Step 2: record the report on the ledger as the doctor, then note the proof in the saga row. */
+  /**
+   * Step 2: record the report on the ledger as the doctor, then complete the upload: its
+   * report row and key envelope written and the ledger proof noted, in one statement.
+   */
   private async record(doctor: AuthenticatedUser, saga: UploadSaga, steps: SagaSteps): Promise<void> {
     let recorded: SagaSteps;
     try {
@@ -183,23 +186,21 @@ export class UploadService {
       throw error;
     }
     this.faults.reached('upload:ledger-committed');
-    if (!(await this.reports.advance(saga, ['stored'], 'recorded', recorded)))
-      await this.reclaim(saga, steps, recorded);
+    if (!(await this.reports.complete(saga, doctor.id, ['stored'], recorded))) await this.reclaim(saga, steps, recorded);
     Object.assign(steps, recorded);
-    this.faults.reached('upload:recorded');
   }
 
   /**
    * The ledger committed, but the upload's row had moved on: a recovery worker took the
-   * request for dead. If it found the ledger record, all is well; if it rolled the upload
-   * back (and unpinned its content), pin it again (its blocks are still on the node) and
-   * take the upload back.
+   * request for dead. If it found the ledger record, it completed the upload and all is
+   * well; if it rolled the upload back (and unpinned its content), pin it again (its blocks
+   * are still on the node) and complete the upload after all.
    */
   private async reclaim(saga: UploadSaga, steps: SagaSteps, recorded: SagaSteps): Promise<void> {
     if (await this.reports.isRecorded(saga)) return;
     this.logger.warn(`upload ${saga.id} was rolled back while its ledger record committed; restoring it`);
     await this.store.pin(steps.cid!);
-    if (!(await this.reports.advance(saga, ['rolled_back'], 'recorded', recorded)))
+    if (!(await this.reports.complete(saga, saga.userId, ['rolled_back'], recorded)))
       throw new ConflictError('this upload changed while it was recorded; ask again with the same Idempotency-Key');
   }
 
