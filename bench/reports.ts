@@ -39,7 +39,8 @@ function rawKubo(kubo: LeanClient) {
     },
     async cat(cid: string, size: number): Promise<void> {
       const response = await kubo.send('POST', `/api/v0/cat?arg=${cid}`, {});
-      if (response.status !== 200 || response.body.length !== size) throw new Error(`kubo cat answered ${response.status}`);
+      if (response.status !== 200 || response.body.length !== size)
+        throw new Error(`kubo cat answered ${response.status}`);
     },
   };
 }

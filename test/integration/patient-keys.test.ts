@@ -46,7 +46,9 @@ describe('patient key-encryption keys', () => {
   it('keeps one key per patient, even for concurrent first uploads', async () => {
     const patient = await newPatient();
     const wrapped = await Promise.all(
-      [1, 2, 3, 4].map(async (n) => ((await keys.wrapperFor(patient)).wrap([{ context: `r${n}`, key: Buffer.alloc(32, n) }]))[0]),
+      [1, 2, 3, 4].map(
+        async (n) => (await keys.wrapperFor(patient)).wrap([{ context: `r${n}`, key: Buffer.alloc(32, n) }])[0],
+      ),
     );
     for (const [index, envelope] of wrapped.entries()) {
       await expect(keys.unwrap(patient, [{ context: `r${index + 1}`, wrapped: envelope }])).resolves.toEqual([

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { PreparedStatement } from '../database/prepared-statement.js';
 import { RefreshTokenEntity, SessionEntity } from './session.entity.js';
 
 export type RefreshOutcome =
   { kind: 'rotated'; session: SessionEntity } | { kind: 'reused'; sessionId: string } | { kind: 'unknown' };
+
+/** Every authenticated request asks whether its session lives. */
+const FIND_LIVE_SESSION = new PreparedStatement<SessionEntity>(
+  'sessions.find-live',
+  `SELECT id, user_id AS "userId", created_at AS "createdAt", last_seen_at AS "lastSeenAt", expires_at AS "expiresAt",
+     ip, user_agent AS "userAgent", revoked_at AS "revokedAt", revoked_reason AS "revokedReason"
+   FROM sessions WHERE id = $1 AND revoked_at IS NULL`,
+);
 
 /** Queries of sessions, refresh tokens and login failures. */
 @Injectable()
@@ -23,8 +32,11 @@ export class SessionsRepository {
     });
   }
 
-  findLive(id: string): Promise<SessionEntity | null> {
-    return this.dataSource.getRepository(SessionEntity).findOneBy({ id, revokedAt: IsNull() });
+  async findLive(id: string): Promise<SessionEntity | null> {
+    const {
+      rows: [session],
+    } = await FIND_LIVE_SESSION.run(this.dataSource, [id]);
+    return session ?? null;
   }
 
   listLive(userId: string, now: Date): Promise<SessionEntity[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatement } from '../database/prepared-statement.js';
 import type { SealedSecret } from './key-service.port.js';
 
 /** A patient's key-encryption key as stored: sealed by the KeyService, or destroyed. */
@@ -9,15 +10,21 @@ export interface PatientKeyRow {
   destroyedAt: Date | null;
 }
 
+/** Every upload and every read asks for the patient's key. */
+const FIND_KEY = new PreparedStatement<{ sealed_key: Buffer | null; key_id: string | null; destroyed_at: Date | null }>(
+  'patient-keys.find',
+  'SELECT sealed_key, key_id, destroyed_at FROM patient_keys WHERE patient_id = $1',
+);
+
 /** The queries of patient_keys. */
 @Injectable()
 export class PatientKeysRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async find(patientId: string): Promise<PatientKeyRow | null> {
-    const [row] = await this.dataSource.query<
-      Array<{ sealed_key: Buffer | null; key_id: string | null; destroyed_at: Date | null }>
-    >('SELECT sealed_key, key_id, destroyed_at FROM patient_keys WHERE patient_id = $1', [patientId]);
+    const {
+      rows: [row],
+    } = await FIND_KEY.run(this.dataSource, [patientId]);
     if (!row) return null;
     return {
       sealedKey: row.sealed_key && row.key_id ? { keyId: row.key_id, data: row.sealed_key } : null,

@@ -7,7 +7,12 @@ import type { HospitalNetwork } from './network-profile.js';
 /** The API's own client identity at a hospital (readiness, event listening): read from its MSP folder. */
 export function readServiceIdentity(hospital: HospitalNetwork): LedgerIdentity {
   const { certificatePem, privateKeyPem } = readMspFolder(hospital.serviceIdentityMsp);
-  return { hospital: hospital.hospital, mspId: hospital.mspId, certificatePem, privateKey: createPrivateKey(privateKeyPem) };
+  return {
+    hospital: hospital.hospital,
+    mspId: hospital.mspId,
+    certificatePem,
+    privateKey: createPrivateKey(privateKeyPem),
+  };
 }
 
 /** The signing certificate and private key of an MSP folder as fabric-ca-client writes it. */

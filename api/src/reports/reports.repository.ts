@@ -2,6 +2,7 @@ import type { KeysetPosition } from '../common/keyset-cursor.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { PreparedStatement } from '../database/prepared-statement.js';
 
 /**
  * `receiving` (content on its way to IPFS), `stored` (content pinned, its CID, digests and
@@ -75,6 +76,52 @@ const REPORT_COLUMNS = `r.id, r.patient_id AS "patientId", r.author_id AS "autho
   r.encryption_scheme AS "encryptionScheme", r.tx_id AS "txId", r.block_number::text AS "blockNumber", r.recorded_at AS "recordedAt",
   k.wrapped_data_key AS "wrappedDataKey", k.wrapped_commitment_key AS "wrappedCommitmentKey"`;
 
+/** The statements of every upload, prepared once per connection. */
+const START_SAGA = new PreparedStatement<UploadSaga>(
+  'reports.start-saga',
+  `INSERT INTO upload_sagas (id, user_id, idempotency_key, report_id, state, step_data)
+   VALUES ($1, $2, $3, $4, 'receiving', $5)
+   ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO UPDATE
+     SET report_id = EXCLUDED.report_id, state = 'receiving', step_data = EXCLUDED.step_data,
+         last_error = NULL, updated_at = now()
+     WHERE upload_sagas.state = 'rolled_back'
+   RETURNING ${SAGA_COLUMNS}`,
+);
+const ADVANCE_SAGA = new PreparedStatement<never>(
+  'reports.advance-saga',
+  `UPDATE upload_sagas SET state = $4, step_data = step_data || $5::jsonb, last_error = $6, updated_at = now()
+   WHERE id = $1 AND report_id = $2 AND state = ANY($3::text[])`,
+);
+const TOUCH_SAGA = new PreparedStatement<never>(
+  'reports.touch-saga',
+  `UPDATE upload_sagas SET updated_at = now() WHERE id = $1 AND report_id = $2 AND state IN ('receiving', 'stored')`,
+);
+const COMPLETE_SAGA = new PreparedStatement<{ completed: number }>(
+  'reports.complete-saga',
+  `WITH saga AS (
+     UPDATE upload_sagas SET state = 'completed', step_data = step_data || $5::jsonb, updated_at = now()
+     WHERE id = $1 AND report_id = $2 AND state = ANY($4::text[])
+     RETURNING step_data AS s
+   ), report AS (
+     INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size,
+       plaintext_sha256, cid, ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id,
+       block_number, recorded_at)
+     SELECT $2, (s->>'patientId')::uuid, $3, s->>'type', s->>'title', s->>'fileName', s->>'contentType',
+       (s->>'plaintextSize')::bigint, s->>'plaintextSha256', s->>'cid', s->>'ciphertextSha256',
+       (s->>'ciphertextSize')::bigint, s->>'plaintextCommitment', 'aes-256-gcm-chunked-v1', s->>'txId',
+       (s->>'blockNumber')::bigint, (s->>'recordedAt')::timestamptz
+     FROM saga
+     ON CONFLICT (id) DO NOTHING
+   ), envelope AS (
+     INSERT INTO key_envelopes (report_id, patient_id, wrapped_data_key, wrapped_commitment_key)
+     SELECT $2, (s->>'patientId')::uuid, decode(s->>'wrappedDataKey', 'base64'),
+       decode(s->>'wrappedCommitmentKey', 'base64')
+     FROM saga
+     ON CONFLICT (report_id) DO NOTHING
+   )
+   SELECT count(*)::int AS completed FROM saga`,
+);
+
 /** Queries of reports, their key envelopes and the durable state of uploads. */
 @Injectable()
 export class ReportsRepository {
@@ -86,16 +133,15 @@ export class ReportsRepository {
    * with a fresh report id, as a retry after a failure should.
    */
   async startSaga(saga: Omit<UploadSaga, 'updatedAt' | 'state'>): Promise<{ saga: UploadSaga; existing: boolean }> {
-    const [started] = await this.dataSource.query<UploadSaga[]>(
-      `INSERT INTO upload_sagas (id, user_id, idempotency_key, report_id, state, step_data)
-       VALUES ($1, $2, $3, $4, 'receiving', $5)
-       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO UPDATE
-         SET report_id = EXCLUDED.report_id, state = 'receiving', step_data = EXCLUDED.step_data,
-             last_error = NULL, updated_at = now()
-         WHERE upload_sagas.state = 'rolled_back'
-       RETURNING ${SAGA_COLUMNS}`,
-      [saga.id, saga.userId, saga.idempotencyKey, saga.reportId, JSON.stringify(saga.steps)],
-    );
+    const {
+      rows: [started],
+    } = await START_SAGA.run(this.dataSource, [
+      saga.id,
+      saga.userId,
+      saga.idempotencyKey,
+      saga.reportId,
+      JSON.stringify(saga.steps),
+    ]);
     if (started) return { saga: started, existing: false };
     const [existing] = await this.dataSource.query<UploadSaga[]>(
       `SELECT ${SAGA_COLUMNS} FROM upload_sagas WHERE user_id = $1 AND idempotency_key = $2`,
@@ -116,20 +162,20 @@ export class ReportsRepository {
     steps: SagaSteps,
     error?: string,
   ): Promise<boolean> {
-    const [, changed] = await this.dataSource.query<[unknown[], number]>(
-      `UPDATE upload_sagas SET state = $4, step_data = step_data || $5::jsonb, last_error = $6, updated_at = now()
-       WHERE id = $1 AND report_id = $2 AND state = ANY($3::text[])`,
-      [saga.id, saga.reportId, from, to, JSON.stringify(steps), error ?? null],
-    );
+    const { rowCount: changed } = await ADVANCE_SAGA.run(this.dataSource, [
+      saga.id,
+      saga.reportId,
+      from,
+      to,
+      JSON.stringify(steps),
+      error ?? null,
+    ]);
     return changed > 0;
   }
 
   /** Marks an upload as still being worked on, so that the recovery worker leaves it alone. */
   async touch(saga: Pick<UploadSaga, 'id' | 'reportId'>): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE upload_sagas SET updated_at = now() WHERE id = $1 AND report_id = $2 AND state IN ('receiving', 'stored')`,
-      [saga.id, saga.reportId],
-    );
+    await TOUCH_SAGA.run(this.dataSource, [saga.id, saga.reportId]);
   }
 
   /**
@@ -146,31 +192,9 @@ export class ReportsRepository {
     from: SagaState[],
     steps: SagaSteps,
   ): Promise<boolean> {
-    const [{ completed }] = await this.dataSource.query<Array<{ completed: number }>>(
-      `WITH saga AS (
-         UPDATE upload_sagas SET state = 'completed', step_data = step_data || $5::jsonb, updated_at = now()
-         WHERE id = $1 AND report_id = $2 AND state = ANY($4::text[])
-         RETURNING step_data AS s
-       ), report AS (
-         INSERT INTO reports (id, patient_id, author_id, type, title, file_name, content_type, plaintext_size,
-           plaintext_sha256, cid, ciphertext_sha256, ciphertext_size, plaintext_commitment, encryption_scheme, tx_id,
-           block_number, recorded_at)
-         SELECT $2, (s->>'patientId')::uuid, $3, s->>'type', s->>'title', s->>'fileName', s->>'contentType',
-           (s->>'plaintextSize')::bigint, s->>'plaintextSha256', s->>'cid', s->>'ciphertextSha256',
-           (s->>'ciphertextSize')::bigint, s->>'plaintextCommitment', 'aes-256-gcm-chunked-v1', s->>'txId',
-           (s->>'blockNumber')::bigint, (s->>'recordedAt')::timestamptz
-         FROM saga
-         ON CONFLICT (id) DO NOTHING
-       ), envelope AS (
-         INSERT INTO key_envelopes (report_id, patient_id, wrapped_data_key, wrapped_commitment_key)
-         SELECT $2, (s->>'patientId')::uuid, decode(s->>'wrappedDataKey', 'base64'),
-           decode(s->>'wrappedCommitmentKey', 'base64')
-         FROM saga
-         ON CONFLICT (report_id) DO NOTHING
-       )
-       SELECT count(*)::int AS completed FROM saga`,
-      [saga.id, saga.reportId, authorId, from, JSON.stringify(steps)],
-    );
+    const {
+      rows: [{ completed }],
+    } = await COMPLETE_SAGA.run(this.dataSource, [saga.id, saga.reportId, authorId, from, JSON.stringify(steps)]);
     return completed > 0;
   }
 

@@ -186,7 +186,8 @@ export class UploadService {
       throw error;
     }
     this.faults.reached('upload:ledger-committed');
-    if (!(await this.reports.complete(saga, doctor.id, ['stored'], recorded))) await this.reclaim(saga, steps, recorded);
+    if (!(await this.reports.complete(saga, doctor.id, ['stored'], recorded)))
+      await this.reclaim(saga, steps, recorded);
     Object.assign(steps, recorded);
   }
 
