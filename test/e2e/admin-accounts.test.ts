@@ -54,6 +54,8 @@ describe('hospital administration over HTTP', () => {
 
   it('suspends a doctor (sessions end, sign-in refused) and reactivates them with a fresh certificate', async () => {
     const doctor = await createStaff(adminA, 'doctor');
+    // Signed through the API before: the identity it then keeps open must not outlive the re-enrollment.
+    expect((await ledgerCheck(doctor)).status).toBe(200);
     const suspended = await setStatus(adminA, doctor.id, 'suspended');
     expect(suspended.status).toBe(200);
     expect(suspended.body).toMatchObject({ id: doctor.id, status: 'suspended' });

@@ -37,7 +37,7 @@ export class LedgerIdentityService {
   private readonly cas = new Map<string, FabricCaClient>();
   /**
    * Identities opened lately, by user: an upload or a read signs three messages, and a
-   * user's next request usually follows soon. Dropped here when the user enrolls again;
+   * user's next request usually follows soon. Forgotten here when the user enrolls again;
    * another replica's re-enrollment reaches this one within OPENED_FOR_MS (until then the
    * peers refuse the revoked certificate, and nothing is signed that should not be).
    */
@@ -86,10 +86,17 @@ export class LedgerIdentityService {
     };
   }
 
+  /**
+   * Stores a new identity in the caller's transaction. A user who had one before: call
+   * `forget` once that transaction has committed, or their old one stays open here.
+   */
   async save(identity: LedgerIdentityEntity, manager: EntityManager): Promise<void> {
-    this.opened.delete(identity.userId);
     await manager.getRepository(LedgerIdentityEntity).save(identity);
-    this.opened.delete(identity.userId);
+  }
+
+  /** Drops the user's opened identity, so that their next transaction opens the stored one. */
+  forget(userId: string): void {
+    this.opened.delete(userId);
   }
 
   /** The user's identity with the private key opened, to sign one of their transactions. */

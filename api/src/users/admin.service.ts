@@ -81,6 +81,7 @@ export class AdminService {
         await this.identities.save(identity, manager);
         await this.users.setStatus(user.id, 'active', manager);
       });
+      this.identities.forget(user.id);
     }
     return { ...user, status, updatedAt: now };
   }
