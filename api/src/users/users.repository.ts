@@ -3,11 +3,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { ConflictError } from '../common/domain-error.js';
+import { PreparedStatement } from '../database/prepared-statement.js';
 import { type Role, UserEntity, type UserStatus } from './user.entity.js';
 
 export class EmailTakenError extends ConflictError {
   override readonly code = 'EMAIL_TAKEN';
 }
+
+/** Most requests look a user up by id (an upload: its patient). Columns as TypeORM maps them. */
+const FIND_BY_ID = new PreparedStatement<UserEntity>(
+  'users.find-by-id',
+  `SELECT id, email, password_hash AS "passwordHash", full_name AS "fullName", role, hospital,
+     date_of_birth::text AS "dateOfBirth", license_number AS "licenseNumber", status,
+     created_at AS "createdAt", updated_at AS "updatedAt"
+   FROM users WHERE id = $1`,
+);
 
 /** Queries of accounts. E-mail addresses compare case-insensitively. */
 @Injectable()
@@ -26,8 +36,11 @@ export class UsersRepository {
     }
   }
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+  async findById(id: string): Promise<UserEntity | null> {
+    const {
+      rows: [user],
+    } = await FIND_BY_ID.run(this.users.manager.connection, [id]);
+    return user ?? null;
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
