@@ -79,8 +79,8 @@ async function main(): Promise<void> {
   const api = new LeanClient(API_URL, Math.max(...concurrency));
   const kuboClient = new LeanClient(KUBO, Math.max(...concurrency));
   const kubo = rawKubo(kuboClient);
-  const asDoctor = { authorization: `Bearer ${doctor.accessToken}` };
-  const asPatient = { authorization: `Bearer ${patient.accessToken}` };
+  const asDoctor = bearer(doctor.accessToken);
+  const asPatient = bearer(patient.accessToken);
   try {
     for (const clients of concurrency) {
       const noop = await measure(transactions, clients, async () => {

@@ -74,8 +74,8 @@ const { ChaincodeMessageHandler } = shimRequire('./lib/handler.js') as {
 const protobuf = shimRequire('google-protobuf') as ProtobufRuntime;
 
 /** ChaincodeMessage.Type and WriteRecord.Type values of fabric-protos. */
-export const MESSAGE = { READY: 4, WRITE_BATCH_STATE: 24, GET_STATE_MULTIPLE: 25 } as const;
-export const WRITE = { PUT_STATE: 9, DEL_STATE: 10 } as const;
+const MESSAGE = { READY: 4, WRITE_BATCH_STATE: 24, GET_STATE_MULTIPLE: 25 } as const;
+const WRITE = { PUT_STATE: 9, DEL_STATE: 10 } as const;
 
 /** Makes every peer stream of this process remember what its READY message announced. */
 export function listenForPeerCapabilities(): void {

@@ -217,24 +217,27 @@ describe.each(contentStoreApis())(
       expect(await alertsOf(forgedId)).toEqual([
         { source: 'integrity-report', failed_checks: ['cid', 'ciphertext', 'ledger'] },
       ]);
-      expect(mismatches).not.toContainEqual(expect.objectContaining({ reportId: intact.id }));
       expect(await alertsOf(alteredRecord.id)).toEqual([{ source: 'integrity-report', failed_checks: ['ledger'] }]);
     });
 
     it('refuses the integrity report to anyone but an auditor, and a cursor it did not issue', async () => {
       for (const caller of [patient, doctor, admin]) {
         expectErrorEnvelope(
-          await callApi('/api/v1/audit/integrity-report', { headers: bearer(caller.accessToken) }),
+          await callApi('/api/v1/audit/integrity-report', { headers: bearer(caller.accessToken) }, apiUrl),
           403,
           'FORBIDDEN',
         );
       }
       expectErrorEnvelope(
-        await callApi('/api/v1/audit/integrity-report?cursor=not-a-cursor', { headers: bearer(auditor.accessToken) }),
+        await callApi(
+          '/api/v1/audit/integrity-report?cursor=not-a-cursor',
+          { headers: bearer(auditor.accessToken) },
+          apiUrl,
+        ),
         400,
       );
       expectErrorEnvelope(
-        await callApi('/api/v1/audit/integrity-report?patientId=p-1', { headers: bearer(auditor.accessToken) }),
+        await callApi('/api/v1/audit/integrity-report?patientId=p-1', { headers: bearer(auditor.accessToken) }, apiUrl),
         400,
       );
     });

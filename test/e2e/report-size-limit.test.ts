@@ -65,10 +65,11 @@ describe('a report of exactly the upload limit, and one byte more', () => {
     const pid = api.pid!;
     const admin = await bootstrapAdmin('hospital-a');
     const [doctor, patient] = await Promise.all([createStaff(admin, 'doctor'), registerPatient()]);
-    await callApi('/api/v1/admin/care-assignments', {
+    const assigned = await callApi('/api/v1/admin/care-assignments', {
       method: 'POST',
       ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(admin.accessToken)),
     });
+    expect(assigned.status).toBe(201);
 
     // Warm-up: a fresh process's first upload and read load code lazily (modules, the
     // functions V8 compiles, the clients' connections). That memory is the process's, not

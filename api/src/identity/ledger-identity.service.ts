@@ -21,17 +21,17 @@ export class NoLedgerIdentityError extends NotFoundError {
   override readonly code = 'NO_LEDGER_IDENTITY';
 }
 
+/** How long an opened identity is kept for the user's next transactions (milliseconds). */
+const OPENED_FOR_MS = 60_000;
+/** At most this many opened identities are kept; the oldest go first. */
+const MAX_OPENED = 10_000;
+
 /**
  * Every user's own X.509 identity: registered and enrolled at their hospital's Fabric CA
  * with `ehr.role` and `ehr.uid` in the certificate (the enrollment id is the user's UUID,
  * never a name or e-mail, since certificates travel in every ledger transaction), the
  * private key sealed at rest and opened only in memory to sign that user's transactions.
  */
-/** How long an opened identity is kept for the user's next transactions (milliseconds). */
-const OPENED_FOR_MS = 60_000;
-/** At most this many opened identities are kept; the oldest go first. */
-const MAX_OPENED = 10_000;
-
 @Injectable()
 export class LedgerIdentityService {
   private readonly cas = new Map<string, FabricCaClient>();

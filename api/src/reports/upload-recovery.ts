@@ -11,8 +11,8 @@ import { ReportsRepository, type UploadSaga } from './reports.repository.js';
 /**
  * Finishes what a crash or an outage left half-done: an upload whose ledger record exists
  * is completed from its saga row; one whose content was stored but never recorded has its
- * report ID voided on the ledger, then its content unpinned, and is rolled back. Runs at start and then periodically, on every replica (each
- * step is idempotent).
+ * report ID voided on the ledger, then its content unpinned, and is rolled back. Runs at
+ * start and then periodically, on every replica (each step is idempotent).
  */
 @Injectable()
 export class UploadRecovery extends RecoveryWorker<UploadSaga> {

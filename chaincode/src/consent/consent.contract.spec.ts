@@ -74,7 +74,7 @@ describe('ConsentContract', () => {
       const answer = JSON.parse(
         await scenario.submit(
           people.patientA,
-          (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(10 * 1440)),
+          (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(10))),
           '2026-07-01T00:00:00.000Z',
         ),
       );
@@ -113,7 +113,7 @@ describe('ConsentContract', () => {
       await request();
       await expect(
         scenario.submit(people.otherPatientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
         ),
       ).rejects.toThrow(/^FORBIDDEN: /);
       await expect(scenario.submit(people.doctorB, (ctx) => consent.DenyRequest(ctx, requestId(1)))).rejects.toThrow(
@@ -126,7 +126,7 @@ describe('ConsentContract', () => {
       expect(scenario.ledger.events.at(-1)?.name).toBe('RequestDenied');
       await expect(
         scenario.submit(people.patientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
         ),
       ).rejects.toThrow(/^CONFLICT: .*already denied/);
       await expect(scenario.submit(people.doctorB, (ctx) => consent.CancelRequest(ctx, requestId(1)))).rejects.toThrow(
@@ -146,7 +146,7 @@ describe('ConsentContract', () => {
       expect(scenario.ledger.events.at(-1)?.name).toBe('RequestCancelled');
       await expect(
         scenario.submit(people.patientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
         ),
       ).rejects.toThrow(/^CONFLICT: .*already cancelled/);
     });
@@ -156,7 +156,7 @@ describe('ConsentContract', () => {
       await request();
       await expect(
         scenario.submit(people.patientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', '1440'),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
         ),
       ).rejects.toThrow(/^CONFLICT: grant/);
       await expect(

@@ -244,7 +244,6 @@ export class ReportsContract extends LedgerContract {
   }
 }
 
-/** Why the reader may open the report now, or the refusal (FORBIDDEN, GRANT_EXPIRED, GRANT_REVOKED). */
 /**
  * The keys RecordReport reads (caller, patient, their care pointer, the report ID), to
  * fetch in one message; none while an ID is malformed (the checks then refuse it).
@@ -266,6 +265,7 @@ function accessReportReads(ctx: Context, reportId: string): string[] {
   return isUuid(uid) && isUuid(reportId) ? [participantKey(ctx, uid), reportKey(ctx, reportId)] : [];
 }
 
+/** Why the reader may open the report now, or the refusal (FORBIDDEN, GRANT_EXPIRED, GRANT_REVOKED). */
 async function openingBasis(
   ctx: Context,
   reader: Participant,
