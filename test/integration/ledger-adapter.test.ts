@@ -25,31 +25,31 @@ describe('the API ledger adapter on the real Fabric network', () => {
 
   it('submits as a HospitalA user and evaluates as a HospitalB user, each under their own certificate', async () => {
     const probeId = randomUUID();
-    const written = await ledger.recordProbe(doctorA, probeId);
+    const written = await ledger.system.recordProbe(doctorA, probeId);
     expect(written.transactionId).toMatch(/^[0-9a-f]{64}$/);
     expect(written.blockNumber).toBeGreaterThan(0n);
     expect(written.result).toMatchObject({ probeId, revision: 1, writerMspId: 'HospitalAMSP' });
 
-    const read = await ledger.readProbe(doctorB, probeId);
+    const read = await ledger.system.readProbe(doctorB, probeId);
     expect(read).toEqual(written.result);
 
-    const ping = await ledger.ping(doctorB);
+    const ping = await ledger.system.ping(doctorB);
     expect(ping.result).toMatchObject({ mspId: 'HospitalBMSP', role: 'doctor', uid: doctorB.uid });
   });
 
   it('maps chaincode refusals to named errors with the stable code', async () => {
-    await expect(ledger.readProbe(doctorA, randomUUID())).rejects.toMatchObject({
+    await expect(ledger.system.readProbe(doctorA, randomUUID())).rejects.toMatchObject({
       constructor: ChaincodeRefusedError,
       code: 'NOT_FOUND',
       status: 404,
     });
-    await expect(ledger.recordProbe(doctorA, 'not-a-uuid')).rejects.toMatchObject({
+    await expect(ledger.system.recordProbe(doctorA, 'not-a-uuid')).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       status: 400,
     });
   });
 
   it('reports itself ready while every peer answers', async () => {
-    await expect(ledger.checkReady()).resolves.toBeUndefined();
+    await expect(ledger.system.checkReady()).resolves.toBeUndefined();
   });
 });

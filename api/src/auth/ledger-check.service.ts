@@ -14,7 +14,7 @@ export class LedgerCheckService {
 
   async check(caller: AuthenticatedUser): Promise<LedgerCheckDto> {
     const identity = await this.identities.signingIdentity(caller.id, caller.hospital);
-    const { result, transactionId, blockNumber } = await this.ledger.ping(identity);
+    const { result, transactionId, blockNumber } = await this.ledger.system.ping(identity);
     return {
       mspId: result.mspId,
       role: result.role,

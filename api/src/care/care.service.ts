@@ -33,12 +33,12 @@ export class CareService {
       });
     }
     const actor = await this.identities.signingIdentity(admin.id, admin.hospital);
-    return this.ledger.assignCare(actor, randomUUID(), patientId, doctorId);
+    return this.ledger.care.assign(actor, randomUUID(), patientId, doctorId);
   }
 
   async end(admin: AuthenticatedUser, assignmentId: string): Promise<Committed<CareAssignmentRecord>> {
     const actor = await this.identities.signingIdentity(admin.id, admin.hospital);
-    return this.ledger.endCare(actor, assignmentId);
+    return this.ledger.care.end(actor, assignmentId);
   }
 
   /** The care-team history of a patient, as the caller (the patient, or an admin of their hospital) may see it. */
@@ -46,6 +46,6 @@ export class CareService {
     if (caller.role === 'patient' && caller.id !== patientId)
       throw new NotFoundError('no patient of yours has this id');
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
-    return collectPages((bookmark) => this.ledger.listCareByPatient(actor, patientId, { pageSize: 100, bookmark }));
+    return collectPages((bookmark) => this.ledger.care.listByPatient(actor, patientId, { pageSize: 100, bookmark }));
   }
 }

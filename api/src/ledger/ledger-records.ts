@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import {
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -13,7 +14,10 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { PURPOSE_OF_USE_CODES, type PurposeOfUse } from '../access/purpose-of-use.js';
 import type {
+  AccessRequestRecord,
+  EmergencyReviewOutcome,
   CareAssignmentRecord,
   GrantRecord,
   Page,
@@ -90,19 +94,61 @@ class CareAssignmentRecordRecord implements CareAssignmentRecord {
   @Matches(/^[0-9a-f]{64}$/) txId!: string;
 }
 
+const TX_ID = /^[0-9a-f]{64}$/;
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+
 class GrantRecordRecord implements GrantRecord {
   @IsUUID() grantId!: string;
   @IsIn(['consent', 'emergency']) kind!: 'consent' | 'emergency';
   @IsUUID() patientId!: string;
+  @IsString() @IsNotEmpty() patientMspId!: string;
   @IsUUID() doctorId!: string;
+  @IsString() @IsNotEmpty() doctorMspId!: string;
   @ValidateIf((_, value) => value !== null) @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
+  @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
   @IsISO8601({ strict: true }) validFrom!: string;
   @IsISO8601({ strict: true }) expiresAt!: string;
   @IsIn(['active', 'revoked']) status!: 'active' | 'revoked';
+  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) revokedAt!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsUUID() requestId!: string | null;
+  @ValidateIf((_, value) => value !== null) @Matches(HEX_DIGEST) justificationCommitment!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsBoolean() reviewed!: boolean | null;
+  @ValidateIf((_, value) => value !== null)
+  @IsIn(['appropriate', 'inappropriate'])
+  reviewOutcome!: EmergencyReviewOutcome | null;
+  @ValidateIf((_, value) => value !== null) @IsUUID() reviewedBy!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) reviewedAt!: string | null;
   @IsOptional()
   @IsIn(['active', 'expired', 'revoked', 'not-yet-valid'])
   effectiveStatus?: GrantRecord['effectiveStatus'];
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+  @Matches(TX_ID) txId!: string;
+}
+
+class AccessRequestRecordRecord implements AccessRequestRecord {
+  @IsUUID() requestId!: string;
+  @IsUUID() patientId!: string;
+  @IsString() @IsNotEmpty() patientMspId!: string;
+  @IsUUID() doctorId!: string;
+  @IsString() @IsNotEmpty() doctorMspId!: string;
+  @ValidateIf((_, value) => value !== null) @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
+  @IsInt() @Min(1) durationDays!: number;
+  @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
+  @Matches(HEX_DIGEST) reasonCommitment!: string;
+  @IsIn(['pending', 'approved', 'denied', 'cancelled']) status!: AccessRequestRecord['status'];
+  @IsISO8601({ strict: true }) requestedAt!: string;
+  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) decidedAt!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
+  @Matches(TX_ID) txId!: string;
+}
+
+export const parseAccessRequest = (json: unknown): AccessRequestRecord =>
+  parseRecord(AccessRequestRecordRecord, 'access request', json);
+
+/** ApproveRequest's answer: the grant it created and the request it decided. */
+export function parseApproval(json: unknown): { grant: GrantRecord; request: AccessRequestRecord } {
+  const answer = json as { grant?: unknown; request?: unknown } | null;
+  if (answer === null || typeof answer !== 'object') throw new LedgerDataError('approval', ['not an object']);
+  return { grant: parseGrant(answer.grant), request: parseAccessRequest(answer.request) };
 }
 
 export const parseParticipant = (json: unknown): ParticipantRecord =>
@@ -143,6 +189,7 @@ class AccessReceiptRecordRecord implements AccessReceiptRecord {
   @IsUUID() readerId!: string;
   @IsIn(['patient', 'author', 'grant', 'emergency']) basis!: AccessReceiptRecord['basis'];
   @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
+  @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
   @IsISO8601({ strict: true }) at!: string;
 }
 

@@ -30,6 +30,7 @@ const CHAINCODE_STATUS: Record<string, number> = {
   GRANT_REVOKED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  EMERGENCY_ACTIVE: 409,
   CORRUPT_STATE: 500,
 };
 

@@ -1,10 +1,147 @@
 /**
  * The ledger as the rest of the API sees it: typed transactions of the MedLedger
  * chaincode, each signed by the identity of the user who acts. Implemented over the
- * Fabric Gateway (fabric-ledger.ts); nothing else imports Fabric.
+ * Fabric Gateway (fabric-ledger.ts, one adapter per contract over gateway-session.ts);
+ * nothing else imports Fabric.
  */
 import type { KeyObject } from 'node:crypto';
+import type { PurposeOfUse } from '../access/purpose-of-use.js';
 export interface LedgerPort {
+  reports: ReportsLedger;
+  consent: ConsentLedger;
+  care: CareLedger;
+  erasure: ErasureLedger;
+  participants: ParticipantsLedger;
+  system: SystemLedger;
+}
+
+/** The `reports` contract: records of content, their opening, and void report IDs. */
+export interface ReportsLedger {
+  /** A doctor records a case report: ids, the ciphertext's CID and digest, the plaintext's salted commitment. */
+  record(actor: LedgerIdentity, report: NewReportRecord): Promise<Committed<ReportRecord>>;
+
+  /**
+   * Opens a report: the chaincode checks the reader's right now and writes the access receipt.
+   * @throws ChaincodeRefusedError FORBIDDEN, GRANT_EXPIRED or GRANT_REVOKED when the reader may not open it.
+   */
+  access(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessReceiptRecord>>;
+
+  /** The ledger's record of a report, as the actor may see it (NOT_FOUND otherwise). */
+  get(actor: LedgerIdentity, reportId: string): Promise<ReportRecord>;
+
+  /**
+   * Marks a report ID as never to be recorded, as the upload's author, before its content
+   * is unpinned; refused (CONFLICT) when the report is recorded.
+   */
+  void(actor: LedgerIdentity, reportId: string): Promise<Committed<ReportVoidRecord>>;
+
+  /** Reports of a patient that the actor may see (a doctor: what they wrote or may open), oldest first. */
+  listByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<ReportRecord>>;
+
+  /** Reports a doctor wrote, oldest first (the doctor themself, auditors). */
+  listByAuthor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<ReportRecord>>;
+}
+
+/**
+ * The `consent` contract: doctors' requests, patients' grants and revocations, emergency
+ * access and its review. Every change is signed by the acting user; the chaincode decides.
+ * Refusals arrive as ChaincodeRefusedError with the contract's code (FORBIDDEN, NOT_FOUND,
+ * CONFLICT, INVALID_ARGUMENT, EMERGENCY_ACTIVE).
+ */
+export interface ConsentLedger {
+  /** A doctor asks a patient for access (reason kept off-chain: only its keyed commitment). */
+  requestAccess(actor: LedgerIdentity, request: NewAccessRequest): Promise<Committed<AccessRequestRecord>>;
+
+  /** The patient approves a pending request, choosing scope and duration of the grant it creates. */
+  approveRequest(
+    actor: LedgerIdentity,
+    approval: { requestId: string; grantId: string; reportIds: string[] | null; durationMinutes: number },
+  ): Promise<Committed<{ grant: GrantRecord; request: AccessRequestRecord }>>;
+
+  /** The patient denies a pending request. */
+  denyRequest(actor: LedgerIdentity, requestId: string): Promise<Committed<AccessRequestRecord>>;
+
+  /** The requesting doctor cancels a pending request. */
+  cancelRequest(actor: LedgerIdentity, requestId: string): Promise<Committed<AccessRequestRecord>>;
+
+  /** The patient grants a doctor access directly. */
+  grantAccess(actor: LedgerIdentity, grant: NewConsentGrant): Promise<Committed<GrantRecord>>;
+
+  /** The patient revokes a grant; effective for the next transaction (CONFLICT when it already ended). */
+  revokeGrant(actor: LedgerIdentity, grantId: string): Promise<Committed<GrantRecord>>;
+
+  /** A doctor breaks the glass (EMERGENCY_ACTIVE while one of theirs for the patient is active). */
+  declareEmergency(actor: LedgerIdentity, emergency: NewEmergency): Promise<Committed<GrantRecord>>;
+
+  /** An auditor closes an emergency grant's review with an outcome (CONFLICT when already reviewed). */
+  reviewEmergency(
+    actor: LedgerIdentity,
+    grantId: string,
+    outcome: EmergencyReviewOutcome,
+  ): Promise<Committed<GrantRecord>>;
+
+  /** One request, for its patient, its doctor and auditors (NOT_FOUND for anyone else). */
+  getRequest(actor: LedgerIdentity, requestId: string): Promise<AccessRequestRecord>;
+
+  /** One grant with its status at query time, for its patient, its doctor and auditors. */
+  getGrant(actor: LedgerIdentity, grantId: string): Promise<GrantRecord>;
+
+  /** Requests addressed to a patient, oldest first. */
+  listRequestsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<AccessRequestRecord>>;
+
+  /** Requests a doctor made, oldest first. */
+  listRequestsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<AccessRequestRecord>>;
+
+  /** Grants a patient gave, oldest first, with their status at query time. */
+  listGrantsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<GrantRecord>>;
+
+  /** Grants held by a doctor, oldest first, with their status at query time. */
+  listGrantsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<GrantRecord>>;
+
+  /** Every emergency grant, oldest first (auditors). */
+  listEmergencyGrants(actor: LedgerIdentity, page: PageRequest): Promise<Page<GrantRecord>>;
+}
+
+/** The `care` contract: care-team assignments, recorded by admins. */
+export interface CareLedger {
+  /** An admin assigns a doctor to a patient's care team (both of the admin's hospital). */
+  assign(
+    actor: LedgerIdentity,
+    assignmentId: string,
+    patientId: string,
+    doctorId: string,
+  ): Promise<Committed<CareAssignmentRecord>>;
+
+  /** An admin ends a care assignment of their hospital. */
+  end(actor: LedgerIdentity, assignmentId: string): Promise<Committed<CareAssignmentRecord>>;
+
+  /** Care assignments of a patient, oldest first, as the actor may see them. */
+  listByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>>;
+
+  /** Care assignments of a doctor, oldest first. */
+  listByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>>;
+}
+
+/** The `erasure` contract: that a patient's content was erased. */
+export interface ErasureLedger {
+  /**
+   * An admin of the patient's hospital records that the patient's content was erased (their
+   * key-encryption key destroyed); once per patient: CONFLICT when already recorded.
+   */
+  record(actor: LedgerIdentity, patientId: string): Promise<Committed<ErasureRecord>>;
+
+  /** The erasure record of a patient (auditors, admins of the patient's hospital, the patient); NOT_FOUND if none. */
+  get(actor: LedgerIdentity, patientId: string): Promise<ErasureRecord>;
+}
+
+/** The `participants` contract: who is on the ledger, from their certificates. */
+export interface ParticipantsLedger {
+  /** Records the actor on the ledger (uid, role, hospital from their certificate); idempotent. */
+  registerSelf(actor: LedgerIdentity): Promise<Committed<ParticipantRecord>>;
+}
+
+/** The `system` contract and the channel itself: connectivity, probes, blocks, readiness. */
+export interface SystemLedger {
   /** A transaction that changes nothing: endorsed by every hospital, ordered, committed. */
   ping(actor: LedgerIdentity): Promise<Committed<PingAnswer>>;
 
@@ -14,61 +151,8 @@ export interface LedgerPort {
   /** Reads the current revision of a probe, through the actor's own hospital's peer. */
   readProbe(actor: LedgerIdentity, probeId: string): Promise<ProbeRecord>;
 
-  /** Records the actor on the ledger (uid, role, hospital from their certificate); idempotent. */
-  registerSelf(actor: LedgerIdentity): Promise<Committed<ParticipantRecord>>;
-
-  /** An admin assigns a doctor to a patient's care team (both of the admin's hospital). */
-  assignCare(
-    actor: LedgerIdentity,
-    assignmentId: string,
-    patientId: string,
-    doctorId: string,
-  ): Promise<Committed<CareAssignmentRecord>>;
-
-  /** An admin ends a care assignment of their hospital. */
-  endCare(actor: LedgerIdentity, assignmentId: string): Promise<Committed<CareAssignmentRecord>>;
-
-  /** Care assignments of a patient, oldest first, as the actor may see them. */
-  listCareByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>>;
-
-  /** Care assignments of a doctor, oldest first. */
-  listCareByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>>;
-
-  /** Grants held by a doctor, oldest first, with their status at query time. */
-  listGrantsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<GrantRecord>>;
-
-  /** A doctor records a case report: ids, the ciphertext's CID and digest, the plaintext's salted commitment. */
-  recordReport(actor: LedgerIdentity, report: NewReportRecord): Promise<Committed<ReportRecord>>;
-
-  /** Opens a report: the chaincode checks the reader's right now and writes the access receipt. */
-  accessReport(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessReceiptRecord>>;
-
-  /** The ledger's record of a report, as the actor may see it (NOT_FOUND otherwise). */
-  getReport(actor: LedgerIdentity, reportId: string): Promise<ReportRecord>;
-
-  /**
-   * Marks a report ID as never to be recorded, as the upload's author, before its content
-   * is unpinned; refused (CONFLICT) when the report is recorded.
-   */
-  voidReport(actor: LedgerIdentity, reportId: string): Promise<Committed<ReportVoidRecord>>;
-
   /** The number of the block that holds a committed transaction. */
   blockOfTransaction(actor: LedgerIdentity, transactionId: string): Promise<bigint>;
-
-  /** Reports of a patient that the actor may see (a doctor: what they wrote or may open), oldest first. */
-  listReportsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<ReportRecord>>;
-
-  /** Reports a doctor wrote, oldest first (the doctor themself, auditors). */
-  listReportsByAuthor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<ReportRecord>>;
-
-  /**
-   * An admin of the patient's hospital records that the patient's content was erased (their
-   * key-encryption key destroyed); once per patient: CONFLICT when already recorded.
-   */
-  recordErasure(actor: LedgerIdentity, patientId: string): Promise<Committed<ErasureRecord>>;
-
-  /** The erasure record of a patient (auditors, admins of the patient's hospital, the patient); NOT_FOUND if none. */
-  getErasure(actor: LedgerIdentity, patientId: string): Promise<ErasureRecord>;
 
   /** Throws LedgerUnavailableError naming what is unreachable, when a transaction could not be served now. */
   checkReady(): Promise<void>;
@@ -137,16 +221,72 @@ export interface CareAssignmentRecord {
   txId: string;
 }
 
+export type EmergencyReviewOutcome = 'appropriate' | 'inappropriate';
+
+export interface NewAccessRequest {
+  requestId: string;
+  patientId: string;
+  /** null: all of the patient's reports. */
+  reportIds: string[] | null;
+  durationDays: number;
+  purposeOfUse: PurposeOfUse;
+  /** HMAC-SHA-256 of the reason under a key kept off-chain. */
+  reasonCommitment: string;
+}
+
+export interface AccessRequestRecord {
+  requestId: string;
+  patientId: string;
+  patientMspId: string;
+  doctorId: string;
+  doctorMspId: string;
+  reportIds: string[] | null;
+  durationDays: number;
+  purposeOfUse: PurposeOfUse;
+  reasonCommitment: string;
+  status: 'pending' | 'approved' | 'denied' | 'cancelled';
+  requestedAt: string;
+  decidedAt: string | null;
+  grantId: string | null;
+  txId: string;
+}
+
+export interface NewConsentGrant {
+  grantId: string;
+  doctorId: string;
+  reportIds: string[] | null;
+  durationMinutes: number;
+  purposeOfUse: PurposeOfUse;
+}
+
+export interface NewEmergency {
+  grantId: string;
+  patientId: string;
+  /** HMAC-SHA-256 of the justification under a key kept off-chain. */
+  justificationCommitment: string;
+  hours: number;
+}
+
 export interface GrantRecord {
   grantId: string;
   kind: 'consent' | 'emergency';
   patientId: string;
+  patientMspId: string;
   doctorId: string;
+  doctorMspId: string;
   reportIds: string[] | null;
+  purposeOfUse: PurposeOfUse;
   validFrom: string;
   expiresAt: string;
   status: 'active' | 'revoked';
-  /** The status at the time of the query: a grant past its expiry reads `expired`. */
+  revokedAt: string | null;
+  requestId: string | null;
+  justificationCommitment: string | null;
+  reviewed: boolean | null;
+  reviewOutcome: EmergencyReviewOutcome | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  /** The status at the time of the query (absent on a transaction's own answer): past its expiry reads `expired`. */
   effectiveStatus?: 'active' | 'expired' | 'revoked' | 'not-yet-valid';
   txId: string;
 }
@@ -176,6 +316,7 @@ export interface AccessReceiptRecord {
   readerId: string;
   basis: 'patient' | 'author' | 'grant' | 'emergency';
   grantId: string | null;
+  purposeOfUse: PurposeOfUse;
   at: string;
 }
 

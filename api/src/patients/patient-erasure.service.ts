@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConsentStatementsRepository } from '../access/consent-statements.repository.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { ConflictError, DomainError, NotFoundError } from '../common/domain-error.js';
 import { PatientKeysService } from '../crypto/patient-keys.service.js';
@@ -41,6 +42,7 @@ export class PatientErasureService {
     private readonly users: UsersRepository,
     private readonly erasures: PatientErasureRepository,
     private readonly patientKeys: PatientKeysService,
+    private readonly consentStatements: ConsentStatementsRepository,
   ) {}
 
   /** Erases a patient's content as an admin of their hospital; the same request again returns the same result. */
@@ -65,7 +67,11 @@ export class PatientErasureService {
     const { patientId } = request;
     if (request.state === 'requested') await this.record(patientId, signer);
     if (request.state !== 'done') {
-      await this.erasures.complete(patientId, (manager) => this.patientKeys.destroy(patientId, manager));
+      await this.erasures.complete(patientId, async (manager) => {
+        await this.patientKeys.destroy(patientId, manager);
+        // The reasons and justifications written about the patient go with their key.
+        await this.consentStatements.eraseOfPatient(manager, patientId);
+      });
     }
     const done = await this.erasures.find(patientId);
     if (done?.state !== 'done' || !done.txId || !done.erasedAt || done.reportsErased === null) {
@@ -85,7 +91,7 @@ export class PatientErasureService {
   private async record(patientId: string, signer: { id: string; hospital: string }): Promise<void> {
     const actor = await this.identities.signingIdentity(signer.id, signer.hospital);
     try {
-      const committed = await this.ledger.recordErasure(actor, patientId);
+      const committed = await this.ledger.erasure.record(actor, patientId);
       await this.erasures.markRecorded(patientId, {
         txId: committed.transactionId,
         blockNumber: committed.blockNumber.toString(),
@@ -94,8 +100,8 @@ export class PatientErasureService {
     } catch (error) {
       if (error instanceof ChaincodeRefusedError && error.code === 'CONFLICT') {
         // Recorded before: by an attempt that stopped before it could say so here, or by another admin.
-        const recorded = await this.ledger.getErasure(actor, patientId);
-        const blockNumber = await this.ledger.blockOfTransaction(actor, recorded.txId);
+        const recorded = await this.ledger.erasure.get(actor, patientId);
+        const blockNumber = await this.ledger.system.blockOfTransaction(actor, recorded.txId);
         await this.erasures.markRecorded(patientId, {
           txId: recorded.txId,
           blockNumber: blockNumber.toString(),

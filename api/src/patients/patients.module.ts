@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module.js';
 import { CareController } from '../care/care.controller.js';
 import { CareService } from '../care/care.service.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
@@ -11,7 +12,7 @@ import { PatientsService } from './patients.service.js';
 
 /** Patients, their care teams (recorded on the ledger), and the erasure of their content. */
 @Module({
-  imports: [LedgerModule, UsersModule],
+  imports: [LedgerModule, UsersModule, AccessModule],
   controllers: [PatientsController, CareController],
   providers: [PatientsService, CareService, PatientErasureRepository, PatientErasureService, ErasureRecovery],
 })

@@ -60,7 +60,7 @@ export class PatientsService {
   private async doctorMaySee(doctor: AuthenticatedUser, patientId: string): Promise<boolean> {
     const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
     const caring = await collectPages((bookmark) =>
-      this.ledger.listCareByDoctor(actor, doctor.id, { pageSize: 100, bookmark }),
+      this.ledger.care.listByDoctor(actor, doctor.id, { pageSize: 100, bookmark }),
     );
     if (caring.some((entry) => entry.patientId === patientId && entry.endedAt === null)) return true;
     return (await this.patientsWithActiveGrant(actor, doctor.id)).has(patientId);
@@ -68,7 +68,7 @@ export class PatientsService {
 
   private async patientsWithActiveGrant(actor: LedgerIdentity, doctorId: string): Promise<Set<string>> {
     const grants = await collectPages((bookmark) =>
-      this.ledger.listGrantsByDoctor(actor, doctorId, { pageSize: 100, bookmark }),
+      this.ledger.consent.listGrantsByDoctor(actor, doctorId, { pageSize: 100, bookmark }),
     );
     return new Set(
       grants.filter((grant) => (grant.effectiveStatus ?? grant.status) === 'active').map((grant) => grant.patientId),

@@ -41,8 +41,8 @@ export class ReportReaderService {
     const report = await this.reports.findReport(reportId);
     if (!report) throw new NotFoundError('no report has this id');
     const actor = await this.identities.signingIdentity(reader.id, reader.hospital);
-    const receipt = await this.ledger.accessReport(actor, reportId);
-    const onLedger = await this.ledger.getReport(actor, reportId);
+    const receipt = await this.ledger.reports.access(actor, reportId);
+    const onLedger = await this.ledger.reports.get(actor, reportId);
     if (!storedMatchesLedger(report, onLedger)) {
       throw await this.alert(
         reader,

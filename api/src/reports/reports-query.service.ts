@@ -43,16 +43,16 @@ export class ReportsQueryService {
     if (caller.role === 'patient') {
       if (filter.patientId && filter.patientId !== caller.id)
         throw new NotFoundError('no patient of yours has this id');
-      result = await this.ledger.listReportsByPatient(actor, caller.id, page);
+      result = await this.ledger.reports.listByPatient(actor, caller.id, page);
     } else if (filter.patientId) {
-      result = await this.ledger.listReportsByPatient(actor, filter.patientId, page).catch((error: unknown) => {
+      result = await this.ledger.reports.listByPatient(actor, filter.patientId, page).catch((error: unknown) => {
         if (error instanceof ChaincodeRefusedError && error.code === 'INVALID_ARGUMENT') {
           throw new InvalidInputError('invalid cursor or patient', { cause: error });
         }
         throw error;
       });
     } else {
-      result = await this.ledger.listReportsByAuthor(actor, caller.id, page);
+      result = await this.ledger.reports.listByAuthor(actor, caller.id, page);
     }
     const items = result.items.filter((record) => !filter.type || record.type === filter.type);
     return { items: await this.withMetadata(items), nextCursor: result.nextBookmark };
@@ -81,7 +81,7 @@ export async function visibleReport(
   reportId: string,
 ): Promise<ReportRecord> {
   try {
-    return await ledger.getReport(actor, reportId);
+    return await ledger.reports.get(actor, reportId);
   } catch (error) {
     if (error instanceof ChaincodeRefusedError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) {
       throw new NotFoundError('no report you may see has this id');

@@ -47,13 +47,13 @@ export class UploadRecovery extends RecoveryWorker<UploadSaga> {
       if (!author) return false;
       const actor = await this.identities.signingIdentity(author.id, author.hospital);
       try {
-        await this.ledger.voidReport(actor, saga.reportId);
+        await this.ledger.reports.void(actor, saga.reportId);
       } catch (error) {
         if (!(error instanceof ChaincodeRefusedError && error.code === 'CONFLICT')) throw error;
-        const record = await this.ledger.getReport(actor, saga.reportId);
+        const record = await this.ledger.reports.get(actor, saga.reportId);
         // On the ledger: its content must stay retrievable, then the upload is complete.
         await this.store.pin(saga.steps.cid!);
-        const blockNumber = await this.ledger.blockOfTransaction(actor, record.txId);
+        const blockNumber = await this.ledger.system.blockOfTransaction(actor, record.txId);
         const recorded = { txId: record.txId, blockNumber: blockNumber.toString(), recordedAt: record.recordedAt };
         return this.reports.complete(saga, saga.userId, ['stored'], recorded);
       }

@@ -165,7 +165,7 @@ export class UploadService {
     let recorded: SagaSteps;
     try {
       const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
-      const committed = await this.ledger.recordReport(actor, {
+      const committed = await this.ledger.reports.record(actor, {
         reportId: saga.reportId,
         patientId: steps.patientId!,
         type: steps.type!,

@@ -34,7 +34,7 @@ export class ReadinessService {
   async check(): Promise<Readiness> {
     const [database, ledger, ipfs] = await Promise.all([
       this.probe(() => this.database.check()),
-      this.probe(() => this.ledger.checkReady()),
+      this.probe(() => this.ledger.system.checkReady()),
       this.probe(() => this.contentStore.ping({ signal: AbortSignal.timeout(this.config.READINESS_TIMEOUT_MS) })),
     ]);
     const components: Readiness = { database, ledger, ipfs };

@@ -34,7 +34,7 @@ export class UsersService {
 
   /** Registers an existing account on the ledger under its identity (idempotent: nothing changes when it is). */
   async ensureRegisteredOnLedger(user: UserEntity): Promise<void> {
-    await this.ledger.registerSelf(await this.identities.signingIdentity(user.id, user.hospital));
+    await this.ledger.participants.registerSelf(await this.identities.signingIdentity(user.id, user.hospital));
   }
 
   /**
@@ -62,7 +62,7 @@ export class UsersService {
       updatedAt: now,
     };
     const identity = await this.identities.enroll(user.id, user.role, user.hospital);
-    await this.ledger.registerSelf(await this.identities.open(identity, user.hospital));
+    await this.ledger.participants.registerSelf(await this.identities.open(identity, user.hospital));
     await this.dataSource.transaction(async (manager) => {
       await this.users.insert(user, manager);
       await this.identities.save(identity, manager);

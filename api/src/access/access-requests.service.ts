@@ -1,0 +1,221 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { InvalidInputError } from '../common/domain-error.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { collectPages } from '../ledger/collect-pages.js';
+import { type AccessRequestRecord, type Committed, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
+import {
+  AccessRequestNotFoundError,
+  PatientNotFoundError,
+  ReportNotOfPatientError,
+  RequestNotPendingError,
+  translatingRefusals,
+} from './access.errors.js';
+import type { AccessRequestView, GrantView } from './access-views.js';
+import { CONSENT_LIMITS } from './consent-terms.js';
+import { ConsentStatementsRepository } from './consent-statements.repository.js';
+import { grantMinutesOf, viewOfGrant } from './grants.service.js';
+import { newestFirstPage } from './newest-first-page.js';
+import { DEFAULT_PURPOSE, type PurposeOfUse } from './purpose-of-use.js';
+import { commitStatement } from './statement-commitment.js';
+
+export interface NewRequest {
+  patientId: string;
+  reason: string;
+  purposeOfUse?: PurposeOfUse;
+  reportIds?: string[];
+  durationDays?: number;
+}
+
+export interface Approval {
+  reportIds?: string[];
+  durationDays?: number;
+  durationMinutes?: number;
+}
+
+/** Refusals of deciding a request: not the caller's (or unknown) is a 404, no longer pending a 409. */
+const DECISION_REFUSALS = {
+  NOT_FOUND: () => new AccessRequestNotFoundError('no access request of yours has this id'),
+  FORBIDDEN: () => new AccessRequestNotFoundError('no access request of yours has this id'),
+  CONFLICT: () => new RequestNotPendingError('this request was already decided or cancelled'),
+};
+
+/**
+ * Doctors' requests for access and patients' answers. Every change is a ledger transaction
+ * signed by the acting user; the texts (reason, denial) stay in PostgreSQL and the ledger
+ * holds a keyed commitment of the reason. The chaincode decides who may do what; the service
+ * only turns its refusals into the contract's errors.
+ */
+@Injectable()
+export class AccessRequestsService {
+  constructor(
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly identities: LedgerIdentityService,
+    private readonly statements: ConsentStatementsRepository,
+  ) {}
+
+  /** A doctor asks a patient for access; the reason is written first, so the ledger never names a lost text. */
+  async request(doctor: AuthenticatedUser, input: NewRequest): Promise<AccessRequestView> {
+    const requestId = randomUUID();
+    const { key, commitment } = await commitStatement(input.reason);
+    const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
+    await this.statements.insert({
+      subjectId: requestId,
+      kind: 'request-reason',
+      patientId: input.patientId,
+      authorId: doctor.id,
+      body: input.reason,
+      commitmentKey: key,
+    });
+    const committed = await this.refusedRemoves(requestId, 'request-reason', () =>
+      translatingRefusals(
+        () =>
+          this.ledger.consent.requestAccess(actor, {
+            requestId,
+            patientId: input.patientId,
+            reportIds: input.reportIds ?? null,
+            durationDays: input.durationDays ?? CONSENT_LIMITS.defaultRequestDays,
+            purposeOfUse: input.purposeOfUse ?? DEFAULT_PURPOSE,
+            reasonCommitment: commitment,
+          }),
+        {
+          NOT_FOUND: (detail) =>
+            detail.includes('report')
+              ? new ReportNotOfPatientError('a report named is not one of this patient\'s')
+              : new PatientNotFoundError('no patient has this id'),
+          FORBIDDEN: () => new PatientNotFoundError('no patient has this id'),
+        },
+      ),
+    );
+    return { ...committedPlace(committed), record: committed.result, reason: input.reason, denialReason: null };
+  }
+
+  /** The patient's incoming or the doctor's outgoing requests, newest first. */
+  async list(
+    caller: AuthenticatedUser,
+    filter: { direction?: 'incoming' | 'outgoing'; status?: string; limit: number; cursor?: string },
+  ): Promise<{ items: AccessRequestView[]; nextCursor: string | null }> {
+    const natural = caller.role === 'patient' ? 'incoming' : 'outgoing';
+    if (filter.direction !== undefined && filter.direction !== natural) {
+      throw new InvalidInputError(`a ${caller.role} lists ${natural} requests`, {
+        details: { errors: [{ field: 'direction', messages: [`direction must be ${natural} for a ${caller.role}`] }] },
+      });
+    }
+    const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
+    const records = await collectPages((bookmark) =>
+      caller.role === 'patient'
+        ? this.ledger.consent.listRequestsByPatient(actor, caller.id, { pageSize: 100, bookmark })
+        : this.ledger.consent.listRequestsByDoctor(actor, caller.id, { pageSize: 100, bookmark }),
+    );
+    const matching = records.filter((record) => filter.status === undefined || record.status === filter.status);
+    const page = newestFirstPage(
+      matching,
+      (record) => ({ at: record.requestedAt, id: record.requestId }),
+      filter.limit,
+      filter.cursor,
+    );
+    return { items: await this.withTexts(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** The patient approves, choosing the reports (what was asked when none are named) and the duration. */
+  async approve(patient: AuthenticatedUser, requestId: string, approval: Approval): Promise<GrantView> {
+    const actor = await this.identities.signingIdentity(patient.id, patient.hospital);
+    const asked = await this.pendingOf(actor, requestId);
+    const minutes = grantMinutesOf(approval) ?? grantMinutesOf({ durationDays: asked.durationDays })!;
+    const committed = await translatingRefusals(
+      () =>
+        this.ledger.consent.approveRequest(actor, {
+          requestId,
+          grantId: randomUUID(),
+          reportIds: approval.reportIds ?? asked.reportIds,
+          durationMinutes: minutes,
+        }),
+      {
+        ...DECISION_REFUSALS,
+        NOT_FOUND: (detail) =>
+          detail.includes('report')
+            ? new ReportNotOfPatientError('a report named is not one of yours')
+            : new AccessRequestNotFoundError('no access request of yours has this id'),
+      },
+    );
+    return viewOfGrant(committed.result.grant, committed);
+  }
+
+  /** The patient denies; the reason, if given, is for the doctor and stays off the ledger. */
+  async deny(patient: AuthenticatedUser, requestId: string, reason?: string): Promise<AccessRequestView> {
+    const actor = await this.identities.signingIdentity(patient.id, patient.hospital);
+    await this.pendingOf(actor, requestId);
+    if (reason) {
+      await this.statements.insert({
+        subjectId: requestId,
+        kind: 'denial-reason',
+        patientId: patient.id,
+        authorId: patient.id,
+        body: reason,
+        commitmentKey: null,
+      });
+    }
+    const committed = await this.refusedRemoves(requestId, reason ? 'denial-reason' : null, () =>
+      translatingRefusals(() => this.ledger.consent.denyRequest(actor, requestId), DECISION_REFUSALS),
+    );
+    const [view] = await this.withTexts([committed.result]);
+    return { ...view, ...committedPlace(committed) };
+  }
+
+  /** The requesting doctor withdraws a pending request. */
+  async cancel(doctor: AuthenticatedUser, requestId: string): Promise<AccessRequestView> {
+    const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
+    const committed = await translatingRefusals(
+      () => this.ledger.consent.cancelRequest(actor, requestId),
+      DECISION_REFUSALS,
+    );
+    const [view] = await this.withTexts([committed.result]);
+    return { ...view, ...committedPlace(committed) };
+  }
+
+  /** The request as the caller may see it, still pending; the chaincode checks all of it again when deciding. */
+  private async pendingOf(
+    actor: Parameters<LedgerPort['consent']['getRequest']>[0],
+    requestId: string,
+  ): Promise<AccessRequestRecord> {
+    const request = await translatingRefusals(() => this.ledger.consent.getRequest(actor, requestId), {
+      NOT_FOUND: () => new AccessRequestNotFoundError('no access request of yours has this id'),
+    });
+    if (request.status !== 'pending') throw new RequestNotPendingError(`this request is already ${request.status}`);
+    return request;
+  }
+
+  /** Runs a ledger change; when the chaincode refuses it, the text written for it goes too. */
+  private async refusedRemoves<T>(
+    subjectId: string,
+    kind: 'request-reason' | 'denial-reason' | null,
+    change: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await change();
+    } catch (error) {
+      // Only a definite refusal: an unavailable ledger may still commit the change.
+      if (kind && (error as { status?: number }).status !== 503) {
+        await this.statements.remove(subjectId, kind);
+      }
+      throw error;
+    }
+  }
+
+  private async withTexts(records: AccessRequestRecord[]): Promise<AccessRequestView[]> {
+    const texts = await this.statements.bodiesOf(records.map((record) => record.requestId));
+    return records.map((record) => ({
+      record,
+      txId: record.txId,
+      blockNumber: null,
+      reason: texts.get(record.requestId)?.['request-reason'] ?? null,
+      denialReason: texts.get(record.requestId)?.['denial-reason'] ?? null,
+    }));
+  }
+}
+
+export const committedPlace = (committed: Committed<unknown>) => ({
+  txId: committed.transactionId,
+  blockNumber: committed.blockNumber.toString(),
+});

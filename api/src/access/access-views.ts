@@ -1,0 +1,33 @@
+import type { AccessRequestRecord, GrantRecord } from '../ledger/ledger.port.js';
+import type { GrantStatus } from './consent-terms.js';
+
+/** Where a change sits on the ledger: its transaction, and its block when this answer committed it. */
+export interface LedgerPlace {
+  txId: string;
+  blockNumber: string | null;
+}
+
+/** An access request as the ledger holds it, with its texts from PostgreSQL (null once erased). */
+export interface AccessRequestView extends LedgerPlace {
+  record: AccessRequestRecord;
+  reason: string | null;
+  denialReason: string | null;
+}
+
+/** A grant as the ledger holds it, with its status at ledger time. */
+export interface GrantView extends LedgerPlace {
+  record: GrantRecord;
+  status: GrantStatus;
+}
+
+/** An emergency grant with the texts auditors review. */
+export interface EmergencyView extends GrantView {
+  justification: string | null;
+  reviewNote: string | null;
+}
+
+/** The status of a grant at ledger time: the query's own when the ledger computed one. */
+export function grantStatusOf(record: GrantRecord): GrantStatus {
+  if (record.status === 'revoked' || record.effectiveStatus === 'revoked') return 'revoked';
+  return record.effectiveStatus === 'expired' ? 'expired' : 'active';
+}

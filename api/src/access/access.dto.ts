@@ -1,0 +1,303 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { PageQueryDto } from '../common/page-query.dto.js';
+import type { AccessRequestView, EmergencyView, GrantView } from './access-views.js';
+import {
+  ACCESS_REQUEST_STATUSES,
+  CONSENT_LIMITS,
+  EMERGENCY_LIMITS,
+  GRANT_KINDS,
+  GRANT_STATUSES,
+  REVIEW_OUTCOMES,
+} from './consent-terms.js';
+import { CONSENT_PURPOSES, PURPOSE_OF_USE_CODES } from './purpose-of-use.js';
+
+const PURPOSE_DESCRIPTION = 'HL7 v3 PurposeOfUse code; TREAT when omitted (ETREAT is for emergency access only)';
+
+/** A list of report IDs: a scope of some of the patient's reports. */
+function ReportScope(description: string): PropertyDecorator {
+  return (target, key) => {
+    ApiProperty({ required: false, type: [String], format: 'uuid', minItems: 1, maxItems: 100, description })(
+      target,
+      key,
+    );
+    IsOptional()(target, key);
+    IsArray()(target, key);
+    ArrayMinSize(1)(target, key);
+    ArrayMaxSize(100)(target, key);
+    ArrayUnique()(target, key);
+    IsUUID('all', { each: true })(target, key);
+  };
+}
+
+/** `durationDays` (whole days) or `durationMinutes` (down to one consultation): the length of a grant. */
+export class GrantDurationDto {
+  @ApiProperty({ required: false, minimum: CONSENT_LIMITS.minDays, maximum: CONSENT_LIMITS.maxDays })
+  @IsOptional()
+  @IsInt()
+  @Min(CONSENT_LIMITS.minDays)
+  @Max(CONSENT_LIMITS.maxDays)
+  durationDays?: number;
+
+  @ApiProperty({
+    required: false,
+    minimum: CONSENT_LIMITS.minMinutes,
+    maximum: CONSENT_LIMITS.maxMinutes,
+    description: 'Instead of durationDays: a grant for one consultation (5 minutes and up)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(CONSENT_LIMITS.minMinutes)
+  @Max(CONSENT_LIMITS.maxMinutes)
+  durationMinutes?: number;
+}
+
+export class CreateAccessRequestDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
+
+  /** Why the doctor asks; shown to the patient, kept off the ledger (a keyed commitment goes on it). */
+  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
+
+  @ApiProperty({ required: false, enum: CONSENT_PURPOSES, description: PURPOSE_DESCRIPTION })
+  @IsOptional()
+  @IsIn(CONSENT_PURPOSES)
+  purposeOfUse?: (typeof CONSENT_PURPOSES)[number];
+
+  @ReportScope('The reports asked for; all of the patient\'s when omitted')
+  reportIds?: string[];
+
+  @ApiProperty({ required: false, minimum: CONSENT_LIMITS.minDays, maximum: CONSENT_LIMITS.maxDays, default: 30 })
+  @IsOptional()
+  @IsInt()
+  @Min(CONSENT_LIMITS.minDays)
+  @Max(CONSENT_LIMITS.maxDays)
+  durationDays?: number;
+}
+
+export class AccessRequestListQuery extends PageQueryDto {
+  @ApiProperty({
+    required: false,
+    enum: ['incoming', 'outgoing'],
+    description: 'incoming: requests to the patient (patients); outgoing: requests the doctor made (doctors)',
+  })
+  @IsOptional()
+  @IsIn(['incoming', 'outgoing'])
+  direction?: 'incoming' | 'outgoing';
+
+  @ApiProperty({ required: false, enum: ACCESS_REQUEST_STATUSES })
+  @IsOptional()
+  @IsIn(ACCESS_REQUEST_STATUSES)
+  status?: (typeof ACCESS_REQUEST_STATUSES)[number];
+}
+
+export class ApproveRequestDto extends GrantDurationDto {
+  @ReportScope('The reports the grant covers (a subset or others of the patient\'s); what was asked when omitted')
+  reportIds?: string[];
+}
+
+export class DenyRequestDto {
+  @ApiProperty({ required: false, maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
+
+export class CreateGrantDto extends GrantDurationDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() doctorId!: string;
+
+  @ReportScope('The reports the grant covers; all of the patient\'s when omitted')
+  reportIds?: string[];
+
+  @ApiProperty({ required: false, enum: CONSENT_PURPOSES, description: PURPOSE_DESCRIPTION })
+  @IsOptional()
+  @IsIn(CONSENT_PURPOSES)
+  purposeOfUse?: (typeof CONSENT_PURPOSES)[number];
+}
+
+export class GrantListQuery extends PageQueryDto {
+  @ApiProperty({ required: false, enum: GRANT_STATUSES }) @IsOptional() @IsIn(GRANT_STATUSES) status?: string;
+  @ApiProperty({ required: false, enum: GRANT_KINDS }) @IsOptional() @IsIn(GRANT_KINDS) kind?: string;
+}
+
+export class DeclareEmergencyDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
+
+  /** Why the glass is broken; reviewed by an auditor, kept off the ledger. */
+  @ApiProperty({ minLength: EMERGENCY_LIMITS.minJustification, maxLength: 2000 })
+  @IsString()
+  @MinLength(EMERGENCY_LIMITS.minJustification)
+  @MaxLength(2000)
+  justification!: string;
+
+  @ApiProperty({
+    required: false,
+    minimum: 1,
+    maximum: EMERGENCY_LIMITS.maxHours,
+    description: 'Hours of access; the configured maximum (at most 24) when omitted',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(EMERGENCY_LIMITS.maxHours)
+  durationHours?: number;
+}
+
+export class EmergencyListQuery extends PageQueryDto {
+  @ApiProperty({ required: false, enum: ['true', 'false'], description: 'Only reviewed (true) or unreviewed (false)' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  reviewed?: 'true' | 'false';
+}
+
+export class ReviewEmergencyDto {
+  @ApiProperty({ enum: REVIEW_OUTCOMES }) @IsIn(REVIEW_OUTCOMES) outcome!: (typeof REVIEW_OUTCOMES)[number];
+  /** The auditor's note, kept off the ledger. */
+  @ApiProperty({ required: false, maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}
+
+export class AccessIdParams {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
+}
+
+export class LedgerProofDto {
+  @ApiProperty({ description: 'The transaction that made this change' }) txId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Its block, when this answer committed it' })
+  blockNumber!: string | null;
+}
+
+export class AccessRequestDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) patientId!: string;
+  @ApiProperty({ format: 'uuid' }) doctorId!: string;
+  @ApiProperty({ type: [String], format: 'uuid', nullable: true, description: "null: all of the patient's reports" })
+  reportIds!: string[] | null;
+  @ApiProperty() durationDays!: number;
+  @ApiProperty({ enum: PURPOSE_OF_USE_CODES }) purposeOfUse!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null once erased with the patient' })
+  reason!: string | null;
+  @ApiProperty({ nullable: true, type: String }) denialReason!: string | null;
+  @ApiProperty({ enum: ACCESS_REQUEST_STATUSES }) status!: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) grantId!: string | null;
+  @ApiProperty({ type: LedgerProofDto, description: 'The transaction of the last change' }) ledger!: LedgerProofDto;
+
+  static from(view: AccessRequestView): AccessRequestDto {
+    const { record } = view;
+    return {
+      id: record.requestId,
+      patientId: record.patientId,
+      doctorId: record.doctorId,
+      reportIds: record.reportIds,
+      durationDays: record.durationDays,
+      purposeOfUse: record.purposeOfUse,
+      reason: view.reason,
+      denialReason: view.denialReason,
+      status: record.status,
+      requestedAt: record.requestedAt,
+      decidedAt: record.decidedAt,
+      grantId: record.grantId,
+      ledger: { txId: view.txId, blockNumber: view.blockNumber },
+    };
+  }
+}
+
+export class AccessRequestListDto {
+  @ApiProperty({ type: [AccessRequestDto] }) items!: AccessRequestDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class GranteeDto {
+  @ApiProperty({ enum: ['doctor', 'hospital', 'care-team'] }) kind!: 'doctor' | 'hospital' | 'care-team';
+  @ApiProperty() id!: string;
+}
+
+export class GrantDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) patientId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) doctorId!: string | null;
+  @ApiProperty({ type: GranteeDto }) grantee!: GranteeDto;
+  @ApiProperty({ type: [String], format: 'uuid', nullable: true, description: "null: all of the patient's reports" })
+  reportIds!: string[] | null;
+  @ApiProperty({ enum: PURPOSE_OF_USE_CODES }) purposeOfUse!: string;
+  @ApiProperty({ enum: GRANT_KINDS }) kind!: string;
+  @ApiProperty({ enum: GRANT_STATUSES, description: 'At ledger time' }) status!: string;
+  @ApiProperty({ format: 'date-time' }) validFrom!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) requestId!: string | null;
+  @ApiProperty({ type: LedgerProofDto, description: 'The transaction of the last change' }) ledger!: LedgerProofDto;
+
+  static from(view: GrantView): GrantDto {
+    const { record } = view;
+    return {
+      id: record.grantId,
+      patientId: record.patientId,
+      doctorId: record.doctorId,
+      grantee: { kind: 'doctor', id: record.doctorId },
+      reportIds: record.reportIds,
+      purposeOfUse: record.purposeOfUse,
+      kind: record.kind,
+      status: view.status,
+      validFrom: record.validFrom,
+      expiresAt: record.expiresAt,
+      revokedAt: record.revokedAt,
+      requestId: record.requestId,
+      ledger: { txId: view.txId, blockNumber: view.blockNumber },
+    };
+  }
+}
+
+export class GrantListDto {
+  @ApiProperty({ type: [GrantDto] }) items!: GrantDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class EmergencyReviewDto {
+  @ApiProperty({ enum: REVIEW_OUTCOMES }) outcome!: string;
+  @ApiProperty({ format: 'uuid' }) reviewedBy!: string;
+  @ApiProperty({ format: 'date-time' }) reviewedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+}
+
+/** An emergency grant as auditors review it: the grant, its justification, and the review once done. */
+export class EmergencyDto extends GrantDto {
+  @ApiProperty({ nullable: true, type: String, description: 'null once erased with the patient' })
+  justification!: string | null;
+  @ApiProperty({ type: EmergencyReviewDto, nullable: true }) review!: EmergencyReviewDto | null;
+
+  static fromEmergency(view: EmergencyView): EmergencyDto {
+    const { record } = view;
+    return {
+      ...GrantDto.from(view),
+      justification: view.justification,
+      review:
+        record.reviewed && record.reviewedBy && record.reviewedAt
+          ? {
+              outcome: record.reviewOutcome ?? 'unknown',
+              reviewedBy: record.reviewedBy,
+              reviewedAt: record.reviewedAt,
+              note: view.reviewNote,
+            }
+          : null,
+    };
+  }
+}
+
+export class EmergencyListDto {
+  @ApiProperty({ type: [EmergencyDto] }) items!: EmergencyDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module.js';
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { AccessRequestsController } from './access-requests.controller.js';
+import { AccessRequestsService } from './access-requests.service.js';
+import { ConsentStatementsRepository } from './consent-statements.repository.js';
+import { EmergencyAccessController, EmergencyReviewController } from './emergency-access.controller.js';
+import { EmergencyAccessService } from './emergency-access.service.js';
+import { GrantsController } from './grants.controller.js';
+import { GrantsService } from './grants.service.js';
+
+/** Consent over REST: doctors' requests, patients' grants and revocations, emergency access and its review. */
+@Module({
+  imports: [LedgerModule, IdentityModule],
+  controllers: [AccessRequestsController, GrantsController, EmergencyAccessController, EmergencyReviewController],
+  providers: [AccessRequestsService, GrantsService, EmergencyAccessService, ConsentStatementsRepository],
+  exports: [ConsentStatementsRepository],
+})
+export class AccessModule {}

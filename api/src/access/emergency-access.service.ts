@@ -1,0 +1,157 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { AppConfig } from '../config/app-config.js';
+import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { collectPages } from '../ledger/collect-pages.js';
+import { type GrantRecord, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
+import { NETWORK_PROFILE, type NetworkProfile } from '../ledger/network-profile.js';
+import {
+  EmergencyActiveError,
+  EmergencyReviewedError,
+  GrantNotFoundError,
+  PatientNotFoundError,
+  translatingRefusals,
+} from './access.errors.js';
+import type { EmergencyView } from './access-views.js';
+import { ConsentStatementsRepository } from './consent-statements.repository.js';
+import { viewOfGrant } from './grants.service.js';
+import { newestFirstPage } from './newest-first-page.js';
+import { commitStatement } from './statement-commitment.js';
+
+/**
+ * Break-glass access: a doctor opens all of a patient's records for a few hours on a
+ * justification (kept off the ledger, a keyed commitment on it); the ledger notifies the
+ * patient through its event, and the grant waits on the auditors' unreviewed list until an
+ * auditor of a hospital it involves records an outcome.
+ */
+@Injectable()
+export class EmergencyAccessService {
+  constructor(
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    @Inject(NETWORK_PROFILE) private readonly network: NetworkProfile,
+    private readonly identities: LedgerIdentityService,
+    private readonly statements: ConsentStatementsRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async declare(
+    doctor: AuthenticatedUser,
+    input: { patientId: string; justification: string; durationHours?: number },
+  ): Promise<EmergencyView> {
+    const grantId = randomUUID();
+    const hours = Math.min(input.durationHours ?? this.config.EMERGENCY_MAX_HOURS, this.config.EMERGENCY_MAX_HOURS);
+    const { key, commitment } = await commitStatement(input.justification);
+    const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
+    await this.statements.insert({
+      subjectId: grantId,
+      kind: 'emergency-justification',
+      patientId: input.patientId,
+      authorId: doctor.id,
+      body: input.justification,
+      commitmentKey: key,
+    });
+    try {
+      const committed = await translatingRefusals(
+        () =>
+          this.ledger.consent.declareEmergency(actor, {
+            grantId,
+            patientId: input.patientId,
+            justificationCommitment: commitment,
+            hours,
+          }),
+        {
+          NOT_FOUND: () => new PatientNotFoundError('no patient has this id'),
+          EMERGENCY_ACTIVE: () =>
+            new EmergencyActiveError('you already hold an active emergency access to this patient'),
+        },
+      );
+      return { ...viewOfGrant(committed.result, committed), justification: input.justification, reviewNote: null };
+    } catch (error) {
+      // A definite refusal leaves no text behind; an unavailable ledger may still commit it.
+      if ((error as { status?: number }).status !== 503) {
+        await this.statements.remove(grantId, 'emergency-justification');
+      }
+      throw error;
+    }
+  }
+
+  /** Emergency grants that involve the auditor's hospital (its patient or its doctor), newest first. */
+  async list(
+    auditor: AuthenticatedUser,
+    filter: { reviewed?: boolean; limit: number; cursor?: string },
+  ): Promise<{ items: EmergencyView[]; nextCursor: string | null }> {
+    const actor = await this.identities.signingIdentity(auditor.id, auditor.hospital);
+    const mspId = this.mspOf(auditor.hospital);
+    const records = await collectPages((bookmark) =>
+      this.ledger.consent.listEmergencyGrants(actor, { pageSize: 100, bookmark }),
+    );
+    const matching = records
+      .filter((record) => record.patientMspId === mspId || record.doctorMspId === mspId)
+      .filter((record) => filter.reviewed === undefined || Boolean(record.reviewed) === filter.reviewed);
+    const page = newestFirstPage(
+      matching,
+      (record) => ({ at: record.validFrom, id: record.grantId }),
+      filter.limit,
+      filter.cursor,
+    );
+    return { items: await this.withTexts(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** An auditor of a hospital the emergency involves closes its review; the note stays off the ledger. */
+  async review(
+    auditor: AuthenticatedUser,
+    grantId: string,
+    review: { outcome: 'appropriate' | 'inappropriate'; note?: string },
+  ): Promise<EmergencyView> {
+    const actor = await this.identities.signingIdentity(auditor.id, auditor.hospital);
+    const grant = await translatingRefusals(() => this.ledger.consent.getGrant(actor, grantId), {
+      NOT_FOUND: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
+    });
+    const mspId = this.mspOf(auditor.hospital);
+    if (grant.kind !== 'emergency' || (grant.patientMspId !== mspId && grant.doctorMspId !== mspId)) {
+      throw new GrantNotFoundError('no emergency grant of your hospital has this id');
+    }
+    if (grant.reviewed) throw new EmergencyReviewedError('this emergency access was already reviewed');
+    if (review.note) {
+      await this.statements.insert({
+        subjectId: grantId,
+        kind: 'review-note',
+        patientId: grant.patientId,
+        authorId: auditor.id,
+        body: review.note,
+        commitmentKey: null,
+      });
+    }
+    try {
+      const committed = await translatingRefusals(
+        () => this.ledger.consent.reviewEmergency(actor, grantId, review.outcome),
+        {
+          NOT_FOUND: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
+          FORBIDDEN: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
+          CONFLICT: () => new EmergencyReviewedError('this emergency access was already reviewed'),
+        },
+      );
+      const [view] = await this.withTexts([committed.result]);
+      return { ...view, txId: committed.transactionId, blockNumber: committed.blockNumber.toString() };
+    } catch (error) {
+      if (review.note && (error as { status?: number }).status !== 503) {
+        await this.statements.remove(grantId, 'review-note');
+      }
+      throw error;
+    }
+  }
+
+  private mspOf(hospital: string): string | undefined {
+    return this.network.hospitals.find((candidate) => candidate.hospital === hospital)?.mspId;
+  }
+
+  private async withTexts(records: GrantRecord[]): Promise<EmergencyView[]> {
+    const texts = await this.statements.bodiesOf(records.map((record) => record.grantId));
+    return records.map((record) => ({
+      ...viewOfGrant(record),
+      justification: texts.get(record.grantId)?.['emergency-justification'] ?? null,
+      reviewNote: texts.get(record.grantId)?.['review-note'] ?? null,
+    }));
+  }
+}

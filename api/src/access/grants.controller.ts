@@ -1,0 +1,43 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { LedgerAnswers } from '../common/ledger-answers.decorator.js';
+import { AccessIdParams, CreateGrantDto, GrantDto, GrantListDto, GrantListQuery } from './access.dto.js';
+import { GrantsService } from './grants.service.js';
+
+@ApiTags('access')
+@Controller('grants')
+export class GrantsController {
+  constructor(private readonly grants: GrantsService) {}
+
+  /** Grants the patient gave, or the doctor holds, newest first, with their status at ledger time. */
+  @Roles('patient', 'doctor')
+  @Get()
+  @ApiOkResponse({ type: GrantListDto })
+  @LedgerAnswers(400)
+  async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: GrantListQuery): Promise<GrantListDto> {
+    const page = await this.grants.list(caller, { ...query, limit: query.limit ?? 50 });
+    return { items: page.items.map((view) => GrantDto.from(view)), nextCursor: page.nextCursor };
+  }
+
+  /** The patient grants a doctor access directly, for `durationDays` or `durationMinutes`. */
+  @Roles('patient')
+  @Post()
+  @ApiCreatedResponse({ type: GrantDto })
+  @LedgerAnswers(400, 404)
+  async create(@CurrentUser() patient: AuthenticatedUser, @Body() body: CreateGrantDto): Promise<GrantDto> {
+    return GrantDto.from(await this.grants.grant(patient, body));
+  }
+
+  /** The patient revokes a grant: the next opening under it is refused with GRANT_REVOKED. */
+  @Roles('patient')
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOkResponse({ type: GrantDto })
+  @LedgerAnswers(400, 404, 409)
+  async revoke(@CurrentUser() patient: AuthenticatedUser, @Param() params: AccessIdParams): Promise<GrantDto> {
+    return GrantDto.from(await this.grants.revoke(patient, params.id));
+  }
+}
