@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       grantee.uid,
       JSON.stringify([opened.reportId]),
       String(24 * 60),
+      'TREAT',
     );
     await grantee.submit('reports', 'AccessReport', opened.reportId); // warm up both paths
     await doctor.submit('system', 'Ping');

@@ -138,6 +138,13 @@ run_tests() {
   log "starting the system"
   # Half-done uploads are settled after 120 s by default; the fault suites wait for that.
   export RECOVERY_AFTER_SECONDS="${RECOVERY_AFTER_SECONDS:-10}"
+  # The API mails a test SMTP server that the suites start themselves (test/support/smtp-server.ts);
+  # until one listens, mail waits in the outbox, retried every second or two.
+  export TEST_SMTP_PORT="${TEST_SMTP_PORT:-2525}"
+  export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:$TEST_SMTP_PORT}"
+  export MAIL_RETRY_BASE_SECONDS="${MAIL_RETRY_BASE_SECONDS:-1}"
+  export MAIL_RETRY_MAX_SECONDS="${MAIL_RETRY_MAX_SECONDS:-2}"
+  export MAIL_POLL_MS="${MAIL_POLL_MS:-200}"
   start_system
   start_helia_api
   log "running unit, integration and end-to-end tests"

@@ -9,8 +9,11 @@ import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { PatientsModule } from './patients/patients.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { AccessModule } from './access/access.module.js';
+import { LedgerEventsModule } from './ledger-events/ledger-events.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SystemModule } from './system/system.module.js';
 import { AdminModule } from './users/admin.module.js';
@@ -65,6 +68,9 @@ const REDACTED_PATHS = [
     PatientsModule,
     ReportsModule,
     AuditModule,
+    AccessModule,
+    LedgerEventsModule,
+    NotificationsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'GRANT_EXPIRED',
   'GRANT_REVOKED',
+  'EMERGENCY_ACTIVE',
   'CORRUPT_STATE',
 ] as const;
 
@@ -32,4 +33,6 @@ export const conflict = (detail: string) => new ChaincodeError('CONFLICT', detai
 export const forbidden = (detail: string) => new ChaincodeError('FORBIDDEN', detail);
 export const grantExpired = (detail: string) => new ChaincodeError('GRANT_EXPIRED', detail);
 export const grantRevoked = (detail: string) => new ChaincodeError('GRANT_REVOKED', detail);
+/** A doctor declares an emergency for a patient while an emergency grant of theirs for that patient is in force. */
+export const emergencyActive = (detail: string) => new ChaincodeError('EMERGENCY_ACTIVE', detail);
 export const corruptState = (detail: string) => new ChaincodeError('CORRUPT_STATE', detail);

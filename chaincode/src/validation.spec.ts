@@ -1,5 +1,11 @@
-import { parseReportIdsArgument, requireIntegerText, requireIsoTime, requireSha256Hex } from './validation';
-import { digest, reportId } from './testing/fixtures';
+import {
+  parseReportIdsArgument,
+  requireCommitmentHex,
+  requireIntegerText,
+  requireIsoTime,
+  requireSha256Hex,
+} from './validation';
+import { commitment, digest, reportId } from './testing/fixtures';
 
 describe('argument validation', () => {
   it.each(['0', '01', '1.5', '-1', ' 7', '1e2', '366', ''])('refuses %p as a duration from 1 to 365', (text) => {
@@ -15,6 +21,13 @@ describe('argument validation', () => {
     'refuses %p as a SHA-256',
     (text) => expect(() => requireSha256Hex(text, 'sha')).toThrow(/^INVALID_ARGUMENT: sha/),
   );
+
+  it('takes a keyed commitment by its format alone: 64 lower-case hex digits', () => {
+    expect(requireCommitmentHex(commitment('reason'), 'reasonCommitment')).toBe(commitment('reason'));
+    for (const text of ['Second opinion on the knee', commitment('reason').toUpperCase(), '']) {
+      expect(() => requireCommitmentHex(text, 'reasonCommitment')).toThrow(/^INVALID_ARGUMENT: reasonCommitment/);
+    }
+  });
 
   it.each(['2026-01-01T00:00:00Z', '2026-02-30T00:00:00.000Z', '2026-01-01 00:00:00.000Z'])(
     'refuses %p as a ledger time',

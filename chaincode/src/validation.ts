@@ -41,13 +41,22 @@ export function requireIntegerText(value: unknown, name: string, min: number, ma
   return requireInteger(Number(value), name, min, max);
 }
 
-/** A SHA-256 (or HMAC-SHA-256) value as 64 lower-case hexadecimal digits. */
+/** A SHA-256 digest of public bytes (a ciphertext) as 64 lower-case hexadecimal digits. */
 export function requireSha256Hex(value: unknown, name: string): string {
   if (typeof value !== 'string' || !SHA256_HEX.test(value)) {
     throw invalidArgument(`${name} must be 64 lower-case hexadecimal digits`);
   }
   return value;
 }
+
+/**
+ * A keyed commitment to a text or plaintext kept off-chain (a request's reason, an
+ * emergency's justification, a report's content): HMAC-SHA-256 computed by the API under a
+ * key that never reaches the ledger, so that nobody reading the ledger can confirm a
+ * guessed text by hashing it. The chaincode cannot tell such a value from a bare SHA-256;
+ * it checks the format, 64 lower-case hexadecimal digits, and nothing more.
+ */
+export const requireCommitmentHex = (value: unknown, name: string): string => requireSha256Hex(value, name);
 
 /** A Fabric transaction ID: 64 lower-case hexadecimal digits. */
 export const requireTxId = (value: unknown, name: string): string => requireSha256Hex(value, name);

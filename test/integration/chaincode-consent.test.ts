@@ -1,16 +1,24 @@
 import { EndorseError } from '@hyperledger/fabric-gateway';
 import { randomUUID } from 'node:crypto';
-import { LedgerActor, PeerClients, refusalOf } from '../support/ledger-actors.js';
+import { commitmentTo, LedgerActor, PeerClients, refusalOf } from '../support/ledger-actors.js';
 import { loadNetworkProfile, NetworkProfile } from '../support/network-profile.js';
-import { PHI, sealReport, sha256Hex } from '../support/phi.js';
+import { PHI, sealReport } from '../support/phi.js';
 
 interface Grant {
   grantId: string;
+  kind: string;
+  purposeOfUse: string;
   validFrom: string;
   expiresAt: string;
   status: string;
   effectiveStatus?: string;
   txId: string;
+}
+interface EmergencyGrant extends Grant {
+  justificationCommitment: string;
+  reviewed: boolean;
+  reviewOutcome: string | null;
+  reviewedBy: string | null;
 }
 interface Receipt {
   txId: string;
@@ -19,6 +27,7 @@ interface Receipt {
   readerMspId: string;
   basis: string;
   grantId: string | null;
+  purposeOfUse: string;
 }
 interface Page<T> {
   items: T[];
@@ -92,10 +101,15 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       doctorB.uid,
       JSON.stringify([reportId]),
       String(DAY_MS / MINUTE_MS),
+      'CAREMGT',
     );
+    expect(granted.result).toMatchObject({ kind: 'consent', purposeOfUse: 'CAREMGT' });
     // Grant terms come from the transaction time: exactly one day, starting about now.
     expect(Date.parse(granted.result.expiresAt) - Date.parse(granted.result.validFrom)).toBe(DAY_MS);
     expect(Math.abs(Date.parse(granted.result.validFrom) - Date.now())).toBeLessThan(5 * 60_000);
+    await expect(doctorB.evaluate<Grant>('consent', 'GetGrant', grantId)).resolves.toMatchObject({
+      purposeOfUse: 'CAREMGT',
+    });
 
     const opened = await doctorB.submit<Receipt>('reports', 'AccessReport', reportId);
     expect(opened.result).toMatchObject({
@@ -105,10 +119,12 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       readerMspId: 'HospitalBMSP',
       basis: 'grant',
       grantId,
+      purposeOfUse: 'CAREMGT',
     });
     await expect(auditor.evaluate('audit', 'GetAccessReceipt', opened.txId)).resolves.toMatchObject({
       txId: opened.txId,
       basis: 'grant',
+      purposeOfUse: 'CAREMGT',
     });
 
     const revoked = await patientA.submit<Grant>('consent', 'RevokeGrant', grantId);
@@ -143,6 +159,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       doctorB.uid,
       JSON.stringify([secondReport]),
       '5',
+      'TREAT',
     );
     expect(Date.parse(granted.result.expiresAt) - Date.parse(granted.result.validFrom)).toBe(5 * MINUTE_MS);
     expect(Math.abs(Date.parse(granted.result.validFrom) - (Date.now() - 10 * MINUTE_MS))).toBeLessThan(MINUTE_MS);
@@ -154,7 +171,15 @@ describe('the MedLedger chaincode on the real network, with identities from the 
     });
     expect(await refusalOf(patientA.submit('consent', 'RevokeGrant', grantId))).toBe('CONFLICT');
     // A fresh five-minute grant on the same report opens it: the refusal was the expiry.
-    await patientA.submit('consent', 'GrantAccess', randomUUID(), doctorB.uid, JSON.stringify([secondReport]), '5');
+    await patientA.submit(
+      'consent',
+      'GrantAccess',
+      randomUUID(),
+      doctorB.uid,
+      JSON.stringify([secondReport]),
+      '5',
+      'TREAT',
+    );
     await expect(doctorB.submit('reports', 'AccessReport', secondReport)).resolves.toMatchObject({
       result: { basis: 'grant' },
     });
@@ -169,6 +194,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       doctorB.uid,
       'null',
       String(DAY_MS / MINUTE_MS),
+      'TREAT',
     );
     await expect(attempt).rejects.toBeInstanceOf(EndorseError);
     await expect(attempt).rejects.toMatchObject({
@@ -178,9 +204,9 @@ describe('the MedLedger chaincode on the real network, with identities from the 
     });
   });
 
-  it('a request approved by the patient becomes a consent grant; denied and cancelled ones grant nothing', async () => {
+  it('a request approved by the patient becomes a consent grant for its purpose; denied and cancelled ones grant nothing', async () => {
     const requestId = randomUUID();
-    const reasonSha256 = sha256Hex(PHI.requestReason);
+    const reasonCommitment = commitmentTo(PHI.requestReason);
     const pending = await doctorB.submit(
       'consent',
       'RequestAccess',
@@ -188,9 +214,20 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       patientA.uid,
       'null',
       '7',
-      reasonSha256,
+      'TREAT',
+      reasonCommitment,
     );
-    expect(pending.result).toMatchObject({ status: 'pending', reasonSha256, doctorMspId: 'HospitalBMSP' });
+    expect(pending.result).toMatchObject({
+      status: 'pending',
+      purposeOfUse: 'TREAT',
+      reasonCommitment,
+      doctorMspId: 'HospitalBMSP',
+    });
+    expect(
+      await refusalOf(
+        doctorB.submit('consent', 'RequestAccess', randomUUID(), patientA.uid, 'null', '7', 'ETREAT', reasonCommitment),
+      ),
+    ).toBe('INVALID_ARGUMENT');
     expect(
       await refusalOf(patientB.submit('consent', 'ApproveRequest', requestId, randomUUID(), 'null', '10080')),
     ).toBe('FORBIDDEN');
@@ -205,56 +242,87 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       String((7 * DAY_MS) / MINUTE_MS),
     );
     expect(approved.result.request.status).toBe('approved');
+    expect(approved.result.grant).toMatchObject({ kind: 'consent', purposeOfUse: 'TREAT' });
     expect(Date.parse(approved.result.grant.expiresAt) - Date.parse(approved.result.grant.validFrom)).toBe(7 * DAY_MS);
     await expect(doctorB.submit('reports', 'AccessReport', reportId)).resolves.toMatchObject({
-      result: { basis: 'grant', grantId },
+      result: { basis: 'grant', grantId, purposeOfUse: 'TREAT' },
     });
     const held = await doctorB.evaluate<Page<Grant>>('consent', 'ListGrantsByDoctor', doctorB.uid, '100', '');
     expect(held.items.find((grant) => grant.grantId === grantId)?.effectiveStatus).toBe('active');
 
     const denied = randomUUID();
-    await doctorB.submit('consent', 'RequestAccess', denied, patientA.uid, 'null', '1', reasonSha256);
+    await doctorB.submit('consent', 'RequestAccess', denied, patientA.uid, 'null', '1', 'CAREMGT', reasonCommitment);
     await patientA.submit('consent', 'DenyRequest', denied);
     expect(await refusalOf(doctorB.submit('consent', 'CancelRequest', denied))).toBe('CONFLICT');
     const cancelled = randomUUID();
-    await doctorB.submit('consent', 'RequestAccess', cancelled, patientA.uid, 'null', '1', reasonSha256);
+    await doctorB.submit('consent', 'RequestAccess', cancelled, patientA.uid, 'null', '1', 'HRESCH', reasonCommitment);
     await expect(doctorB.submit('consent', 'CancelRequest', cancelled)).resolves.toMatchObject({
       result: { status: 'cancelled' },
     });
     await patientA.submit('consent', 'RevokeGrant', grantId);
   });
 
-  it('emergency access: short, flagged, opens every report, and only an auditor reviews it', async () => {
+  it('emergency access: short, ETREAT, one at a time, opens every report, and only an auditor reviews it', async () => {
     const grantId = randomUUID();
-    const declared = await doctorB.submit<Grant & { reviewed: boolean; kind: string }>(
+    const justificationCommitment = commitmentTo(PHI.emergencyJustification);
+    const declared = await doctorB.submit<EmergencyGrant>(
       'consent',
       'DeclareEmergency',
       grantId,
       patientA.uid,
-      sha256Hex(PHI.emergencyJustification),
+      justificationCommitment,
       '1',
     );
-    expect(declared.result).toMatchObject({ kind: 'emergency', reviewed: false });
+    expect(declared.result).toMatchObject({
+      kind: 'emergency',
+      purposeOfUse: 'ETREAT',
+      justificationCommitment,
+      reviewed: false,
+      reviewOutcome: null,
+    });
     expect(Date.parse(declared.result.expiresAt) - Date.parse(declared.result.validFrom)).toBe(3_600_000);
     expect(
-      await refusalOf(doctorB.submit('consent', 'DeclareEmergency', randomUUID(), patientA.uid, sha256Hex('x'), '25')),
+      await refusalOf(
+        doctorB.submit('consent', 'DeclareEmergency', randomUUID(), patientA.uid, commitmentTo('x'), '25'),
+      ),
     ).toBe('INVALID_ARGUMENT');
-    await expect(doctorB.submit('reports', 'AccessReport', reportId)).resolves.toMatchObject({
-      result: { basis: 'emergency', grantId },
+    // One emergency grant per doctor and patient while it is in force.
+    expect(
+      await refusalOf(
+        doctorB.submit('consent', 'DeclareEmergency', randomUUID(), patientA.uid, justificationCommitment, '2'),
+      ),
+    ).toBe('EMERGENCY_ACTIVE');
+    const opened = await doctorB.submit<Receipt>('reports', 'AccessReport', reportId);
+    expect(opened.result).toMatchObject({ basis: 'emergency', grantId, purposeOfUse: 'ETREAT' });
+    await expect(auditor.evaluate('audit', 'GetAccessReceipt', opened.txId)).resolves.toMatchObject({
+      basis: 'emergency',
+      purposeOfUse: 'ETREAT',
     });
-    const open = await auditor.evaluate<Page<Grant & { reviewed: boolean }>>(
-      'consent',
-      'ListEmergencyGrants',
-      '100',
-      '',
-    );
-    expect(open.items.find((grant) => grant.grantId === grantId)?.reviewed).toBe(false);
-    expect(await refusalOf(doctorA.submit('consent', 'ReviewEmergency', grantId))).toBe('FORBIDDEN');
-    await expect(auditor.submit('consent', 'ReviewEmergency', grantId)).resolves.toMatchObject({
-      result: { reviewed: true, reviewedBy: auditor.uid },
+    const open = await auditor.evaluate<Page<EmergencyGrant>>('consent', 'ListEmergencyGrants', '100', '');
+    expect(open.items.find((grant) => grant.grantId === grantId)).toMatchObject({
+      purposeOfUse: 'ETREAT',
+      reviewed: false,
+      reviewOutcome: null,
     });
+    expect(await refusalOf(doctorA.submit('consent', 'ReviewEmergency', grantId, 'appropriate'))).toBe('FORBIDDEN');
+    expect(await refusalOf(auditor.submit('consent', 'ReviewEmergency', grantId, 'fine'))).toBe('INVALID_ARGUMENT');
+    await expect(auditor.submit('consent', 'ReviewEmergency', grantId, 'appropriate')).resolves.toMatchObject({
+      result: { reviewed: true, reviewOutcome: 'appropriate', reviewedBy: auditor.uid },
+    });
+    await expect(auditor.evaluate<EmergencyGrant>('consent', 'GetGrant', grantId)).resolves.toMatchObject({
+      reviewed: true,
+      reviewOutcome: 'appropriate',
+    });
+    expect(await refusalOf(auditor.submit('consent', 'ReviewEmergency', grantId, 'inappropriate'))).toBe('CONFLICT');
     await patientA.submit('consent', 'RevokeGrant', grantId);
     expect(await refusalOf(doctorB.submit('reports', 'AccessReport', reportId))).toBe('GRANT_REVOKED');
+
+    // Once the first is revoked, the doctor may break the glass again.
+    const again = randomUUID();
+    await expect(
+      doctorB.submit<EmergencyGrant>('consent', 'DeclareEmergency', again, patientA.uid, justificationCommitment, '1'),
+    ).resolves.toMatchObject({ result: { grantId: again, purposeOfUse: 'ETREAT' } });
+    await patientA.submit('consent', 'RevokeGrant', again);
   });
 
   it('admins and auditors never open content; admins act only within their hospital', async () => {

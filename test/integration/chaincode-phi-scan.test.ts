@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { connectAs } from '../support/gateway.js';
 import { findInBlocks, readChannelBlocks } from '../support/blocks.js';
-import { LedgerActor, PeerClients } from '../support/ledger-actors.js';
+import { commitmentTo, LedgerActor, PeerClients } from '../support/ledger-actors.js';
 import { loadNetworkProfile, NetworkProfile } from '../support/network-profile.js';
-import { PHI, PHI_VALUES, sealReport, sha256Hex } from '../support/phi.js';
+import { PHI, PHI_VALUES, sealReport } from '../support/phi.js';
 
 /**
  * Invariant 1: no PHI on the ledger. This suite drives a whole record's life with PHI on
@@ -36,8 +36,8 @@ describe('no PHI on the ledger', () => {
     ]));
     for (const actor of actors) await actor.submit('participants', 'RegisterSelf');
 
-    // What the API does with PHI: keep it in PostgreSQL (here: this object), hash what the
-    // ledger must pin, encrypt the content.
+    // What the API does with PHI: keep it in PostgreSQL (here: this object), commit to what
+    // the ledger must pin (HMAC under a key kept off-chain), encrypt the content.
     const patientProfile = { fullName: PHI.fullName, email: PHI.email, dateOfBirth: PHI.dateOfBirth };
     expect(patientProfile.fullName).toBeTruthy();
     await admin.submit('care', 'AssignCare', randomUUID(), patient.uid, doctor.uid);
@@ -45,8 +45,17 @@ describe('no PHI on the ledger', () => {
     const sealed = await sealReport(`${PHI.fileName}\n${PHI.reportTitle}\n${PHI.reportBody}`);
     await doctor.recordReport(reportId, patient.uid, 'imaging', sealed);
     const requestId = randomUUID();
-    const reasonSha256 = sha256Hex(PHI.requestReason);
-    await otherDoctor.submit('consent', 'RequestAccess', requestId, patient.uid, 'null', '3', reasonSha256);
+    const reasonCommitment = commitmentTo(PHI.requestReason);
+    await otherDoctor.submit(
+      'consent',
+      'RequestAccess',
+      requestId,
+      patient.uid,
+      'null',
+      '3',
+      'TREAT',
+      reasonCommitment,
+    );
     await patient.submit(
       'consent',
       'ApproveRequest',
@@ -57,9 +66,10 @@ describe('no PHI on the ledger', () => {
     );
     await otherDoctor.submit('reports', 'AccessReport', reportId);
     const emergencyId = randomUUID();
-    const justificationSha256 = sha256Hex(PHI.emergencyJustification);
-    await otherDoctor.submit('consent', 'DeclareEmergency', emergencyId, patient.uid, justificationSha256, '1');
-    await auditor.submit('consent', 'ReviewEmergency', emergencyId);
+    const justificationCommitment = commitmentTo(PHI.emergencyJustification);
+    await otherDoctor.submit('consent', 'DeclareEmergency', emergencyId, patient.uid, justificationCommitment, '1');
+    // The auditor's note on the review stays with the API; the ledger gets the outcome only.
+    await auditor.submit('consent', 'ReviewEmergency', emergencyId, 'appropriate');
     await patient.submit('reports', 'AccessReport', reportId);
     const last = await doctor.submit('system', 'Ping');
 
@@ -69,7 +79,15 @@ describe('no PHI on the ledger', () => {
       expect(blocks).toHaveLength(Number(last.blockNumber) + 1);
       expect(findInBlocks(blocks, PHI_VALUES)).toEqual([]);
       // The scan is not blind: it finds what the ledger is meant to hold.
-      const expected = [reportId, requestId, emergencyId, patient.uid, sealed.cid, reasonSha256, justificationSha256];
+      const expected = [
+        reportId,
+        requestId,
+        emergencyId,
+        patient.uid,
+        sealed.cid,
+        reasonCommitment,
+        justificationCommitment,
+      ];
       expect(findInBlocks(blocks, expected).sort()).toEqual([...expected].sort());
     } finally {
       reader.close();

@@ -1,7 +1,7 @@
 import type { Client } from '@grpc/grpc-js';
 import { Gateway, GatewayError, signers } from '@hyperledger/fabric-gateway';
 import protos from '@hyperledger/fabric-protos';
-import { createPrivateKey } from 'node:crypto';
+import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { submitBackdated } from './backdated.js';
 import { connectAs, medledgerContract, peerClient } from './gateway.js';
 import { enrollIdentity, EnrolledIdentity } from './identities.js';
@@ -151,6 +151,17 @@ export class PeerClients {
     for (const client of this.clients.values()) client.close();
   }
 }
+
+/** The key of this process's commitments: like the API's, it never reaches the ledger. */
+const COMMITMENT_KEY = randomBytes(32);
+
+/**
+ * A keyed commitment to a text kept off-chain, as the API puts one on the ledger for a
+ * request's reason (`reasonCommitment`) or an emergency's justification
+ * (`justificationCommitment`): HMAC-SHA-256 under a key kept off-chain, as 64 lower-case
+ * hex digits, so that nobody reading the ledger can confirm a guessed text by hashing it.
+ */
+export const commitmentTo = (text: string): string => createHmac('sha256', COMMITMENT_KEY).update(text).digest('hex');
 
 /**
  * The chaincode's stable error code of a refused call (the first token of its message, as

@@ -60,15 +60,15 @@ export class AccessRequestsService {
     const requestId = randomUUID();
     const { key, commitment } = await commitStatement(input.reason);
     const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
-    await this.statements.insert({
+    const reason = {
       subjectId: requestId,
-      kind: 'request-reason',
+      kind: 'request-reason' as const,
       patientId: input.patientId,
       authorId: doctor.id,
       body: input.reason,
       commitmentKey: key,
-    });
-    const committed = await this.refusedRemoves(requestId, 'request-reason', () =>
+    };
+    const committed = await this.statements.writtenBefore(reason, () =>
       translatingRefusals(
         () =>
           this.ledger.consent.requestAccess(actor, {
@@ -82,7 +82,7 @@ export class AccessRequestsService {
         {
           NOT_FOUND: (detail) =>
             detail.includes('report')
-              ? new ReportNotOfPatientError('a report named is not one of this patient\'s')
+              ? new ReportNotOfPatientError("a report named is not one of this patient's")
               : new PatientNotFoundError('no patient has this id'),
           FORBIDDEN: () => new PatientNotFoundError('no patient has this id'),
         },
@@ -146,17 +146,17 @@ export class AccessRequestsService {
   async deny(patient: AuthenticatedUser, requestId: string, reason?: string): Promise<AccessRequestView> {
     const actor = await this.identities.signingIdentity(patient.id, patient.hospital);
     await this.pendingOf(actor, requestId);
-    if (reason) {
-      await this.statements.insert({
-        subjectId: requestId,
-        kind: 'denial-reason',
-        patientId: patient.id,
-        authorId: patient.id,
-        body: reason,
-        commitmentKey: null,
-      });
-    }
-    const committed = await this.refusedRemoves(requestId, reason ? 'denial-reason' : null, () =>
+    const denial = reason
+      ? {
+          subjectId: requestId,
+          kind: 'denial-reason' as const,
+          patientId: patient.id,
+          authorId: patient.id,
+          body: reason,
+          commitmentKey: null,
+        }
+      : null;
+    const committed = await this.statements.writtenBefore(denial, () =>
       translatingRefusals(() => this.ledger.consent.denyRequest(actor, requestId), DECISION_REFUSALS),
     );
     const [view] = await this.withTexts([committed.result]);
@@ -184,23 +184,6 @@ export class AccessRequestsService {
     });
     if (request.status !== 'pending') throw new RequestNotPendingError(`this request is already ${request.status}`);
     return request;
-  }
-
-  /** Runs a ledger change; when the chaincode refuses it, the text written for it goes too. */
-  private async refusedRemoves<T>(
-    subjectId: string,
-    kind: 'request-reason' | 'denial-reason' | null,
-    change: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await change();
-    } catch (error) {
-      // Only a definite refusal: an unavailable ledger may still commit the change.
-      if (kind && (error as { status?: number }).status !== 503) {
-        await this.statements.remove(subjectId, kind);
-      }
-      throw error;
-    }
   }
 
   private async withTexts(records: AccessRequestRecord[]): Promise<AccessRequestView[]> {

@@ -78,7 +78,7 @@ export class CreateAccessRequestDto {
   @IsIn(CONSENT_PURPOSES)
   purposeOfUse?: (typeof CONSENT_PURPOSES)[number];
 
-  @ReportScope('The reports asked for; all of the patient\'s when omitted')
+  @ReportScope("The reports asked for; all of the patient's when omitted")
   reportIds?: string[];
 
   @ApiProperty({ required: false, minimum: CONSENT_LIMITS.minDays, maximum: CONSENT_LIMITS.maxDays, default: 30 })
@@ -106,7 +106,7 @@ export class AccessRequestListQuery extends PageQueryDto {
 }
 
 export class ApproveRequestDto extends GrantDurationDto {
-  @ReportScope('The reports the grant covers (a subset or others of the patient\'s); what was asked when omitted')
+  @ReportScope("The reports the grant covers (a subset or others of the patient's); what was asked when omitted")
   reportIds?: string[];
 }
 
@@ -117,7 +117,7 @@ export class DenyRequestDto {
 export class CreateGrantDto extends GrantDurationDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() doctorId!: string;
 
-  @ReportScope('The reports the grant covers; all of the patient\'s when omitted')
+  @ReportScope("The reports the grant covers; all of the patient's when omitted")
   reportIds?: string[];
 
   @ApiProperty({ required: false, enum: CONSENT_PURPOSES, description: PURPOSE_DESCRIPTION })
@@ -300,4 +300,3 @@ export class EmergencyListDto {
   @ApiProperty({ type: [EmergencyDto] }) items!: EmergencyDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
-

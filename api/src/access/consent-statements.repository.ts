@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ComponentUnavailableError } from '../common/domain-error.js';
 
 export const STATEMENT_KINDS = ['request-reason', 'denial-reason', 'emergency-justification', 'review-note'] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
@@ -21,7 +22,7 @@ export interface ConsentStatement {
 export class ConsentStatementsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(statement: ConsentStatement): Promise<void> {
+  private async insert(statement: ConsentStatement): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO consent_statements (subject_id, kind, patient_id, author_id, body, commitment_key)
        VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -36,8 +37,7 @@ export class ConsentStatementsRepository {
     );
   }
 
-  /** Removes a text whose ledger transaction was refused, so that nothing stays without its record. */
-  async remove(subjectId: string, kind: StatementKind): Promise<void> {
+  private async remove(subjectId: string, kind: StatementKind): Promise<void> {
     await this.dataSource.query('DELETE FROM consent_statements WHERE subject_id = $1 AND kind = $2', [
       subjectId,
       kind,
@@ -54,6 +54,23 @@ export class ConsentStatementsRepository {
     );
     for (const row of rows) bodies.set(row.subject_id, { ...bodies.get(row.subject_id), [row.kind]: row.body });
     return bodies;
+  }
+
+  /**
+   * Writes a text before the ledger change that commits to it, so that the ledger never
+   * names a text that was lost; when the chaincode refuses the change (a definite answer,
+   * unlike an unavailable ledger that may still commit it), the text goes again.
+   */
+  async writtenBefore<T>(statement: ConsentStatement | null, change: () => Promise<T>): Promise<T> {
+    if (statement) await this.insert(statement);
+    try {
+      return await change();
+    } catch (error) {
+      if (statement && !(error instanceof ComponentUnavailableError)) {
+        await this.remove(statement.subjectId, statement.kind);
+      }
+      throw error;
+    }
   }
 
   /** Erases every text about a patient, inside the erasure's transaction. */

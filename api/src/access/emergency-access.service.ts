@@ -43,16 +43,16 @@ export class EmergencyAccessService {
     const hours = Math.min(input.durationHours ?? this.config.EMERGENCY_MAX_HOURS, this.config.EMERGENCY_MAX_HOURS);
     const { key, commitment } = await commitStatement(input.justification);
     const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
-    await this.statements.insert({
+    const statement = {
       subjectId: grantId,
-      kind: 'emergency-justification',
+      kind: 'emergency-justification' as const,
       patientId: input.patientId,
       authorId: doctor.id,
       body: input.justification,
       commitmentKey: key,
-    });
-    try {
-      const committed = await translatingRefusals(
+    };
+    const committed = await this.statements.writtenBefore(statement, () =>
+      translatingRefusals(
         () =>
           this.ledger.consent.declareEmergency(actor, {
             grantId,
@@ -65,15 +65,9 @@ export class EmergencyAccessService {
           EMERGENCY_ACTIVE: () =>
             new EmergencyActiveError('you already hold an active emergency access to this patient'),
         },
-      );
-      return { ...viewOfGrant(committed.result, committed), justification: input.justification, reviewNote: null };
-    } catch (error) {
-      // A definite refusal leaves no text behind; an unavailable ledger may still commit it.
-      if ((error as { status?: number }).status !== 503) {
-        await this.statements.remove(grantId, 'emergency-justification');
-      }
-      throw error;
-    }
+      ),
+    );
+    return { ...viewOfGrant(committed.result, committed), justification: input.justification, reviewNote: null };
   }
 
   /** Emergency grants that involve the auditor's hospital (its patient or its doctor), newest first. */
@@ -113,33 +107,25 @@ export class EmergencyAccessService {
       throw new GrantNotFoundError('no emergency grant of your hospital has this id');
     }
     if (grant.reviewed) throw new EmergencyReviewedError('this emergency access was already reviewed');
-    if (review.note) {
-      await this.statements.insert({
-        subjectId: grantId,
-        kind: 'review-note',
-        patientId: grant.patientId,
-        authorId: auditor.id,
-        body: review.note,
-        commitmentKey: null,
-      });
-    }
-    try {
-      const committed = await translatingRefusals(
-        () => this.ledger.consent.reviewEmergency(actor, grantId, review.outcome),
-        {
-          NOT_FOUND: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
-          FORBIDDEN: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
-          CONFLICT: () => new EmergencyReviewedError('this emergency access was already reviewed'),
-        },
-      );
-      const [view] = await this.withTexts([committed.result]);
-      return { ...view, txId: committed.transactionId, blockNumber: committed.blockNumber.toString() };
-    } catch (error) {
-      if (review.note && (error as { status?: number }).status !== 503) {
-        await this.statements.remove(grantId, 'review-note');
-      }
-      throw error;
-    }
+    const note = review.note
+      ? {
+          subjectId: grantId,
+          kind: 'review-note' as const,
+          patientId: grant.patientId,
+          authorId: auditor.id,
+          body: review.note,
+          commitmentKey: null,
+        }
+      : null;
+    const committed = await this.statements.writtenBefore(note, () =>
+      translatingRefusals(() => this.ledger.consent.reviewEmergency(actor, grantId, review.outcome), {
+        NOT_FOUND: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
+        FORBIDDEN: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
+        CONFLICT: () => new EmergencyReviewedError('this emergency access was already reviewed'),
+      }),
+    );
+    const [view] = await this.withTexts([committed.result]);
+    return { ...view, txId: committed.transactionId, blockNumber: committed.blockNumber.toString() };
   }
 
   private mspOf(hospital: string): string | undefined {

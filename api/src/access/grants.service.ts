@@ -32,7 +32,9 @@ export interface NewGrant {
 export function grantMinutesOf(duration: { durationDays?: number; durationMinutes?: number }): number | undefined {
   if (duration.durationDays !== undefined && duration.durationMinutes !== undefined) {
     throw new InvalidInputError('give durationDays or durationMinutes, not both', {
-      details: { errors: [{ field: 'durationMinutes', messages: ['durationDays and durationMinutes exclude each other'] }] },
+      details: {
+        errors: [{ field: 'durationMinutes', messages: ['durationDays and durationMinutes exclude each other'] }],
+      },
     });
   }
   if (duration.durationDays !== undefined) return daysToMinutes(duration.durationDays);
@@ -81,7 +83,7 @@ export class GrantsService {
       {
         NOT_FOUND: (detail) =>
           detail.includes('report')
-            ? new ReportNotOfPatientError("a report named is not one of yours")
+            ? new ReportNotOfPatientError('a report named is not one of yours')
             : new DoctorNotFoundError('no doctor has this id'),
         FORBIDDEN: () => new DoctorNotFoundError('no doctor has this id'),
       },

@@ -100,8 +100,32 @@ export class AppConfig {
   /** For fault tests only: the API kills itself with SIGKILL when it reaches this point (see FAULT_POINTS). */
   @IsOptional() @IsIn(FAULT_POINTS) FAULT_INJECTION?: FaultPoint;
 
+  /** The longest emergency (break-glass) access, in hours: 24 at most (the ledger's ceiling); a hospital may set less. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24) EMERGENCY_MAX_HOURS = 24;
+
   /** Milliseconds a readiness check waits for each component. */
   @Transform(toInt) @IsInt() @Min(100) @Max(30000) READINESS_TIMEOUT_MS = 2000;
+
+  /** The SMTP server for e-mail, `smtp://host:port` (or `smtps://`, credentials in the URL); unset: e-mail is only logged. */
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_protocol: true, require_tld: false })
+  SMTP_URL?: string;
+
+  /** The From header of every e-mail. */
+  @IsString() @IsNotEmpty() MAIL_FROM = 'MedLedger <no-reply@medledger.test>';
+
+  /** Where the portal is, for the link in e-mails. */
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  PORTAL_URL = 'http://127.0.0.1:3000/';
+
+  /** How often each API process looks for e-mail to send. */
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000) MAIL_POLL_MS = 1000;
+
+  /** After a failed send, the next attempt waits this long, doubling with each failure up to MAIL_RETRY_MAX_SECONDS. */
+  @Transform(toInt) @IsInt() @Min(1) MAIL_RETRY_BASE_SECONDS = 5;
+
+  @Transform(toInt) @IsInt() @Min(1) MAIL_RETRY_MAX_SECONDS = 600;
 }
 
 export class ConfigError extends Error {

@@ -88,7 +88,11 @@ export class FabricConsentLedger implements ConsentLedger {
     return this.session.evaluate(actor, CONTRACT, 'GetGrant', [grantId], parseGrant);
   }
 
-  listRequestsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<AccessRequestRecord>> {
+  listRequestsByPatient(
+    actor: LedgerIdentity,
+    patientId: string,
+    page: PageRequest,
+  ): Promise<Page<AccessRequestRecord>> {
     const args = [patientId, ...pageArgs(page)];
     return this.session.evaluate(actor, CONTRACT, 'ListRequestsByPatient', args, parsePage(parseAccessRequest));
   }

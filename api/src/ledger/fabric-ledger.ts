@@ -1,6 +1,7 @@
 import { FabricCareLedger } from './fabric-care-ledger.js';
 import { FabricConsentLedger } from './fabric-consent-ledger.js';
 import { FabricErasureLedger } from './fabric-erasure-ledger.js';
+import { FabricLedgerEvents } from './fabric-ledger-events.js';
 import { FabricParticipantsLedger } from './fabric-participants-ledger.js';
 import { FabricReportsLedger } from './fabric-reports-ledger.js';
 import { FabricSystemLedger } from './fabric-system-ledger.js';
@@ -20,6 +21,7 @@ export class FabricLedger implements LedgerPort {
   readonly erasure: FabricErasureLedger;
   readonly participants: FabricParticipantsLedger;
   readonly system: FabricSystemLedger;
+  readonly events: FabricLedgerEvents;
 
   constructor(
     profile: NetworkProfile,
@@ -34,5 +36,6 @@ export class FabricLedger implements LedgerPort {
     this.erasure = new FabricErasureLedger(session);
     this.participants = new FabricParticipantsLedger(session);
     this.system = new FabricSystemLedger(session, readinessTimeoutMs);
+    this.events = new FabricLedgerEvents(session);
   }
 }

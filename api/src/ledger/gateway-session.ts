@@ -16,7 +16,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { KeyObject } from 'node:crypto';
 import { signLowS } from '../crypto/ecdsa.js';
 import { ChaincodeRefusedError, LedgerUnavailableError, parseChaincodeError } from './ledger.errors.js';
-import type { Committed, LedgerIdentity } from './ledger.port.js';
+import type { Committed, LedgerCheckpoint, LedgerEvent, LedgerIdentity } from './ledger.port.js';
 import type { NetworkProfile } from './network-profile.js';
 import type { PeerClients } from './peer-clients.js';
 
@@ -125,6 +125,51 @@ export class GatewaySession {
         return BigInt(protos.common.Block.deserializeBinary(block).getHeader()!.getNumber());
       } catch (error) {
         throw this.translate(error, 'GetBlockByTxID');
+      }
+    });
+  }
+
+  /**
+   * Delivers the chaincode's events in ledger order from `checkpoint` (the block to resume
+   * at and the last transaction of it already handled; block 0 when null), each after
+   * `handle` resolved for the one before. Resolves when `signal` aborts.
+   * @throws LedgerUnavailableError when the event stream breaks (a peer outage); resume from the last checkpoint.
+   */
+  async followChaincodeEvents(
+    actor: LedgerIdentity,
+    checkpoint: LedgerCheckpoint | null,
+    handle: (event: LedgerEvent) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    await this.withNetwork(actor, async (network) => {
+      const stream = await network
+        .getChaincodeEvents(this.profile.chaincode, {
+          checkpoint: {
+            getBlockNumber: () => checkpoint?.blockNumber,
+            getTransactionId: () => checkpoint?.transactionId ?? undefined,
+          },
+          startBlock: 0n,
+        })
+        .catch((error: unknown) => {
+          throw this.translate(error, 'chaincode events');
+        });
+      const stop = () => stream.close();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        for await (const event of stream) {
+          await handle({
+            blockNumber: event.blockNumber,
+            transactionId: event.transactionId,
+            name: event.eventName,
+            payload: decodeJson(event.payload),
+          });
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        throw this.translate(error, 'chaincode events');
+      } finally {
+        signal.removeEventListener('abort', stop);
+        stream.close();
       }
     });
   }

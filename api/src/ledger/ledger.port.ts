@@ -13,6 +13,35 @@ export interface LedgerPort {
   erasure: ErasureLedger;
   participants: ParticipantsLedger;
   system: SystemLedger;
+  events: LedgerEvents;
+}
+
+/** The chaincode's events, in ledger order: the bus between the ledger and every API node. */
+export interface LedgerEvents {
+  /**
+   * Delivers every event after `checkpoint` (from the first block when null), one at a
+   * time, each after `handle` resolved for the one before; resolves when `signal` aborts.
+   * @throws LedgerUnavailableError when the stream breaks; follow again from the last checkpoint.
+   */
+  follow(
+    checkpoint: LedgerCheckpoint | null,
+    handle: (event: LedgerEvent) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void>;
+}
+
+/** A chaincode event: its name, its JSON payload (IDs, codes and times only), and where it sits on the ledger. */
+export interface LedgerEvent {
+  blockNumber: bigint;
+  transactionId: string;
+  name: string;
+  payload: unknown;
+}
+
+/** Where an event reader stands: the block to resume at, and the last transaction of it already handled. */
+export interface LedgerCheckpoint {
+  blockNumber: bigint;
+  transactionId: string | null;
 }
 
 /** The `reports` contract: records of content, their opening, and void report IDs. */
@@ -87,7 +116,11 @@ export interface ConsentLedger {
   getGrant(actor: LedgerIdentity, grantId: string): Promise<GrantRecord>;
 
   /** Requests addressed to a patient, oldest first. */
-  listRequestsByPatient(actor: LedgerIdentity, patientId: string, page: PageRequest): Promise<Page<AccessRequestRecord>>;
+  listRequestsByPatient(
+    actor: LedgerIdentity,
+    patientId: string,
+    page: PageRequest,
+  ): Promise<Page<AccessRequestRecord>>;
 
   /** Requests a doctor made, oldest first. */
   listRequestsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<AccessRequestRecord>>;

@@ -3,6 +3,7 @@ import {
   contracts,
   days,
   grantId,
+  legacy,
   people,
   reportArguments,
   reportId,
@@ -126,6 +127,38 @@ describe('AuditContract', () => {
         audit.GetRecordHistory(ctx, 'receipt', txId),
       );
       expect(history).toEqual([expect.objectContaining({ txId, isDelete: false })]);
+    });
+  });
+
+  describe('records written by the previous version', () => {
+    it('GetRecordHistory reads a grant across the upgrade: both versions with a purpose and a commitment', async () => {
+      scenario.plantGrant(
+        legacy.consentGrant(2, { validFrom: '2026-09-01T00:00:00.000Z', expiresAt: '2026-10-01T00:00:00.000Z' }),
+      );
+      await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(2)), '2026-09-02T00:00:00.000Z');
+      const history = await scenario.query<Version[]>(people.auditor, (ctx) =>
+        audit.GetRecordHistory(ctx, 'grant', grantId(2)),
+      );
+      expect(history.map((version) => version.value)).toEqual([
+        expect.objectContaining({ status: 'active', purposeOfUse: 'TREAT', justificationCommitment: null }),
+        expect.objectContaining({ status: 'revoked', purposeOfUse: 'TREAT', justificationCommitment: null }),
+      ]);
+      expect(history.every((version) => !('justificationSha256' in (version.value ?? {})))).toBe(true);
+    });
+
+    it.each([
+      ['patient', 'PATRQT'],
+      ['author', 'TREAT'],
+      ['grant', 'TREAT'],
+      ['emergency', 'ETREAT'],
+    ] as const)('GetAccessReceipt reads a receipt on basis %s without a purpose as %s', async (basis, purpose) => {
+      const txId = 'b'.repeat(64);
+      scenario.plant('receipt', txId, legacy.receipt(basis, txId));
+      await expect(scenario.query(people.auditor, (ctx) => audit.GetAccessReceipt(ctx, txId))).resolves.toMatchObject({
+        txId,
+        basis,
+        purposeOfUse: purpose,
+      });
     });
   });
 

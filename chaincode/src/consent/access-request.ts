@@ -6,12 +6,13 @@ import {
   requireIsoTime,
   requireMspId,
   requireOneOf,
+  requireCommitmentHex,
   requireReportIds,
-  requireSha256Hex,
   requireTxId,
   requireUuid,
 } from '../validation';
 import { REQUEST_DAYS } from './grant';
+import { LEGACY_CONSENT_PURPOSE, PurposeOfUse, requireConsentPurpose } from './purpose-of-use';
 
 export const REQUEST_OBJECT_TYPE = 'request';
 /** request~patient(patientId, requestedAt, requestId) */
@@ -23,9 +24,12 @@ export const REQUEST_STATUSES = ['pending', 'approved', 'denied', 'cancelled'] a
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /**
- * A doctor's request to open some or all of a patient's reports for a number of days.
- * The reason's text stays off the ledger; only its SHA-256 is recorded. The patient
- * approves (creating a grant) or denies; the doctor may cancel while it is pending.
+ * A doctor's request to open some or all of a patient's reports for a number of days, for
+ * a purpose of use (any but ETREAT, which only a declared emergency carries). The reason's
+ * text stays off the ledger: `reasonCommitment` is an HMAC-SHA-256 of it that the API
+ * computes under a key kept off-chain (the chaincode checks only its format). The patient
+ * approves (creating a grant for the same purpose) or denies; the doctor may cancel while
+ * it is pending.
  */
 export class AccessRequest {
   readonly requestId: string;
@@ -35,7 +39,8 @@ export class AccessRequest {
   readonly doctorMspId: string;
   readonly reportIds: string[] | null;
   readonly durationDays: number;
-  readonly reasonSha256: string;
+  readonly purposeOfUse: PurposeOfUse;
+  readonly reasonCommitment: string;
   readonly status: RequestStatus;
   readonly requestedAt: string;
   readonly decidedAt: string | null;
@@ -50,7 +55,8 @@ export class AccessRequest {
     this.doctorMspId = fields.doctorMspId;
     this.reportIds = fields.reportIds;
     this.durationDays = fields.durationDays;
-    this.reasonSha256 = fields.reasonSha256;
+    this.purposeOfUse = fields.purposeOfUse;
+    this.reasonCommitment = fields.reasonCommitment;
     this.status = fields.status;
     this.requestedAt = fields.requestedAt;
     this.decidedAt = fields.decidedAt;
@@ -67,7 +73,8 @@ export class AccessRequest {
       doctorMspId: requireMspId(fields.doctorMspId, 'doctorMspId'),
       reportIds: requireReportIds(fields.reportIds, 'reportIds'),
       durationDays: requireInteger(fields.durationDays, 'durationDays', REQUEST_DAYS.min, REQUEST_DAYS.max),
-      reasonSha256: requireSha256Hex(fields.reasonSha256, 'reasonSha256'),
+      purposeOfUse: requireConsentPurpose(fields.purposeOfUse, 'purposeOfUse'),
+      reasonCommitment: requireCommitmentHex(fields.reasonCommitment, 'reasonCommitment'),
       status: requireOneOf(fields.status, 'status', REQUEST_STATUSES),
       requestedAt: requireIsoTime(fields.requestedAt, 'requestedAt'),
       decidedAt: nullable(fields.decidedAt, (value) => requireIsoTime(value, 'decidedAt')),
@@ -83,12 +90,28 @@ export class AccessRequest {
     return request;
   }
 
+  /** Reads a stored request, including one written by the previous version (see withLegacyDefaults). */
   static fromState(bytes: Uint8Array): AccessRequest {
     const raw = parseJsonObject(bytes, 'access request');
     try {
-      return AccessRequest.create(raw as unknown as AccessRequest);
+      return AccessRequest.create(withLegacyDefaults(raw) as unknown as AccessRequest);
     } catch (error) {
       throw corruptState(`stored access request is invalid (${(error as Error).message})`);
     }
   }
+}
+
+/**
+ * A request as the previous chaincode version wrote it, in today's terms (the chaincode is
+ * upgraded in place, so such records stay on the ledger): its `reasonSha256` is read as
+ * the commitment, and a request without a purpose asked for treatment (TREAT). Fields
+ * under their new names win. Nothing is written back; a transaction that rewrites the
+ * request stores the new shape.
+ */
+function withLegacyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...raw,
+    reasonCommitment: 'reasonCommitment' in raw ? raw.reasonCommitment : raw.reasonSha256,
+    purposeOfUse: 'purposeOfUse' in raw ? raw.purposeOfUse : LEGACY_CONSENT_PURPOSE,
+  };
 }

@@ -1,11 +1,13 @@
 import {
   assignmentId,
+  commitment,
   contracts,
   days,
   digest,
   grantId,
   HOSPITAL_A,
   HOSPITAL_B,
+  legacy,
   people,
   reportArguments,
   reportId,
@@ -14,7 +16,8 @@ import {
 } from '../testing/fixtures';
 
 const { consent } = contracts;
-const REASON = digest('reason text kept off-chain');
+const REASON = commitment('reason text kept off-chain');
+const JUSTIFICATION = commitment('unconscious on arrival');
 
 describe('ConsentContract', () => {
   let scenario: Scenario;
@@ -25,13 +28,24 @@ describe('ConsentContract', () => {
     await scenario.recordReport(people.doctorA, reportArguments(2, people.patientA));
   });
 
-  const request = (doctor = people.doctorB, scope: string[] | null = [reportId(1)], days = '30', n = 1) =>
+  const request = (
+    doctor = people.doctorB,
+    scope: string[] | null = [reportId(1)],
+    days = '30',
+    n = 1,
+    purposeOfUse = 'TREAT',
+  ) =>
     scenario.submit(doctor, (ctx) =>
-      consent.RequestAccess(ctx, requestId(n), people.patientA.uid, JSON.stringify(scope), days, REASON),
+      consent.RequestAccess(ctx, requestId(n), people.patientA.uid, JSON.stringify(scope), days, purposeOfUse, REASON),
     );
 
+  const declare = (hours: string, n = 1, at?: string, doctor = people.doctorB, patient = people.patientA) =>
+    scenario.submit(doctor, (ctx) => consent.DeclareEmergency(ctx, grantId(n), patient.uid, JUSTIFICATION, hours), at);
+  const review = (outcome: string, n = 1, who = people.auditor) =>
+    scenario.submit(who, (ctx) => consent.ReviewEmergency(ctx, grantId(n), outcome));
+
   describe('access requests', () => {
-    it('a doctor of any hospital requests access; the request is pending with the reason’s hash only', async () => {
+    it('a doctor of any hospital requests access for a purpose; pending, with the reason’s commitment only', async () => {
       const pending = JSON.parse(await request());
       expect(pending).toEqual({
         requestId: requestId(1),
@@ -41,17 +55,38 @@ describe('ConsentContract', () => {
         doctorMspId: HOSPITAL_B,
         reportIds: [reportId(1)],
         durationDays: 30,
-        reasonSha256: REASON,
+        purposeOfUse: 'TREAT',
+        reasonCommitment: REASON,
         status: 'pending',
         requestedAt: scenario.ledger.now,
         decidedAt: null,
         grantId: null,
         txId: scenario.ledger.lastTxId,
       });
-      expect(scenario.ledger.events.at(-1)).toMatchObject({
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
         name: 'AccessRequested',
-        payload: { requestId: requestId(1), patientId: people.patientA.uid, doctorId: people.doctorB.uid },
+        payload: {
+          requestId: requestId(1),
+          patientId: people.patientA.uid,
+          doctorId: people.doctorB.uid,
+          purposeOfUse: 'TREAT',
+        },
       });
+    });
+
+    it.each(['CAREMGT', 'PATRQT', 'HRESCH'])('a doctor may ask for the purpose %s', async (purpose) => {
+      await expect(request(people.doctorB, null, '7', 1, purpose)).resolves.toContain(`"purposeOfUse":"${purpose}"`);
+    });
+
+    it.each([
+      ['ETREAT, which only a declared emergency carries', 'ETREAT'],
+      ['a code in lower case', 'treat'],
+      ['an unknown code', 'TREATMENT'],
+      ['nothing', ''],
+    ])('refuses a request for %s (INVALID_ARGUMENT), recording nothing', async (_label, purpose) => {
+      await expect(request(people.doctorB, null, '7', 1, purpose)).rejects.toThrow(/^INVALID_ARGUMENT: purposeOfUse/);
+      expect(scenario.ledger.keys('request')).toEqual([]);
     });
 
     it('refuses non-doctors, duplicates, reports of another patient, and malformed arguments', async () => {
@@ -64,13 +99,13 @@ describe('ConsentContract', () => {
       await expect(request(people.doctorB, null, '366', 2)).rejects.toThrow(/^INVALID_ARGUMENT: durationDays/);
       await expect(
         scenario.submit(people.doctorB, (ctx) =>
-          consent.RequestAccess(ctx, requestId(2), people.patientA.uid, 'null', '30', 'because I need it'),
+          consent.RequestAccess(ctx, requestId(2), people.patientA.uid, 'null', '30', 'TREAT', 'because I need it'),
         ),
-      ).rejects.toThrow(/^INVALID_ARGUMENT: reasonSha256/);
+      ).rejects.toThrow(/^INVALID_ARGUMENT: reasonCommitment/);
     });
 
-    it('the patient approves: a consent grant from now with the chosen scope and duration', async () => {
-      await request();
+    it('the patient approves: a consent grant from now with the chosen scope and duration, for the request’s purpose', async () => {
+      await request(people.doctorB, [reportId(1)], '30', 1, 'CAREMGT');
       const answer = JSON.parse(
         await scenario.submit(
           people.patientA,
@@ -91,22 +126,37 @@ describe('ConsentContract', () => {
         doctorId: people.doctorB.uid,
         doctorMspId: HOSPITAL_B,
         reportIds: null,
+        purposeOfUse: 'CAREMGT',
         validFrom: '2026-07-01T00:00:00.000Z',
         expiresAt: '2026-07-11T00:00:00.000Z',
         status: 'active',
         revokedAt: null,
         requestId: requestId(1),
-        justificationSha256: null,
+        justificationCommitment: null,
         reviewed: null,
+        reviewOutcome: null,
         reviewedBy: null,
         reviewedAt: null,
         txId: scenario.ledger.lastTxId,
       });
-      expect(scenario.ledger.events.at(-1)).toMatchObject({
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
         name: 'RequestApproved',
-        payload: { requestId: requestId(1), grantId: grantId(1) },
+        payload: {
+          requestId: requestId(1),
+          grantId: grantId(1),
+          patientId: people.patientA.uid,
+          doctorId: people.doctorB.uid,
+          kind: 'consent',
+          purposeOfUse: 'CAREMGT',
+          validFrom: '2026-07-01T00:00:00.000Z',
+          expiresAt: '2026-07-11T00:00:00.000Z',
+        },
       });
-      await expect(scenario.access(people.doctorB, reportId(2))).resolves.toMatchObject({ basis: 'grant' });
+      await expect(scenario.access(people.doctorB, reportId(2))).resolves.toMatchObject({
+        basis: 'grant',
+        purposeOfUse: 'CAREMGT',
+      });
     });
 
     it('only the patient addressed decides, once; a decided request cannot be cancelled', async () => {
@@ -179,10 +229,23 @@ describe('ConsentContract', () => {
       );
       expect(grant).toMatchObject({
         reportIds: [reportId(1), reportId(2)],
+        purposeOfUse: 'TREAT',
         expiresAt: '2027-01-10T00:00:00.000Z',
         requestId: null,
       });
-      expect(scenario.ledger.events.at(-1)).toMatchObject({ name: 'AccessGranted', payload: { grantId: grantId(1) } });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'AccessGranted',
+        payload: {
+          grantId: grantId(1),
+          patientId: people.patientA.uid,
+          doctorId: people.doctorB.uid,
+          kind: 'consent',
+          purposeOfUse: 'TREAT',
+          validFrom: '2026-01-10T00:00:00.000Z',
+          expiresAt: '2027-01-10T00:00:00.000Z',
+        },
+      });
       const consultation = await scenario.grant(
         people.patientA,
         grantId(3),
@@ -200,7 +263,7 @@ describe('ConsentContract', () => {
       );
       await expect(
         scenario.submit(people.patientA, (ctx) =>
-          consent.GrantAccess(ctx, grantId(2), people.doctorB.uid, 'null', '5.5'),
+          consent.GrantAccess(ctx, grantId(2), people.doctorB.uid, 'null', '5.5', 'TREAT'),
         ),
       ).rejects.toThrow(/^INVALID_ARGUMENT: durationMinutes/);
       await expect(scenario.grant(people.patientA, grantId(2), people.doctorB, null, days(366))).rejects.toThrow(
@@ -209,6 +272,36 @@ describe('ConsentContract', () => {
       await expect(scenario.grant(people.patientA, grantId(1), people.doctorA, null, days(3))).rejects.toThrow(
         /^CONFLICT: /,
       );
+    });
+
+    it('a patient grants for research (HRESCH); the receipts of openings under the grant say so', async () => {
+      const grant = await scenario.grant(
+        people.patientA,
+        grantId(1),
+        people.doctorB,
+        null,
+        days(30),
+        undefined,
+        'HRESCH',
+      );
+      expect(grant).toMatchObject({ kind: 'consent', purposeOfUse: 'HRESCH' });
+      await expect(scenario.access(people.doctorB, reportId(1))).resolves.toMatchObject({
+        basis: 'grant',
+        grantId: grantId(1),
+        purposeOfUse: 'HRESCH',
+      });
+    });
+
+    it.each([
+      ['ETREAT, which only a declared emergency carries', 'ETREAT'],
+      ['an unknown code', 'RESEARCH'],
+    ])('refuses a consent grant for %s (INVALID_ARGUMENT), recording nothing', async (_label, purpose) => {
+      await expect(
+        scenario.submit(people.patientA, (ctx) =>
+          consent.GrantAccess(ctx, grantId(1), people.doctorB.uid, 'null', String(days(1)), purpose),
+        ),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: purposeOfUse/);
+      expect(scenario.ledger.keys('grant')).toEqual([]);
     });
 
     it('refuses grants by non-patients, to non-doctors, and over another patient’s reports', async () => {
@@ -239,7 +332,19 @@ describe('ConsentContract', () => {
         ),
       );
       expect(revoked).toMatchObject({ status: 'revoked', revokedAt: '2026-02-01T12:00:00.000Z' });
-      expect(scenario.ledger.events.at(-1)).toMatchObject({ name: 'GrantRevoked', payload: { grantId: grantId(1) } });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'GrantRevoked',
+        payload: {
+          grantId: grantId(1),
+          patientId: people.patientA.uid,
+          doctorId: people.doctorB.uid,
+          kind: 'consent',
+          purposeOfUse: 'TREAT',
+          validFrom: '2026-02-01T00:00:00.000Z',
+          expiresAt: '2026-02-02T00:00:00.000Z',
+        },
+      });
       await expect(scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(1)))).rejects.toThrow(
         /^CONFLICT: .*already revoked/,
       );
@@ -265,31 +370,36 @@ describe('ConsentContract', () => {
   });
 
   describe('emergency access', () => {
-    const declare = (hours: string, n = 1, at?: string) =>
-      scenario.submit(
-        people.doctorB,
-        (ctx) =>
-          consent.DeclareEmergency(ctx, grantId(n), people.patientA.uid, digest('unconscious on arrival'), hours),
-        at,
-      );
-
-    it('a doctor declares an emergency: all reports, at most 24 h, unreviewed, with the justification’s hash', async () => {
+    it('a doctor declares an emergency: all reports, at most 24 h, ETREAT, unreviewed, with the justification’s commitment', async () => {
       const grant = JSON.parse(await declare('24', 1, '2026-08-01T10:00:00.000Z'));
       expect(grant).toMatchObject({
         kind: 'emergency',
         reportIds: null,
+        purposeOfUse: 'ETREAT',
         validFrom: '2026-08-01T10:00:00.000Z',
         expiresAt: '2026-08-02T10:00:00.000Z',
-        justificationSha256: digest('unconscious on arrival'),
+        justificationCommitment: JUSTIFICATION,
         reviewed: false,
+        reviewOutcome: null,
         reviewedBy: null,
       });
-      expect(scenario.ledger.events.at(-1)).toMatchObject({
+      expect(grant).not.toHaveProperty('justificationSha256');
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
         name: 'EmergencyDeclared',
-        payload: { grantId: grantId(1), patientId: people.patientA.uid, doctorId: people.doctorB.uid },
+        payload: {
+          grantId: grantId(1),
+          patientId: people.patientA.uid,
+          doctorId: people.doctorB.uid,
+          kind: 'emergency',
+          purposeOfUse: 'ETREAT',
+          validFrom: '2026-08-01T10:00:00.000Z',
+          expiresAt: '2026-08-02T10:00:00.000Z',
+        },
       });
       await expect(scenario.access(people.doctorB, reportId(1), '2026-08-02T09:59:59.999Z')).resolves.toMatchObject({
         basis: 'emergency',
+        purposeOfUse: 'ETREAT',
       });
       await expect(scenario.access(people.doctorB, reportId(1), '2026-08-02T10:00:00.000Z')).rejects.toThrow(
         /^GRANT_EXPIRED: /,
@@ -300,38 +410,122 @@ describe('ConsentContract', () => {
       await expect(declare(hours)).rejects.toThrow(/^INVALID_ARGUMENT: hours/);
     });
 
+    it('refuses a justification that is not a commitment (INVALID_ARGUMENT)', async () => {
+      await expect(
+        scenario.submit(people.doctorB, (ctx) =>
+          consent.DeclareEmergency(ctx, grantId(1), people.patientA.uid, 'unconscious on arrival', '1'),
+        ),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: justificationCommitment/);
+    });
+
     it('refuses non-doctors (FORBIDDEN)', async () => {
       await expect(
         scenario.submit(people.patientB, (ctx) =>
-          consent.DeclareEmergency(ctx, grantId(1), people.patientA.uid, digest('x'), '1'),
+          consent.DeclareEmergency(ctx, grantId(1), people.patientA.uid, commitment('x'), '1'),
         ),
       ).rejects.toThrow(/^FORBIDDEN: /);
     });
 
-    it('only an auditor reviews, once, and only emergency grants', async () => {
+    describe('one emergency grant per doctor and patient at a time', () => {
+      it('refuses a second declaration while the first is active (EMERGENCY_ACTIVE), up to its last millisecond', async () => {
+        await declare('2', 1, '2026-08-01T10:00:00.000Z');
+        await expect(declare('1', 2, '2026-08-01T10:30:00.000Z')).rejects.toThrow(
+          new RegExp(`^EMERGENCY_ACTIVE: emergency grant ${grantId(1)} .* until 2026-08-01T12:00:00.000Z`),
+        );
+        await expect(declare('1', 2, '2026-08-01T11:59:59.999Z')).rejects.toThrow(/^EMERGENCY_ACTIVE: /);
+        expect(scenario.ledger.keys('grant')).toEqual([scenario.ledger.compositeKey('grant', [grantId(1)])]);
+        expect(scenario.ledger.events.at(-1)?.name).toBe('EmergencyDeclared');
+      });
+
+      it('counts one dated after the new declaration’s time as in force too (EMERGENCY_ACTIVE)', async () => {
+        await declare('2', 1, '2026-08-01T10:10:00.000Z');
+        await expect(declare('1', 2, '2026-08-01T10:00:00.000Z')).rejects.toThrow(/^EMERGENCY_ACTIVE: /);
+      });
+
+      it('allows a second declaration from the moment the first expired', async () => {
+        await declare('2', 1, '2026-08-01T10:00:00.000Z');
+        const second = JSON.parse(await declare('1', 2, '2026-08-01T12:00:00.000Z'));
+        expect(second).toMatchObject({ grantId: grantId(2), kind: 'emergency', purposeOfUse: 'ETREAT' });
+        await expect(scenario.access(people.doctorB, reportId(1), '2026-08-01T12:30:00.000Z')).resolves.toMatchObject({
+          basis: 'emergency',
+          grantId: grantId(2),
+        });
+      });
+
+      it('allows a second declaration once the patient revoked the first', async () => {
+        await declare('24', 1, '2026-08-01T10:00:00.000Z');
+        await scenario.submit(
+          people.patientA,
+          (ctx) => consent.RevokeGrant(ctx, grantId(1)),
+          '2026-08-01T10:05:00.000Z',
+        );
+        expect(scenario.ledger.events.at(-1)).toMatchObject({
+          name: 'GrantRevoked',
+          payload: { grantId: grantId(1), kind: 'emergency', purposeOfUse: 'ETREAT' },
+        });
+        await expect(declare('1', 2, '2026-08-01T10:06:00.000Z')).resolves.toContain(`"grantId":"${grantId(2)}"`);
+      });
+
+      it('is per pair: another doctor, another patient and a consent grant of the pair do not block', async () => {
+        await scenario.grant(people.patientA, grantId(9), people.doctorB, null, days(30), '2026-08-01T09:00:00.000Z');
+        await declare('2', 1, '2026-08-01T10:00:00.000Z');
+        await expect(declare('2', 2, '2026-08-01T10:01:00.000Z', people.otherDoctorA)).resolves.toBeTruthy();
+        await expect(
+          declare('2', 3, '2026-08-01T10:02:00.000Z', people.doctorB, people.otherPatientA),
+        ).resolves.toBeTruthy();
+        await expect(declare('2', 4, '2026-08-01T10:03:00.000Z')).rejects.toThrow(/^EMERGENCY_ACTIVE: /);
+      });
+    });
+
+    it('only an auditor reviews, once, and only emergency grants; the outcome is stored, the note is not', async () => {
       await declare('2');
-      await expect(scenario.submit(people.patientA, (ctx) => consent.ReviewEmergency(ctx, grantId(1)))).rejects.toThrow(
-        /^FORBIDDEN: only auditor/,
-      );
-      const reviewed = JSON.parse(
-        await scenario.submit(people.auditor, (ctx) => consent.ReviewEmergency(ctx, grantId(1))),
-      );
+      await expect(review('appropriate', 1, people.patientA)).rejects.toThrow(/^FORBIDDEN: only auditor/);
+      const reviewed = JSON.parse(await review('inappropriate'));
       expect(reviewed).toMatchObject({
         reviewed: true,
+        reviewOutcome: 'inappropriate',
         reviewedBy: people.auditor.uid,
         reviewedAt: scenario.ledger.now,
       });
-      expect(scenario.ledger.events.at(-1)).toMatchObject({
+      expect(JSON.parse(scenario.ledger.read(scenario.ledger.compositeKey('grant', [grantId(1)])) ?? '')).toEqual(
+        reviewed,
+      );
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
         name: 'EmergencyReviewed',
-        payload: { grantId: grantId(1), auditorId: people.auditor.uid },
+        payload: {
+          grantId: grantId(1),
+          patientId: people.patientA.uid,
+          doctorId: people.doctorB.uid,
+          auditorId: people.auditor.uid,
+          outcome: 'inappropriate',
+        },
       });
-      await expect(scenario.submit(people.auditor, (ctx) => consent.ReviewEmergency(ctx, grantId(1)))).rejects.toThrow(
-        /^CONFLICT: /,
-      );
+      await expect(review('appropriate')).rejects.toThrow(/^CONFLICT: /);
       await scenario.grant(people.patientA, grantId(2), people.doctorB, null, days(1));
-      await expect(scenario.submit(people.auditor, (ctx) => consent.ReviewEmergency(ctx, grantId(2)))).rejects.toThrow(
-        /^INVALID_ARGUMENT: /,
-      );
+      await expect(review('appropriate', 2)).rejects.toThrow(/^INVALID_ARGUMENT: /);
+    });
+
+    it.each(['', 'Appropriate', 'ok', 'appropriate: checked the chart'])(
+      'refuses the review outcome %p (INVALID_ARGUMENT), leaving the grant unreviewed',
+      async (outcome) => {
+        await declare('2');
+        await expect(review(outcome)).rejects.toThrow(/^INVALID_ARGUMENT: outcome/);
+        await expect(scenario.query(people.auditor, (ctx) => consent.GetGrant(ctx, grantId(1)))).resolves.toMatchObject(
+          { reviewed: false, reviewOutcome: null },
+        );
+        await expect(review('appropriate')).resolves.toContain('"reviewOutcome":"appropriate"');
+      },
+    );
+
+    it('an auditor reviews only emergencies that involve their hospital’s patient or doctor', async () => {
+      // doctorA and patientA are both of HospitalA: HospitalB's auditor has no part in it.
+      await declare('2', 1, undefined, people.doctorA, people.patientA);
+      await expect(review('appropriate', 1, people.auditorB)).rejects.toThrow(/^FORBIDDEN: /);
+      await expect(review('appropriate', 1, people.auditor)).resolves.toContain('"reviewOutcome":"appropriate"');
+      // doctorB (HospitalB) for patientA: both hospitals' auditors may review.
+      await declare('2', 2);
+      await expect(review('inappropriate', 2, people.auditorB)).resolves.toContain('"reviewOutcome":"inappropriate"');
     });
 
     it('ListEmergencyGrants is for auditors', async () => {
@@ -340,10 +534,85 @@ describe('ConsentContract', () => {
         people.auditor,
         (ctx) => consent.ListEmergencyGrants(ctx, '10', ''),
       );
-      expect(list.items).toEqual([expect.objectContaining({ grantId: grantId(1), reviewed: false })]);
+      expect(list.items).toEqual([
+        expect.objectContaining({ grantId: grantId(1), reviewed: false, reviewOutcome: null, purposeOfUse: 'ETREAT' }),
+      ]);
       await expect(scenario.query(people.doctorB, (ctx) => consent.ListEmergencyGrants(ctx, '10', ''))).rejects.toThrow(
         /^FORBIDDEN: /,
       );
+    });
+  });
+
+  describe('state written by the previous version', () => {
+    it('a pending request without a purpose is approved into a TREAT grant, and stored in the new shape', async () => {
+      scenario.plant('request', requestId(1), legacy.request(1));
+      await expect(
+        scenario.query(people.patientA, (ctx) => consent.GetRequest(ctx, requestId(1))),
+      ).resolves.toMatchObject({ purposeOfUse: 'TREAT', reasonCommitment: digest('legacy reason') });
+      const answer = JSON.parse(
+        await scenario.submit(people.patientA, (ctx) =>
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(7))),
+        ),
+      );
+      expect(answer.grant).toMatchObject({ kind: 'consent', purposeOfUse: 'TREAT', requestId: requestId(1) });
+      const stored = JSON.parse(scenario.ledger.read(scenario.ledger.compositeKey('request', [requestId(1)])) ?? '');
+      expect(stored).toMatchObject({
+        status: 'approved',
+        purposeOfUse: 'TREAT',
+        reasonCommitment: digest('legacy reason'),
+      });
+      expect(stored).not.toHaveProperty('reasonSha256');
+    });
+
+    it('an active emergency grant without a purpose is ETREAT, blocks a new declaration, and is reviewed with an outcome', async () => {
+      scenario.plantGrant(
+        legacy.emergencyGrant(1, { validFrom: '2026-08-01T10:00:00.000Z', expiresAt: '2026-08-01T20:00:00.000Z' }),
+      );
+      await expect(scenario.access(people.doctorB, reportId(1), '2026-08-01T11:00:00.000Z')).resolves.toMatchObject({
+        basis: 'emergency',
+        grantId: grantId(1),
+        purposeOfUse: 'ETREAT',
+      });
+      await expect(declare('1', 2, '2026-08-01T12:00:00.000Z')).rejects.toThrow(/^EMERGENCY_ACTIVE: /);
+      const reviewed = JSON.parse(await review('appropriate'));
+      expect(reviewed).toMatchObject({
+        purposeOfUse: 'ETREAT',
+        justificationCommitment: digest('legacy justification'),
+        reviewed: true,
+        reviewOutcome: 'appropriate',
+      });
+      expect(reviewed).not.toHaveProperty('justificationSha256');
+      await expect(declare('1', 2, '2026-08-01T20:00:00.000Z')).resolves.toContain('"purposeOfUse":"ETREAT"');
+    });
+
+    it('an emergency grant reviewed before outcomes were recorded stays reviewed, without an outcome', async () => {
+      scenario.plantGrant(
+        legacy.emergencyGrant(1, {
+          reviewed: true,
+          reviewedBy: people.auditor.uid,
+          reviewedAt: '2026-01-01T06:00:00.000Z',
+        }),
+      );
+      await expect(scenario.query(people.auditor, (ctx) => consent.GetGrant(ctx, grantId(1)))).resolves.toMatchObject({
+        reviewed: true,
+        reviewOutcome: null,
+        purposeOfUse: 'ETREAT',
+      });
+      await expect(review('appropriate')).rejects.toThrow(/^CONFLICT: .*already reviewed/);
+    });
+
+    it('a consent grant without a purpose is TREAT: the doctor opens under it and the patient revokes it', async () => {
+      scenario.plantGrant(legacy.consentGrant(1));
+      await expect(scenario.access(people.doctorB, reportId(2))).resolves.toMatchObject({
+        basis: 'grant',
+        purposeOfUse: 'TREAT',
+      });
+      const revoked = JSON.parse(await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(1))));
+      expect(revoked).toMatchObject({ status: 'revoked', purposeOfUse: 'TREAT', justificationCommitment: null });
+      expect(scenario.ledger.events.at(-1)).toMatchObject({
+        name: 'GrantRevoked',
+        payload: { kind: 'consent', purposeOfUse: 'TREAT', expiresAt: '2027-01-01T00:00:00.000Z' },
+      });
     });
   });
 

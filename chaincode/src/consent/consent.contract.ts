@@ -7,7 +7,13 @@ import { Participant } from '../participants/participant';
 import { requireCaller, requireParty } from '../participants/participant-lookup';
 import { requireReportsOfPatient } from '../reports/report-lookup';
 import { transactionTime } from '../transaction-context';
-import { parseReportIdsArgument, requireIntegerText, requireSha256Hex, requireUuid } from '../validation';
+import {
+  parseReportIdsArgument,
+  requireCommitmentHex,
+  requireIntegerText,
+  requireOneOf,
+  requireUuid,
+} from '../validation';
 import { AccessRequest, REQUEST_BY_DOCTOR, REQUEST_BY_PATIENT, REQUEST_OBJECT_TYPE } from './access-request';
 import {
   EMERGENCY_HOURS,
@@ -19,12 +25,17 @@ import {
   HOUR_MS,
   MINUTE_MS,
   REQUEST_DAYS,
+  REVIEW_OUTCOMES,
 } from './grant';
-import { grantKey, grantStateAt, grantView, putGrant } from './grant-rules';
+import { grantKey, grantsOfPair, grantStateAt, grantView, putGrant, requireNoEmergencyInForce } from './grant-rules';
+import { EMERGENCY_PURPOSE, requireConsentPurpose } from './purpose-of-use';
 
 /**
- * Consent: doctors ask, patients grant, limit in time, and revoke; in an emergency a doctor
- * breaks the glass for at most 24 hours, and an auditor reviews it afterwards.
+ * Consent: doctors ask, patients grant for a purpose of use, limit in time, and revoke; in
+ * an emergency a doctor breaks the glass for at most 24 hours (one emergency grant per
+ * patient at a time), and an auditor reviews it afterwards. Texts (reasons,
+ * justifications, the auditor's note) stay off-chain; the ledger holds keyed commitments
+ * to the first two and nothing of the note. Events carry IDs, codes and times only.
  */
 @Info({ title: 'ConsentContract', description: 'Access requests, grants, revocations and emergency access' })
 export class ConsentContract extends LedgerContract {
@@ -34,8 +45,10 @@ export class ConsentContract extends LedgerContract {
 
   /**
    * A doctor asks a patient for access to the reports listed in `reportIdsJson` (a JSON
-   * array of report IDs, or `null` for all) for `durationDays` days (1 to 365); the reason's
-   * text stays off-chain, `reasonSha256` is its SHA-256. Returns the pending request.
+   * array of report IDs, or `null` for all) for `durationDays` days (1 to 365), for
+   * `purposeOfUse` (an HL7 PurposeOfUse code other than ETREAT, see purpose-of-use.ts). The
+   * reason's text stays off-chain: `reasonCommitment` is its HMAC-SHA-256 under a key kept
+   * off-chain, as 64 lower-case hex digits. Returns the pending request.
    */
   @Transaction()
   @Returns('string')
@@ -45,13 +58,15 @@ export class ConsentContract extends LedgerContract {
     patientId: string,
     reportIdsJson: string,
     durationDays: string,
-    reasonSha256: string,
+    purposeOfUse: string,
+    reasonCommitment: string,
   ): Promise<string> {
     const doctor = await requireCaller(ctx, 'request access', ['doctor']);
     requireUuid(requestId, 'requestId');
     const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
     const days = requireIntegerText(durationDays, 'durationDays', REQUEST_DAYS.min, REQUEST_DAYS.max);
-    requireSha256Hex(reasonSha256, 'reasonSha256');
+    const purpose = requireConsentPurpose(purposeOfUse, 'purposeOfUse');
+    requireCommitmentHex(reasonCommitment, 'reasonCommitment');
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     await requireReportsOfPatient(ctx, patient.uid, reportIds);
     const key = requestKey(ctx, requestId);
@@ -64,7 +79,8 @@ export class ConsentContract extends LedgerContract {
       doctorMspId: doctor.mspId,
       reportIds,
       durationDays: days,
-      reasonSha256,
+      purposeOfUse: purpose,
+      reasonCommitment,
       status: 'pending',
       requestedAt: transactionTime(ctx),
       decidedAt: null,
@@ -74,15 +90,20 @@ export class ConsentContract extends LedgerContract {
     await putRecord(ctx, key, request);
     await putIndex(ctx, REQUEST_BY_PATIENT, [request.patientId, request.requestedAt, requestId]);
     await putIndex(ctx, REQUEST_BY_DOCTOR, [request.doctorId, request.requestedAt, requestId]);
-    emitEvent(ctx, 'AccessRequested', { requestId, patientId: request.patientId, doctorId: request.doctorId });
+    emitEvent(ctx, 'AccessRequested', {
+      requestId,
+      patientId: request.patientId,
+      doctorId: request.doctorId,
+      purposeOfUse: request.purposeOfUse,
+    });
     return canonicalJson(request);
   }
 
   /**
    * The patient addressed approves a pending request, choosing the scope (`reportIdsJson`)
    * and `durationMinutes` (5 minutes to 365 days) of the consent grant `grantId` that it
-   * creates from now; the request's `durationDays` is the doctor's ask, not a bound.
-   * Returns `{grant, request}`.
+   * creates from now, for the request's purpose of use; the request's `durationDays` is the
+   * doctor's ask, not a bound. Returns `{grant, request}`.
    */
   @Transaction()
   @Returns('string')
@@ -107,13 +128,14 @@ export class ConsentContract extends LedgerContract {
       doctorId: request.doctorId,
       doctorMspId: request.doctorMspId,
       reportIds,
+      purposeOfUse: request.purposeOfUse,
       expiresAt: later(now, minutes * MINUTE_MS),
       requestId,
-      justificationSha256: null,
+      justificationCommitment: null,
     });
     const approved = AccessRequest.create({ ...request, status: 'approved', decidedAt: now, grantId });
     await putRecord(ctx, requestKey(ctx, requestId), approved);
-    emitEvent(ctx, 'RequestApproved', { requestId, grantId, patientId: patient.uid, doctorId: request.doctorId });
+    emitEvent(ctx, 'RequestApproved', { requestId, ...grantEvent(grant) });
     return canonicalJson({ grant, request: approved });
   }
 
@@ -144,7 +166,7 @@ export class ConsentContract extends LedgerContract {
   /**
    * The calling patient grants a doctor access to the reports in `reportIdsJson` (JSON
    * array, or `null` for all) for `durationMinutes` minutes from now (5 minutes to 365 days),
-   * without a request.
+   * for `purposeOfUse` (an HL7 PurposeOfUse code other than ETREAT), without a request.
    * Returns the grant.
    */
   @Transaction()
@@ -155,11 +177,13 @@ export class ConsentContract extends LedgerContract {
     doctorId: string,
     reportIdsJson: string,
     durationMinutes: string,
+    purposeOfUse: string,
   ): Promise<string> {
     const patient = await requireCaller(ctx, 'grant access', ['patient']);
     requireUuid(grantId, 'grantId');
     const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
     const minutes = requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max);
+    const purpose = requireConsentPurpose(purposeOfUse, 'purposeOfUse');
     const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
     await requireReportsOfPatient(ctx, patient.uid, reportIds);
     const grant = await writeGrant(ctx, {
@@ -169,11 +193,12 @@ export class ConsentContract extends LedgerContract {
       doctorId: doctor.uid,
       doctorMspId: doctor.mspId,
       reportIds,
+      purposeOfUse: purpose,
       expiresAt: later(transactionTime(ctx), minutes * MINUTE_MS),
       requestId: null,
-      justificationSha256: null,
+      justificationCommitment: null,
     });
-    emitEvent(ctx, 'AccessGranted', { grantId, patientId: patient.uid, doctorId: doctor.uid });
+    emitEvent(ctx, 'AccessGranted', grantEvent(grant));
     return canonicalJson(grant);
   }
 
@@ -193,14 +218,17 @@ export class ConsentContract extends LedgerContract {
     if (state === 'revoked' || state === 'expired') throw conflict(`grant ${grantId} is already ${state}`);
     const revoked = Grant.create({ ...grant, status: 'revoked', revokedAt: now });
     await putGrant(ctx, revoked, false);
-    emitEvent(ctx, 'GrantRevoked', { grantId, patientId: grant.patientId, doctorId: grant.doctorId });
+    emitEvent(ctx, 'GrantRevoked', grantEvent(revoked));
     return canonicalJson(revoked);
   }
 
   /**
    * Break glass: the calling doctor opens all of a patient's reports for `hours` hours
-   * (1 to 24) from now, on a justification whose text stays off-chain (`justificationSha256`).
-   * The grant is of kind `emergency`, flagged unreviewed until an auditor reviews it.
+   * (1 to 24) from now, for emergency treatment (purpose of use ETREAT), on a justification
+   * whose text stays off-chain: `justificationCommitment` is its HMAC-SHA-256 under a key
+   * kept off-chain, as 64 lower-case hex digits. The grant is of kind `emergency`, flagged
+   * unreviewed until an auditor reviews it. EMERGENCY_ACTIVE while the caller holds an
+   * emergency grant for this patient that has neither expired nor been revoked.
    * Returns the grant.
    */
   @Transaction()
@@ -209,14 +237,19 @@ export class ConsentContract extends LedgerContract {
     ctx: Context,
     grantId: string,
     patientId: string,
-    justificationSha256: string,
+    justificationCommitment: string,
     hours: string,
   ): Promise<string> {
     const doctor = await requireCaller(ctx, 'declare an emergency', ['doctor']);
     requireUuid(grantId, 'grantId');
-    requireSha256Hex(justificationSha256, 'justificationSha256');
+    requireCommitmentHex(justificationCommitment, 'justificationCommitment');
     const duration = requireIntegerText(hours, 'hours', EMERGENCY_HOURS.min, EMERGENCY_HOURS.max);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    const now = transactionTime(ctx);
+    // One range read of the pair's grants. The peer re-runs it at validation, so of two
+    // declarations endorsed side by side only the first to commit stays valid (the other
+    // fails with a phantom read conflict), and the rule holds on the committed ledger.
+    requireNoEmergencyInForce(await grantsOfPair(ctx, patient.uid, doctor.uid), now);
     const grant = await writeGrant(ctx, {
       grantId,
       kind: 'emergency',
@@ -224,26 +257,36 @@ export class ConsentContract extends LedgerContract {
       doctorId: doctor.uid,
       doctorMspId: doctor.mspId,
       reportIds: null,
-      expiresAt: later(transactionTime(ctx), duration * HOUR_MS),
+      purposeOfUse: EMERGENCY_PURPOSE,
+      expiresAt: later(now, duration * HOUR_MS),
       requestId: null,
-      justificationSha256,
+      justificationCommitment,
     });
-    emitEvent(ctx, 'EmergencyDeclared', { grantId, patientId: patient.uid, doctorId: doctor.uid });
+    emitEvent(ctx, 'EmergencyDeclared', grantEvent(grant));
     return canonicalJson(grant);
   }
 
-  /** An auditor marks an emergency grant as reviewed (once). Returns the grant. */
+  /**
+   * An auditor reviews an emergency grant (once), finding it `appropriate` or
+   * `inappropriate` (`outcome`). The auditor's note stays off-chain, and nothing of it
+   * reaches the ledger. Returns the grant.
+   */
   @Transaction()
   @Returns('string')
-  async ReviewEmergency(ctx: Context, grantId: string): Promise<string> {
+  async ReviewEmergency(ctx: Context, grantId: string, outcome: string): Promise<string> {
     const auditor = await requireCaller(ctx, 'review emergencies', ['auditor']);
     const key = grantKey(ctx, requireUuid(grantId, 'grantId'));
+    const reviewOutcome = requireOneOf(outcome, 'outcome', REVIEW_OUTCOMES);
     const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
     if (grant.kind !== 'emergency') throw invalidArgument(`grant ${grantId} is not an emergency grant`);
+    if (auditor.mspId !== grant.patientMspId && auditor.mspId !== grant.doctorMspId) {
+      throw forbidden(`emergency grant ${grantId} involves neither the auditor's hospital's patient nor its doctor`);
+    }
     if (grant.reviewed) throw conflict(`emergency grant ${grantId} is already reviewed`);
     const reviewed = Grant.create({
       ...grant,
       reviewed: true,
+      reviewOutcome,
       reviewedBy: auditor.uid,
       reviewedAt: transactionTime(ctx),
     });
@@ -253,6 +296,7 @@ export class ConsentContract extends LedgerContract {
       patientId: grant.patientId,
       doctorId: grant.doctorId,
       auditorId: auditor.uid,
+      outcome: reviewOutcome,
     });
     return canonicalJson(reviewed);
   }
@@ -337,6 +381,21 @@ function requestKey(ctx: Context, requestId: string): string {
 
 const later = (time: string, millis: number): string => new Date(Date.parse(time) + millis).toISOString();
 
+/**
+ * The payload of an event that creates or changes a grant: its IDs, kind, purpose and
+ * terms in time, which the API's notification listener reads (its expiry reminders need
+ * both ends). IDs, codes and times only, like every event.
+ */
+const grantEvent = (grant: Grant) => ({
+  grantId: grant.grantId,
+  patientId: grant.patientId,
+  doctorId: grant.doctorId,
+  kind: grant.kind,
+  purposeOfUse: grant.purposeOfUse,
+  validFrom: grant.validFrom,
+  expiresAt: grant.expiresAt,
+});
+
 /** A request that `isParty` says the caller may decide, still pending (CONFLICT otherwise). */
 async function pendingRequestOf(
   ctx: Context,
@@ -353,10 +412,18 @@ async function pendingRequestOf(
 /** Writes a new grant from now with its four index entries; CONFLICT when the grant ID is taken. */
 async function writeGrant(
   ctx: Context,
-  terms: Pick<Grant, 'grantId' | 'kind' | 'doctorId' | 'doctorMspId' | 'reportIds' | 'expiresAt' | 'requestId'> & {
-    patient: Participant;
-    justificationSha256: string | null;
-  },
+  terms: Pick<
+    Grant,
+    | 'grantId'
+    | 'kind'
+    | 'doctorId'
+    | 'doctorMspId'
+    | 'reportIds'
+    | 'purposeOfUse'
+    | 'expiresAt'
+    | 'requestId'
+    | 'justificationCommitment'
+  > & { patient: Participant },
 ): Promise<Grant> {
   const key = grantKey(ctx, terms.grantId);
   if (await exists(ctx, key)) throw conflict(`grant ${terms.grantId} already exists`);
@@ -369,13 +436,15 @@ async function writeGrant(
     doctorId: terms.doctorId,
     doctorMspId: terms.doctorMspId,
     reportIds: terms.reportIds,
+    purposeOfUse: terms.purposeOfUse,
     validFrom: transactionTime(ctx),
     expiresAt: terms.expiresAt,
     status: 'active',
     revokedAt: null,
     requestId: terms.requestId,
-    justificationSha256: terms.justificationSha256,
+    justificationCommitment: terms.justificationCommitment,
     reviewed: emergency ? false : null,
+    reviewOutcome: null,
     reviewedBy: null,
     reviewedAt: null,
     txId: ctx.stub.getTxID(),

@@ -1,29 +1,9 @@
-import { grantId, people } from '../testing/fixtures';
+import { emergencyGrantFields, grantFields, grantId, people } from '../testing/fixtures';
 import { Grant } from './grant';
-import { grantStateAt, requireActiveGrant } from './grant-rules';
-
-const TX = 'f'.repeat(64);
+import { grantStateAt, requireActiveGrant, requireNoEmergencyInForce } from './grant-rules';
 
 function consentGrant(n: number, validFrom: string, expiresAt: string, revokedAt: string | null = null): Grant {
-  return Grant.create({
-    grantId: grantId(n),
-    kind: 'consent',
-    patientId: people.patientA.uid,
-    patientMspId: people.patientA.mspId,
-    doctorId: people.doctorB.uid,
-    doctorMspId: people.doctorB.mspId,
-    reportIds: null,
-    validFrom,
-    expiresAt,
-    status: revokedAt ? 'revoked' : 'active',
-    revokedAt,
-    requestId: null,
-    justificationSha256: null,
-    reviewed: null,
-    reviewedBy: null,
-    reviewedAt: null,
-    txId: TX,
-  } as Grant);
+  return Grant.create(grantFields(n, { validFrom, expiresAt, status: revokedAt ? 'revoked' : 'active', revokedAt }));
 }
 
 describe('grant rules', () => {
@@ -75,5 +55,34 @@ describe('grant rules', () => {
     expect(consentGrant(1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:05:00.000Z').expiresAt).toBe(
       '2026-01-01T00:05:00.000Z',
     );
+  });
+
+  describe('requireNoEmergencyInForce', () => {
+    const emergency = (n: number, overrides: Partial<Grant> = {}) =>
+      Grant.create(
+        emergencyGrantFields(n, {
+          validFrom: '2026-01-01T10:00:00.000Z',
+          expiresAt: '2026-01-01T12:00:00.000Z',
+          ...overrides,
+        }),
+      );
+
+    it.each([
+      ['active', '2026-01-01T11:00:00.000Z'],
+      ['in its last millisecond', '2026-01-01T11:59:59.999Z'],
+      ['dated after the time asked about', '2026-01-01T09:59:00.000Z'],
+    ])('refuses while an emergency grant of the pair is %s (EMERGENCY_ACTIVE)', (_label, time) => {
+      expect(() => requireNoEmergencyInForce([emergency(1)], time)).toThrow(
+        new RegExp(`^EMERGENCY_ACTIVE: emergency grant ${grantId(1)} of doctor ${people.doctorB.uid}`),
+      );
+    });
+
+    it('lets expired and revoked emergency grants and consent grants pass', () => {
+      const revoked = emergency(2, { status: 'revoked', revokedAt: '2026-01-01T10:30:00.000Z' });
+      const consent = consentGrant(3, '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z');
+      expect(() => requireNoEmergencyInForce([emergency(1)], '2026-01-01T12:00:00.000Z')).not.toThrow();
+      expect(() => requireNoEmergencyInForce([revoked, consent], '2026-01-01T11:00:00.000Z')).not.toThrow();
+      expect(() => requireNoEmergencyInForce([], '2026-01-01T11:00:00.000Z')).not.toThrow();
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { forbidden, grantExpired, grantRevoked } from '../errors';
+import { emergencyActive, forbidden, grantExpired, grantRevoked } from '../errors';
 import { canonicalBytes } from '../canonical-json';
 import { putIndex, scanRecords } from '../ledger-state';
 import { Grant, GRANT_BY_DOCTOR, GRANT_BY_PAIR, GRANT_BY_PATIENT, GRANT_EMERGENCY, GRANT_OBJECT_TYPE } from './grant';
@@ -81,6 +81,24 @@ export function requireActiveGrant(grants: Grant[], time: string, refusal: strin
   if (latest?.state === 'revoked') throw grantRevoked(`grant ${latest.grant.grantId} was revoked`);
   if (latest?.state === 'expired') throw grantExpired(`grant ${latest.grant.grantId} expired`);
   throw forbidden(refusal);
+}
+
+/**
+ * Refuses (EMERGENCY_ACTIVE) while one of `grants` (a pair's) is an emergency grant in force
+ * at `time`, so that a doctor holds at most one emergency grant per patient at a time. In
+ * force means not expired and not revoked: an active one, and also one dated after `time`
+ * (clients date their proposals, within the peers' time window), which would overlap.
+ */
+export function requireNoEmergencyInForce(grants: Grant[], time: string): void {
+  for (const grant of grants) {
+    if (grant.kind !== 'emergency') continue;
+    const state = grantStateAt(grant, time);
+    if (state === 'active' || state === 'not-yet-valid') {
+      throw emergencyActive(
+        `emergency grant ${grant.grantId} of doctor ${grant.doctorId} for patient ${grant.patientId} is in force until ${grant.expiresAt}`,
+      );
+    }
+  }
 }
 
 const revokedFirst = (a: GrantState, b: GrantState): number => (a === b ? 0 : a === 'revoked' ? -1 : 1);

@@ -3,14 +3,15 @@ import { corruptState, invalidArgument } from '../errors';
 import {
   nullable,
   requireBoolean,
+  requireCommitmentHex,
   requireIsoTime,
   requireMspId,
   requireOneOf,
   requireReportIds,
-  requireSha256Hex,
   requireTxId,
   requireUuid,
 } from '../validation';
+import { EMERGENCY_PURPOSE, LEGACY_CONSENT_PURPOSE, PurposeOfUse, requirePurposeOfUse } from './purpose-of-use';
 
 export const GRANT_OBJECT_TYPE = 'grant';
 /** grant~patient(patientId, validFrom, grantId) */
@@ -19,8 +20,9 @@ export const GRANT_BY_PATIENT = 'grant~patient';
 export const GRANT_BY_DOCTOR = 'grant~doctor';
 /**
  * grant~pair(patientId, doctorId, grantId) → a copy of the grant, rewritten with it: what
- * AccessReport and RecordReport scan, in one range read. The peer re-checks the range at
- * validation, so a revocation committed after such a check invalidates the transaction.
+ * AccessReport, RecordReport and DeclareEmergency scan, in one range read. The peer
+ * re-checks the range at validation, so a revocation or a new grant committed after such
+ * a check invalidates the transaction.
  */
 export const GRANT_BY_PAIR = 'grant~pair';
 /** grant~emergency(validFrom, grantId): break-glass grants, for auditors. */
@@ -30,6 +32,9 @@ export const GRANT_KINDS = ['consent', 'emergency'] as const;
 export type GrantKind = (typeof GRANT_KINDS)[number];
 export const GRANT_STATUSES = ['active', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
+/** An auditor's finding on an emergency grant; the auditor's note stays off-chain. */
+export const REVIEW_OUTCOMES = ['appropriate', 'inappropriate'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -45,10 +50,14 @@ export const EMERGENCY_HOURS = { min: 1, max: 24 } as const;
 
 /**
  * A patient's permission for a doctor to open some (`reportIds`) or all (`null`) of the
- * patient's reports, from `validFrom` until just before `expiresAt`. Consent grants come
- * from the patient (directly or by approving a request); emergency grants are declared by
- * the doctor (break glass), carry the hash of the justification and wait for an auditor's
- * review. `status` records revocation only; expiry follows from the time (see grant-rules).
+ * patient's reports, for a purpose of use, from `validFrom` until just before `expiresAt`.
+ * Consent grants come from the patient (directly or by approving a request, whose purpose
+ * they take) and never have the purpose ETREAT. Emergency grants are declared by the
+ * doctor (break glass), always have the purpose ETREAT, carry `justificationCommitment`
+ * (an HMAC-SHA-256 of the justification's text under a key kept off-chain; the chaincode
+ * checks only its format) and wait for an auditor's review: `reviewed` with, for reviews
+ * since outcomes were recorded, `reviewOutcome`. `status` records revocation only; expiry
+ * follows from the time (see grant-rules).
  */
 export class Grant {
   readonly grantId: string;
@@ -58,13 +67,16 @@ export class Grant {
   readonly doctorId: string;
   readonly doctorMspId: string;
   readonly reportIds: string[] | null;
+  readonly purposeOfUse: PurposeOfUse;
   readonly validFrom: string;
   readonly expiresAt: string;
   readonly status: GrantStatus;
   readonly revokedAt: string | null;
   readonly requestId: string | null;
-  readonly justificationSha256: string | null;
+  readonly justificationCommitment: string | null;
   readonly reviewed: boolean | null;
+  /** Null until reviewed, and for a review recorded before outcomes were. */
+  readonly reviewOutcome: ReviewOutcome | null;
   readonly reviewedBy: string | null;
   readonly reviewedAt: string | null;
   readonly txId: string;
@@ -77,13 +89,15 @@ export class Grant {
     this.doctorId = fields.doctorId;
     this.doctorMspId = fields.doctorMspId;
     this.reportIds = fields.reportIds;
+    this.purposeOfUse = fields.purposeOfUse;
     this.validFrom = fields.validFrom;
     this.expiresAt = fields.expiresAt;
     this.status = fields.status;
     this.revokedAt = fields.revokedAt;
     this.requestId = fields.requestId;
-    this.justificationSha256 = fields.justificationSha256;
+    this.justificationCommitment = fields.justificationCommitment;
     this.reviewed = fields.reviewed;
+    this.reviewOutcome = fields.reviewOutcome;
     this.reviewedBy = fields.reviewedBy;
     this.reviewedAt = fields.reviewedAt;
     this.txId = fields.txId;
@@ -98,13 +112,17 @@ export class Grant {
       doctorId: requireUuid(fields.doctorId, 'doctorId'),
       doctorMspId: requireMspId(fields.doctorMspId, 'doctorMspId'),
       reportIds: requireReportIds(fields.reportIds, 'reportIds'),
+      purposeOfUse: requirePurposeOfUse(fields.purposeOfUse, 'purposeOfUse'),
       validFrom: requireIsoTime(fields.validFrom, 'validFrom'),
       expiresAt: requireIsoTime(fields.expiresAt, 'expiresAt'),
       status: requireOneOf(fields.status, 'status', GRANT_STATUSES),
       revokedAt: nullable(fields.revokedAt, (value) => requireIsoTime(value, 'revokedAt')),
       requestId: nullable(fields.requestId, (value) => requireUuid(value, 'requestId')),
-      justificationSha256: nullable(fields.justificationSha256, (v) => requireSha256Hex(v, 'justificationSha256')),
+      justificationCommitment: nullable(fields.justificationCommitment, (value) =>
+        requireCommitmentHex(value, 'justificationCommitment'),
+      ),
       reviewed: nullable(fields.reviewed, (value) => requireBoolean(value, 'reviewed')),
+      reviewOutcome: nullable(fields.reviewOutcome, (value) => requireOneOf(value, 'reviewOutcome', REVIEW_OUTCOMES)),
       reviewedBy: nullable(fields.reviewedBy, (value) => requireUuid(value, 'reviewedBy')),
       reviewedAt: nullable(fields.reviewedAt, (value) => requireIsoTime(value, 'reviewedAt')),
       txId: requireTxId(fields.txId, 'txId'),
@@ -113,14 +131,34 @@ export class Grant {
     return grant;
   }
 
+  /** Reads a stored grant, including one written by the previous version (see withLegacyDefaults). */
   static fromState(bytes: Uint8Array): Grant {
     const raw = parseJsonObject(bytes, 'grant');
     try {
-      return Grant.create(raw as unknown as Grant);
+      return Grant.create(withLegacyDefaults(raw) as unknown as Grant);
     } catch (error) {
       throw corruptState(`stored grant is invalid (${(error as Error).message})`);
     }
   }
+}
+
+/**
+ * A grant as the previous chaincode version wrote it, in today's terms (the chaincode is
+ * upgraded in place, so such records stay on the ledger, under the grant's key and under
+ * the pair): its `justificationSha256` is read as the commitment; a grant without a
+ * purpose is for emergency treatment (ETREAT) when it is an emergency grant and for
+ * treatment (TREAT) otherwise; and it has no review outcome, even when reviewed (the
+ * previous version recorded none). Fields under their new names win. Nothing is written
+ * back; a transaction that rewrites the grant (revocation, review) stores the new shape.
+ */
+function withLegacyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+  const legacyPurpose = raw.kind === 'emergency' ? EMERGENCY_PURPOSE : LEGACY_CONSENT_PURPOSE;
+  return {
+    ...raw,
+    justificationCommitment: 'justificationCommitment' in raw ? raw.justificationCommitment : raw.justificationSha256,
+    purposeOfUse: 'purposeOfUse' in raw ? raw.purposeOfUse : legacyPurpose,
+    reviewOutcome: 'reviewOutcome' in raw ? raw.reviewOutcome : null,
+  };
 }
 
 /** The rules that tie a grant's fields together, so that no inconsistent grant is ever stored or read. */
@@ -128,6 +166,9 @@ function checkTerms(grant: Grant): void {
   const duration = Date.parse(grant.expiresAt) - Date.parse(grant.validFrom);
   if ((grant.status === 'revoked') !== (grant.revokedAt !== null)) {
     throw invalidArgument('revokedAt is set exactly when the grant is revoked');
+  }
+  if ((grant.kind === 'emergency') !== (grant.purposeOfUse === EMERGENCY_PURPOSE)) {
+    throw invalidArgument(`the purpose of use is ${EMERGENCY_PURPOSE} exactly when the grant is an emergency grant`);
   }
   if (grant.kind === 'consent') {
     if (
@@ -139,7 +180,13 @@ function checkTerms(grant: Grant): void {
         `a consent grant lasts ${GRANT_MINUTES.min} to ${GRANT_MINUTES.max} whole minutes (365 days)`,
       );
     }
-    if (grant.justificationSha256 !== null || grant.reviewed !== null || grant.reviewedBy !== null) {
+    if (
+      grant.justificationCommitment !== null ||
+      grant.reviewed !== null ||
+      grant.reviewOutcome !== null ||
+      grant.reviewedBy !== null ||
+      grant.reviewedAt !== null
+    ) {
       throw invalidArgument('a consent grant has no justification and no review');
     }
   } else {
@@ -150,11 +197,14 @@ function checkTerms(grant: Grant): void {
     ) {
       throw invalidArgument(`an emergency grant lasts ${EMERGENCY_HOURS.min} to ${EMERGENCY_HOURS.max} whole hours`);
     }
-    if (grant.justificationSha256 === null || grant.reviewed === null || grant.reportIds !== null) {
+    if (grant.justificationCommitment === null || grant.reviewed === null || grant.reportIds !== null) {
       throw invalidArgument('an emergency grant covers all reports and has a justification and a review flag');
     }
     if (grant.reviewed !== (grant.reviewedBy !== null) || grant.reviewed !== (grant.reviewedAt !== null)) {
       throw invalidArgument('reviewedBy and reviewedAt are set exactly when the grant was reviewed');
+    }
+    if (grant.reviewOutcome !== null && !grant.reviewed) {
+      throw invalidArgument('only a reviewed emergency grant has a review outcome');
     }
   }
 }

@@ -1,4 +1,10 @@
 import { parseJsonObject } from '../canonical-json';
+import {
+  EMERGENCY_PURPOSE,
+  LEGACY_CONSENT_PURPOSE,
+  PurposeOfUse,
+  requirePurposeOfUse,
+} from '../consent/purpose-of-use';
 import { corruptState, invalidArgument } from '../errors';
 import { nullable, requireIsoTime, requireMspId, requireOneOf, requireTxId, requireUuid } from '../validation';
 
@@ -16,8 +22,19 @@ export type AccessBasis = (typeof ACCESS_BASES)[number];
 export const READER_ROLES = ['patient', 'doctor'] as const;
 
 /**
+ * The purpose of use of an opening without a grant: the patient opening their own report
+ * does so at their own request (PATRQT); the author opens what they wrote to treat (TREAT).
+ */
+export const PURPOSE_WITHOUT_GRANT: Readonly<Record<'patient' | 'author', PurposeOfUse>> = {
+  patient: 'PATRQT',
+  author: 'TREAT',
+};
+
+/**
  * Proof that a reader was allowed to open a report's content at a given moment: written
  * by the AccessReport transaction whose ID it carries, before the API releases anything.
+ * `purposeOfUse` follows from the basis: for `grant` and `emergency`, the purpose of the
+ * grant used (ETREAT exactly for `emergency`); for `patient`, PATRQT; for `author`, TREAT.
  */
 export class AccessReceipt {
   readonly txId: string;
@@ -28,6 +45,7 @@ export class AccessReceipt {
   readonly readerRole: (typeof READER_ROLES)[number];
   readonly basis: AccessBasis;
   readonly grantId: string | null;
+  readonly purposeOfUse: PurposeOfUse;
   readonly at: string;
 
   private constructor(fields: AccessReceipt) {
@@ -39,6 +57,7 @@ export class AccessReceipt {
     this.readerRole = fields.readerRole;
     this.basis = fields.basis;
     this.grantId = fields.grantId;
+    this.purposeOfUse = fields.purposeOfUse;
     this.at = fields.at;
   }
 
@@ -52,21 +71,55 @@ export class AccessReceipt {
       readerRole: requireOneOf(fields.readerRole, 'readerRole', READER_ROLES),
       basis: requireOneOf(fields.basis, 'basis', ACCESS_BASES),
       grantId: nullable(fields.grantId, (value) => requireUuid(value, 'grantId')),
+      purposeOfUse: requirePurposeOfUse(fields.purposeOfUse, 'purposeOfUse'),
       at: requireIsoTime(fields.at, 'at'),
     });
     const throughGrant = receipt.basis === 'grant' || receipt.basis === 'emergency';
     if (throughGrant !== (receipt.grantId !== null)) {
       throw invalidArgument('grantId is set exactly when the basis is a grant');
     }
+    checkPurpose(receipt);
     return receipt;
   }
 
+  /** Reads a stored receipt, including one written by the previous version (see withLegacyDefaults). */
   static fromState(bytes: Uint8Array): AccessReceipt {
     const raw = parseJsonObject(bytes, 'access receipt');
     try {
-      return AccessReceipt.create(raw as unknown as AccessReceipt);
+      return AccessReceipt.create(withLegacyDefaults(raw) as unknown as AccessReceipt);
     } catch (error) {
       throw corruptState(`stored access receipt is invalid (${(error as Error).message})`);
     }
   }
+}
+
+/** The purpose of use that the basis implies (see AccessReceipt). */
+function checkPurpose(receipt: AccessReceipt): void {
+  const { basis, purposeOfUse } = receipt;
+  if (basis === 'patient' || basis === 'author') {
+    if (purposeOfUse !== PURPOSE_WITHOUT_GRANT[basis]) {
+      throw invalidArgument(`an opening on basis ${basis} has the purpose of use ${PURPOSE_WITHOUT_GRANT[basis]}`);
+    }
+  } else if ((basis === 'emergency') !== (purposeOfUse === EMERGENCY_PURPOSE)) {
+    throw invalidArgument(
+      `an opening under a grant has the purpose ${EMERGENCY_PURPOSE} exactly when the grant is an emergency one`,
+    );
+  }
+}
+
+const LEGACY_PURPOSE_BY_BASIS: Record<AccessBasis, PurposeOfUse> = {
+  ...PURPOSE_WITHOUT_GRANT,
+  grant: LEGACY_CONSENT_PURPOSE,
+  emergency: EMERGENCY_PURPOSE,
+};
+
+/**
+ * A receipt as the previous chaincode version wrote it, before purposes were recorded (the
+ * chaincode is upgraded in place, so such records stay on the ledger): its purpose follows
+ * from the basis, a grant's being TREAT as every consent grant's then was, an emergency
+ * grant's ETREAT. A receipt with a purpose keeps it. Receipts are never rewritten.
+ */
+function withLegacyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+  if ('purposeOfUse' in raw) return raw;
+  return { ...raw, purposeOfUse: LEGACY_PURPOSE_BY_BASIS[requireOneOf(raw.basis, 'basis', ACCESS_BASES)] };
 }

@@ -3,6 +3,7 @@ import { parseJsonObject } from '../canonical-json';
 import { corruptState, notFound } from '../errors';
 import { ReportVoid } from './report-void';
 import {
+  requireCommitmentHex,
   requireInteger,
   requireIsoTime,
   requireMspId,
@@ -86,7 +87,7 @@ export class Report {
       type: requireOneOf(fields.type, 'type', REPORT_TYPES),
       cid: requireCid(fields.cid, 'cid'),
       ciphertextSha256: requireSha256Hex(fields.ciphertextSha256, 'ciphertextSha256'),
-      plaintextCommitment: requireSha256Hex(fields.plaintextCommitment, 'plaintextCommitment'),
+      plaintextCommitment: requireCommitmentHex(fields.plaintextCommitment, 'plaintextCommitment'),
       size: requireInteger(fields.size, 'size', REPORT_SIZE.min, REPORT_SIZE.max),
       encryptionScheme: requireOneOf(fields.encryptionScheme, 'encryptionScheme', ENCRYPTION_SCHEMES),
       recordedAt: requireIsoTime(fields.recordedAt, 'recordedAt'),

@@ -156,6 +156,7 @@ describe('ReportsContract', () => {
         readerRole: 'patient',
         basis: 'patient',
         grantId: null,
+        purposeOfUse: 'PATRQT',
         at: '2026-06-01T12:00:00.000Z',
       });
       expect(scenario.ledger.events.at(-1)).toEqual({
@@ -167,23 +168,35 @@ describe('ReportsContract', () => {
           patientId: people.patientA.uid,
           readerId: people.patientA.uid,
           grantId: null,
+          basis: 'patient',
+          purposeOfUse: 'PATRQT',
         },
       });
     });
 
-    it('lets the author open it (basis author), even after their care assignment ended', async () => {
+    it('lets the author open it (basis author, for TREAT), even after their care assignment ended', async () => {
       await scenario.submit(people.adminA, (ctx) => care.EndCare(ctx, assignmentId(1)));
-      expect(await scenario.access(people.doctorA, reportId(1))).toMatchObject({ basis: 'author', grantId: null });
+      expect(await scenario.access(people.doctorA, reportId(1))).toMatchObject({
+        basis: 'author',
+        grantId: null,
+        purposeOfUse: 'TREAT',
+      });
+      expect(scenario.ledger.events.at(-1)?.payload).toMatchObject({ basis: 'author', purposeOfUse: 'TREAT' });
     });
 
-    it('lets a doctor of another hospital open a report under a grant covering it (basis grant)', async () => {
-      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(1)], days(7));
+    it('lets a doctor of another hospital open a report under a grant covering it (basis grant, its purpose)', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(1)], days(7), undefined, 'CAREMGT');
       expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({
         readerId: people.doctorB.uid,
         readerMspId: HOSPITAL_B,
         readerRole: 'doctor',
         basis: 'grant',
         grantId: grantId(1),
+        purposeOfUse: 'CAREMGT',
+      });
+      expect(scenario.ledger.events.at(-1)).toMatchObject({
+        name: 'ReportAccessed',
+        payload: { grantId: grantId(1), basis: 'grant', purposeOfUse: 'CAREMGT' },
       });
       await expect(scenario.access(people.doctorB, reportId(2))).rejects.toThrow(/^FORBIDDEN: no grant/);
     });
@@ -223,28 +236,28 @@ describe('ReportsContract', () => {
       );
     });
 
-    it('uses an active emergency grant (basis emergency) and reports the most recent ending otherwise', async () => {
+    it('uses an active emergency grant (basis emergency, ETREAT) and reports the most recent ending otherwise', async () => {
       await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-06-01T00:00:00.000Z');
-      await scenario.submit(
-        people.doctorB,
-        (ctx) => consent.DeclareEmergency(ctx, grantId(2), people.patientA.uid, digest('justification'), '2'),
-        '2026-06-10T00:00:00.000Z',
-      );
+      await scenario.declareEmergency(people.doctorB, grantId(2), people.patientA, 2, '2026-06-10T00:00:00.000Z');
       expect(await scenario.access(people.doctorB, reportId(2), '2026-06-10T01:00:00.000Z')).toMatchObject({
         basis: 'emergency',
         grantId: grantId(2),
+        purposeOfUse: 'ETREAT',
       });
+      expect(scenario.ledger.events.at(-1)?.payload).toMatchObject({ basis: 'emergency', purposeOfUse: 'ETREAT' });
       await expect(scenario.access(people.doctorB, reportId(2), '2026-06-10T02:00:00.000Z')).rejects.toThrow(
         new RegExp(`^GRANT_EXPIRED: grant ${grantId(2)}`),
       );
     });
 
     it('prefers an active consent grant over an emergency one', async () => {
-      await scenario.submit(people.doctorB, (ctx) =>
-        consent.DeclareEmergency(ctx, grantId(1), people.patientA.uid, digest('j'), '24'),
-      );
-      await scenario.grant(people.patientA, grantId(2), people.doctorB, [reportId(1)], days(3));
-      expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({ basis: 'grant', grantId: grantId(2) });
+      await scenario.declareEmergency(people.doctorB, grantId(1), people.patientA, 24);
+      await scenario.grant(people.patientA, grantId(2), people.doctorB, [reportId(1)], days(3), undefined, 'HRESCH');
+      expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({
+        basis: 'grant',
+        grantId: grantId(2),
+        purposeOfUse: 'HRESCH',
+      });
     });
 
     it('answers NOT_FOUND for an unknown report and INVALID_ARGUMENT for a malformed ID', async () => {

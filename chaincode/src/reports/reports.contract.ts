@@ -26,8 +26,23 @@ import { Participant } from '../participants/participant';
 import { participantKey, requireCaller, requireParty } from '../participants/participant-lookup';
 import { StateBatch } from '../peer-batching';
 import { callerOf, transactionTime } from '../transaction-context';
-import { isUuid, requireIntegerText, requireOneOf, requireSha256Hex, requireUuid } from '../validation';
-import { AccessBasis, AccessReceipt, RECEIPT_BY_PATIENT, RECEIPT_BY_READER, RECEIPT_BY_REPORT } from './access-receipt';
+import {
+  isUuid,
+  requireCommitmentHex,
+  requireIntegerText,
+  requireOneOf,
+  requireSha256Hex,
+  requireUuid,
+} from '../validation';
+import { PurposeOfUse } from '../consent/purpose-of-use';
+import {
+  AccessBasis,
+  AccessReceipt,
+  PURPOSE_WITHOUT_GRANT,
+  RECEIPT_BY_PATIENT,
+  RECEIPT_BY_READER,
+  RECEIPT_BY_REPORT,
+} from './access-receipt';
 import {
   ENCRYPTION_SCHEMES,
   Report,
@@ -73,7 +88,7 @@ export class ReportsContract extends LedgerContract {
       type: requireOneOf(type, 'type', REPORT_TYPES),
       cid: requireCid(cid, 'cid'),
       ciphertextSha256: requireSha256Hex(ciphertextSha256, 'ciphertextSha256'),
-      plaintextCommitment: requireSha256Hex(plaintextCommitment, 'plaintextCommitment'),
+      plaintextCommitment: requireCommitmentHex(plaintextCommitment, 'plaintextCommitment'),
       size: requireIntegerText(size, 'size', REPORT_SIZE.min, REPORT_SIZE.max),
       encryptionScheme: requireOneOf(encryptionScheme, 'encryptionScheme', ENCRYPTION_SCHEMES),
     };
@@ -144,7 +159,9 @@ export class ReportsContract extends LedgerContract {
    * Opens a report's content: submitted (and committed) before the API releases any of it.
    * Allowed for the patient, the author, and a doctor with an active grant covering the
    * report (consent, or emergency); refused for admins and auditors always. Writes and
-   * returns the access receipt, whose `txId` is this transaction's ID.
+   * returns the access receipt, whose `txId` is this transaction's ID, with the basis and
+   * the purpose of use of the opening (the grant's, or PATRQT for the patient and TREAT for
+   * the author).
    */
   @Transaction()
   @Returns('string')
@@ -153,7 +170,7 @@ export class ReportsContract extends LedgerContract {
     const reader = await requireCaller(ctx, 'open report content', ['patient', 'doctor']);
     const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
     const report = await requireRecord(ctx, key, Report.fromState, `report ${reportId}`);
-    const { basis, grantId } = await openingBasis(ctx, reader, report, transactionTime(ctx));
+    const { basis, grantId, purposeOfUse } = await openingBasis(ctx, reader, report, transactionTime(ctx));
     const receipt = AccessReceipt.create({
       txId: ctx.stub.getTxID(),
       reportId,
@@ -163,6 +180,7 @@ export class ReportsContract extends LedgerContract {
       readerRole: reader.role as 'patient' | 'doctor',
       basis,
       grantId,
+      purposeOfUse,
       at: transactionTime(ctx),
     });
     await putRecord(ctx, receiptKey(ctx, receipt.txId), receipt);
@@ -175,6 +193,8 @@ export class ReportsContract extends LedgerContract {
       patientId: receipt.patientId,
       readerId: reader.uid,
       grantId,
+      basis,
+      purposeOfUse,
     });
     return canonicalJson(receipt);
   }
@@ -265,20 +285,29 @@ function accessReportReads(ctx: Context, reportId: string): string[] {
   return isUuid(uid) && isUuid(reportId) ? [participantKey(ctx, uid), reportKey(ctx, reportId)] : [];
 }
 
-/** Why the reader may open the report now, or the refusal (FORBIDDEN, GRANT_EXPIRED, GRANT_REVOKED). */
+/**
+ * Why the reader may open the report now and for what purpose, or the refusal (FORBIDDEN,
+ * GRANT_EXPIRED, GRANT_REVOKED).
+ */
 async function openingBasis(
   ctx: Context,
   reader: Participant,
   report: Report,
   now: string,
-): Promise<{ basis: AccessBasis; grantId: string | null }> {
+): Promise<{ basis: AccessBasis; grantId: string | null; purposeOfUse: PurposeOfUse }> {
   if (reader.role === 'patient') {
     if (reader.uid !== report.patientId) throw forbidden(`report ${report.reportId} is another patient's`);
-    return { basis: 'patient', grantId: null };
+    return { basis: 'patient', grantId: null, purposeOfUse: PURPOSE_WITHOUT_GRANT.patient };
   }
-  if (reader.uid === report.authorId) return { basis: 'author', grantId: null };
+  if (reader.uid === report.authorId) {
+    return { basis: 'author', grantId: null, purposeOfUse: PURPOSE_WITHOUT_GRANT.author };
+  }
   const grant = requireOpeningGrant(await grantsOfPair(ctx, report.patientId, reader.uid), report.reportId, now);
-  return { basis: grant.kind === 'emergency' ? 'emergency' : 'grant', grantId: grant.grantId };
+  return {
+    basis: grant.kind === 'emergency' ? 'emergency' : 'grant',
+    grantId: grant.grantId,
+    purposeOfUse: grant.purposeOfUse,
+  };
 }
 
 async function maySeeReport(ctx: Context, caller: Participant, report: Report, now: string): Promise<boolean> {

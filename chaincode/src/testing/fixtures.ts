@@ -1,9 +1,12 @@
 import type { Context } from 'fabric-contract-api';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { AuditContract } from '../audit/audit.contract';
+import { canonicalBytes } from '../canonical-json';
 import { CareContract } from '../care/care.contract';
 import { BASE32_ALPHABET, CID_CODECS, SHA2_256 } from '../cid';
 import { ConsentContract } from '../consent/consent.contract';
+import { Grant, GRANT_BY_PAIR, GRANT_OBJECT_TYPE } from '../consent/grant';
+import type { PurposeOfUse } from '../consent/purpose-of-use';
 import { ParticipantsContract } from '../participants/participants.contract';
 import type { Role } from '../participants/participant';
 import { ReportsContract } from '../reports/reports.contract';
@@ -30,7 +33,7 @@ function person(n: number, role: Role, mspId: string): Person {
   return { uid, role, mspId, caller: { mspId, attributes: { 'ehr.uid': uid, 'ehr.role': role } } };
 }
 
-/** The cast of the unit tests: two hospitals, each with an admin, doctors and patients; one auditor. */
+/** The cast of the unit tests: two hospitals, each with an admin, doctors, patients and an auditor. */
 export const people = {
   adminA: person(1, 'admin', HOSPITAL_A),
   adminB: person(2, 'admin', HOSPITAL_B),
@@ -41,6 +44,7 @@ export const people = {
   otherPatientA: person(7, 'patient', HOSPITAL_A),
   patientB: person(8, 'patient', HOSPITAL_B),
   auditor: person(9, 'auditor', HOSPITAL_A),
+  auditorB: person(10, 'auditor', HOSPITAL_B),
 } as const;
 
 /** A certificate whose facts contradict what `who` registered with (another hospital's MSP). */
@@ -56,8 +60,15 @@ export const assignmentId = (n: number) => uuid('0d', n);
 /** A grant's duration in minutes, the unit GrantAccess and ApproveRequest take. */
 export const days = (n: number) => n * 24 * 60;
 
-/** SHA-256 of a label, as lower-case hex: stands for a digest or a commitment. */
+/** SHA-256 of a label, as lower-case hex: stands for a digest of public bytes (a ciphertext). */
 export const digest = (label: string): string => createHash('sha256').update(label).digest('hex');
+
+/**
+ * HMAC-SHA-256 of a label under a fixed test key, as lower-case hex: stands for a keyed
+ * commitment to a text kept off-chain (a reason, a justification, a report's plaintext).
+ */
+export const commitment = (label: string): string =>
+  createHmac('sha256', 'unit tests: the off-chain commitment key').update(label).digest('hex');
 
 /** A CIDv1 in base32 of `label`'s SHA-256, as IPFS would name a raw block (or a dag-pb root). */
 export function cidOf(label: string, codec: keyof typeof CID_CODECS = 'raw'): string {
@@ -100,7 +111,7 @@ export function reportArguments(n: number, patient: Person, overrides: Partial<R
     type: 'lab',
     cid: cidOf(`report ${n}`),
     ciphertextSha256: digest(`ciphertext ${n}`),
-    plaintextCommitment: digest(`commitment ${n}`),
+    plaintextCommitment: commitment(`plaintext ${n}`),
     size: '4096',
     encryptionScheme: 'aes-256-gcm-chunked-v1',
     ...overrides,
@@ -147,13 +158,48 @@ export class Scenario {
     return JSON.parse(await this.ledger.submit({ caller: doctor.caller, at }, (ctx) => recordWith(ctx, args)));
   }
 
-  /** The patient grants `doctor` access for `minutes` (see `days`). */
-  async grant(patient: Person, id: string, doctor: Person, reportIds: string[] | null, minutes: number, at?: string) {
+  /**
+   * The patient grants `doctor` access for `minutes` (see `days`), for `purposeOfUse`
+   * (treatment unless said otherwise).
+   */
+  async grant(
+    patient: Person,
+    id: string,
+    doctor: Person,
+    reportIds: string[] | null,
+    minutes: number,
+    at?: string,
+    purposeOfUse: PurposeOfUse = 'TREAT',
+  ) {
     return JSON.parse(
       await this.ledger.submit({ caller: patient.caller, at }, (ctx) =>
-        contracts.consent.GrantAccess(ctx, id, doctor.uid, JSON.stringify(reportIds), String(minutes)),
+        contracts.consent.GrantAccess(ctx, id, doctor.uid, JSON.stringify(reportIds), String(minutes), purposeOfUse),
       ),
     );
+  }
+
+  /** The doctor breaks the glass on `patient`'s reports for `hours`, on a committed justification. */
+  async declareEmergency(doctor: Person, id: string, patient: Person, hours: number, at?: string) {
+    return JSON.parse(
+      await this.ledger.submit({ caller: doctor.caller, at }, (ctx) =>
+        contracts.consent.DeclareEmergency(ctx, id, patient.uid, commitment(`justification ${id}`), String(hours)),
+      ),
+    );
+  }
+
+  /**
+   * Writes a record as the previous chaincode version did, committed in a transaction of
+   * its own (the chaincode is upgraded in place, so such records stay): see `legacy`.
+   */
+  plant(objectType: string, id: string, record: object): void {
+    this.ledger.seed(this.ledger.compositeKey(objectType, [id]), canonicalBytes(record));
+  }
+
+  /** Plants a grant of the previous version where reads find it: under its key and under its pair. */
+  plantGrant(record: LegacyGrant): void {
+    this.plant(GRANT_OBJECT_TYPE, record.grantId, record);
+    const pairKey = this.ledger.compositeKey(GRANT_BY_PAIR, [record.patientId, record.doctorId, record.grantId]);
+    this.ledger.seed(pairKey, canonicalBytes(record));
   }
 
   async access(reader: Person, report: string, at?: string) {
@@ -186,3 +232,138 @@ export function recordWith(ctx: Context, args: ReportArguments): Promise<string>
     args.encryptionScheme,
   );
 }
+
+/**
+ * Every field of a grant as this version stores it, for the tests of the state class and
+ * its rules: a consent grant of `patientA` to `doctorB` for treatment, a day from
+ * 2026-01-01. Override any field.
+ */
+export function grantFields(n: number, overrides: Partial<Grant> = {}): Grant {
+  return {
+    grantId: grantId(n),
+    kind: 'consent',
+    patientId: people.patientA.uid,
+    patientMspId: people.patientA.mspId,
+    doctorId: people.doctorB.uid,
+    doctorMspId: people.doctorB.mspId,
+    reportIds: null,
+    purposeOfUse: 'TREAT',
+    validFrom: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2026-01-02T00:00:00.000Z',
+    status: 'active',
+    revokedAt: null,
+    requestId: null,
+    justificationCommitment: null,
+    reviewed: null,
+    reviewOutcome: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    txId: 'f'.repeat(64),
+    ...overrides,
+  };
+}
+
+/** The fields of an unreviewed emergency grant of `doctorB` on `patientA`, for one hour from 2026-01-01. */
+export const emergencyGrantFields = (n: number, overrides: Partial<Grant> = {}): Grant =>
+  grantFields(n, {
+    kind: 'emergency',
+    purposeOfUse: 'ETREAT',
+    expiresAt: '2026-01-01T01:00:00.000Z',
+    justificationCommitment: commitment('justification'),
+    reviewed: false,
+    ...overrides,
+  });
+
+/** A grant exactly as the previous chaincode version stored it. */
+export interface LegacyGrant {
+  grantId: string;
+  kind: 'consent' | 'emergency';
+  patientId: string;
+  patientMspId: string;
+  doctorId: string;
+  doctorMspId: string;
+  reportIds: string[] | null;
+  validFrom: string;
+  expiresAt: string;
+  status: 'active' | 'revoked';
+  revokedAt: string | null;
+  requestId: string | null;
+  justificationSha256: string | null;
+  reviewed: boolean | null;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  txId: string;
+}
+
+const LEGACY_TX = 'e'.repeat(64);
+
+/**
+ * Records as the previous chaincode version wrote them: bare `reasonSha256` and
+ * `justificationSha256`, no purpose of use, no review outcome. Between `patientA` and
+ * `doctorB` unless overridden.
+ */
+export const legacy = {
+  consentGrant: (n: number, overrides: Partial<LegacyGrant> = {}): LegacyGrant => ({
+    grantId: grantId(n),
+    kind: 'consent',
+    patientId: people.patientA.uid,
+    patientMspId: people.patientA.mspId,
+    doctorId: people.doctorB.uid,
+    doctorMspId: people.doctorB.mspId,
+    reportIds: null,
+    validFrom: '2026-01-01T00:00:00.000Z',
+    expiresAt: '2027-01-01T00:00:00.000Z',
+    status: 'active',
+    revokedAt: null,
+    requestId: null,
+    justificationSha256: null,
+    reviewed: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    txId: LEGACY_TX,
+    ...overrides,
+  }),
+
+  emergencyGrant: (n: number, overrides: Partial<LegacyGrant> = {}): LegacyGrant =>
+    legacy.consentGrant(n, {
+      kind: 'emergency',
+      expiresAt: '2026-01-02T00:00:00.000Z',
+      justificationSha256: digest('legacy justification'),
+      reviewed: false,
+      ...overrides,
+    }),
+
+  request: (n: number, overrides: Record<string, unknown> = {}) => ({
+    requestId: requestId(n),
+    patientId: people.patientA.uid,
+    patientMspId: people.patientA.mspId,
+    doctorId: people.doctorB.uid,
+    doctorMspId: people.doctorB.mspId,
+    reportIds: null,
+    durationDays: 7,
+    reasonSha256: digest('legacy reason'),
+    status: 'pending',
+    requestedAt: '2026-01-01T00:00:00.000Z',
+    decidedAt: null,
+    grantId: null,
+    txId: LEGACY_TX,
+    ...overrides,
+  }),
+
+  receipt: (
+    basis: 'patient' | 'author' | 'grant' | 'emergency',
+    txId: string,
+    overrides: Record<string, unknown> = {},
+  ) => ({
+    txId,
+    reportId: reportId(1),
+    patientId: people.patientA.uid,
+    readerId: basis === 'patient' ? people.patientA.uid : people.doctorB.uid,
+    readerMspId: basis === 'patient' ? people.patientA.mspId : people.doctorB.mspId,
+    readerRole: basis === 'patient' ? 'patient' : 'doctor',
+    basis,
+    grantId: basis === 'grant' || basis === 'emergency' ? grantId(1) : null,
+    at: '2026-01-01T12:00:00.000Z',
+    ...overrides,
+  }),
+};

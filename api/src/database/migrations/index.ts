@@ -4,6 +4,8 @@ import { Reports1763900000000 } from './1763900000000-reports.js';
 import { PatientErasure1764000000000 } from './1764000000000-patient-erasure.js';
 import { IntegrityAlerts1764100000000 } from './1764100000000-integrity-alerts.js';
 import { ErasablePlaintextDigest1764200000000 } from './1764200000000-erasable-plaintext-digest.js';
+import { Notifications1764300000000 } from './1764300000000-notifications.js';
+import { ConsentStatements1764400000000 } from './1764400000000-consent-statements.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   PatientErasure1764000000000,
   IntegrityAlerts1764100000000,
   ErasablePlaintextDigest1764200000000,
+  Notifications1764300000000,
+  ConsentStatements1764400000000,
 ];
