@@ -46,7 +46,7 @@ interface EmergencyBody extends GrantBody {
 }
 
 interface NotificationFeed {
-  items: Array<{ kind: string; subject: { type: string; id: string }; readAt: string | null }>;
+  items: Array<{ id: string; kind: string; subject: { type: string; id: string }; readAt: string | null }>;
   unreadCount: number;
 }
 
@@ -491,6 +491,22 @@ describe('consent over the REST API', () => {
     expect(smtp.messagesTo(patient.email).length).toBeGreaterThan(before);
     const ids = smtp.received.map((mail) => mail.messageId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('the feed: unread count, one marked read, then all; another user’s notification is not found', async () => {
+    const request = await requestAccess(doctorB);
+    await expectNotified(patient, 'access-requested', request.id);
+    const feed = (await get(patient, '/notifications?unread=true')).body as NotificationFeed;
+    expect(feed.unreadCount).toBeGreaterThan(0);
+    const item = feed.items.find((entry) => entry.subject.id === request.id)!;
+    expectErrorEnvelope(await post(doctorB, `/notifications/${item.id}/read`), 404, 'NOT_FOUND');
+    const marked = await post(patient, `/notifications/${item.id}/read`);
+    expect(marked.status).toBe(200);
+    expect((marked.body as { readAt: string | null }).readAt).not.toBeNull();
+    expect(((await get(patient, '/notifications')).body as NotificationFeed).unreadCount).toBe(feed.unreadCount - 1);
+    expect((await post(patient, '/notifications/read-all')).status).toBe(200);
+    expect(((await get(patient, '/notifications?unread=true')).body as NotificationFeed).items).toEqual([]);
+    expect(((await get(patient, '/notifications')).body as NotificationFeed).unreadCount).toBe(0);
   });
 
   it('no name, reason, justification or note reaches an e-mail or a block of the ledger', async () => {

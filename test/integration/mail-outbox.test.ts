@@ -12,6 +12,7 @@ import { MailOutboxWorker } from '../../api/src/notifications/mail-outbox.worker
 import type { NewNotification } from '../../api/src/notifications/notification-kinds.js';
 import { NotificationsRepository } from '../../api/src/notifications/notifications.repository.js';
 import { NotificationsService } from '../../api/src/notifications/notifications.service.js';
+import { GrantExpiryRemindersRepository } from '../../api/src/notifications/grant-expiry-reminders.repository.js';
 import { Metrics } from '../../api/src/system/metrics.js';
 import { PHI, PHI_VALUES } from '../support/phi.js';
 import { type ReceivedMail, TestSmtpServer } from '../support/smtp-server.js';
@@ -86,7 +87,6 @@ describe('SmtpMailer against a real SMTP server', () => {
     }
   });
 });
-
 
 /** Notifications and their e-mail on the real PostgreSQL (a scratch database) and the real SMTP server. */
 describe('the notification feed and the mail outbox on the real PostgreSQL', () => {
@@ -253,5 +253,33 @@ describe('the notification feed and the mail outbox on the real PostgreSQL', () 
     const [mail] = await smtp.waitForMessages(user.email, 1, 5000);
     expectNoPhi(mail);
     expect(await outboxOf(user.id)).toEqual([expect.objectContaining({ sent: true, attempts: 1 })]);
+  });
+
+  it('reminds a grant’s doctor once, a day before the end; not a revoked, ended or not yet due grant', async () => {
+    const reminders = new GrantExpiryRemindersRepository(database, notifications);
+    const doctor = await newUser();
+    const now = new Date();
+    const hours = (count: number) => new Date(now.getTime() + count * 3_600_000);
+    const watch = (grantId: string, expiresAt: Date, remindAt: Date) =>
+      database.transaction((manager) =>
+        reminders.watch(manager, { grantId, patientId: randomUUID(), doctorId: doctor.id, expiresAt, remindAt }),
+      );
+    const [due, revoked, ended, later] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await watch(due, hours(20), hours(-4));
+    await watch(revoked, hours(20), hours(-4));
+    await database.transaction((manager) => reminders.forget(manager, revoked));
+    await watch(ended, hours(-1), hours(-25));
+    await watch(later, hours(48), hours(24));
+    // The same event again changes nothing.
+    await watch(due, hours(20), hours(-4));
+
+    await expect(reminders.remindDue(now)).resolves.toBe(1);
+    await expect(reminders.remindDue(now)).resolves.toBe(0);
+    const feed = await database.query<Array<{ kind: string; subject_id: string }>>(
+      'SELECT kind, subject_id FROM notifications WHERE user_id = $1',
+      [doctor.id],
+    );
+    expect(feed).toEqual([{ kind: 'grant-expiring', subject_id: due }]);
+    expect(await outboxOf(doctor.id)).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type LedgerEvent, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { NETWORK_PROFILE, type NetworkProfile } from '../ledger/network-profile.js';
@@ -53,7 +54,7 @@ export class LedgerEventListener implements OnApplicationBootstrap, OnApplicatio
       } catch (error) {
         if (signal.aborted) break;
         this.logger.warn(`ledger events: ${(error as Error).message}; following again in ${wait} ms`);
-        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+        await sleep(wait, undefined, { signal }).catch(() => undefined);
         wait = Math.min(wait * 2, RETRY_MS.max);
       }
     }

@@ -1,0 +1,688 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { createHash, type KeyObject } from 'node:crypto';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { commitPlaintext } from '../crypto/plaintext-commitment.js';
+import type { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { ChaincodeRefusedError, LedgerUnavailableError } from '../ledger/ledger.errors.js';
+import type {
+  AccessRequestRecord,
+  Committed,
+  ConsentLedger,
+  GrantRecord,
+  LedgerIdentity,
+  LedgerPort,
+} from '../ledger/ledger.port.js';
+import { AccessRequestsService } from './access-requests.service.js';
+import { type ConsentStatement, ConsentStatementsRepository } from './consent-statements.repository.js';
+
+const PATIENT: AuthenticatedUser = {
+  id: '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10',
+  role: 'patient',
+  hospital: 'hospital-a',
+  sessionId: 'session-patient',
+};
+const DOCTOR: AuthenticatedUser = {
+  id: '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
+  role: 'doctor',
+  hospital: 'hospital-b',
+  sessionId: 'session-doctor',
+};
+const REQUEST_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
+const REPORT_IDS = ['1e2d3c4b-5a69-4788-96a5-b4c3d2e1f001', '1e2d3c4b-5a69-4788-96a5-b4c3d2e1f002'];
+const REASON = 'Follow-up of the cardiology referral from 14 November';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const MSP_OF: Record<string, string> = { 'hospital-a': 'HospitalAMSP', 'hospital-b': 'HospitalBMSP' };
+
+/** The signing identity LedgerIdentityService opens for a user (a stand-in key: the ledger is mocked). */
+const actorOf = (userId: string, hospital: string): LedgerIdentity => ({
+  hospital,
+  mspId: MSP_OF[hospital],
+  certificatePem: `certificate of ${userId}`,
+  privateKey: {} as KeyObject,
+});
+
+const requestRecord = (overrides: Partial<AccessRequestRecord> = {}): AccessRequestRecord => ({
+  requestId: REQUEST_ID,
+  patientId: PATIENT.id,
+  patientMspId: 'HospitalAMSP',
+  doctorId: DOCTOR.id,
+  doctorMspId: 'HospitalBMSP',
+  reportIds: null,
+  durationDays: 30,
+  purposeOfUse: 'TREAT',
+  reasonCommitment: 'ab'.repeat(32),
+  status: 'pending',
+  requestedAt: '2026-11-21T10:00:00.000Z',
+  decidedAt: null,
+  grantId: null,
+  txId: 'tx-requested',
+  ...overrides,
+});
+
+const grantRecord = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
+  grantId: 'c0ffee00-1234-4abc-8def-0123456789ab',
+  kind: 'consent',
+  patientId: PATIENT.id,
+  patientMspId: 'HospitalAMSP',
+  doctorId: DOCTOR.id,
+  doctorMspId: 'HospitalBMSP',
+  reportIds: null,
+  purposeOfUse: 'TREAT',
+  validFrom: '2026-11-22T09:00:00.000Z',
+  expiresAt: '2026-11-29T09:00:00.000Z',
+  status: 'active',
+  revokedAt: null,
+  requestId: REQUEST_ID,
+  justificationCommitment: null,
+  reviewed: null,
+  reviewOutcome: null,
+  reviewedBy: null,
+  reviewedAt: null,
+  txId: 'tx-approved',
+  ...overrides,
+});
+
+const committed = <T>(result: T, transactionId = 'tx-committed', blockNumber = 17n): Committed<T> => ({
+  result,
+  transactionId,
+  blockNumber,
+});
+
+const refused = (code: string, detail: string) => new ChaincodeRefusedError(code, detail);
+
+/**
+ * The real ConsentStatementsRepository over a stand-in for its SQL: rows of consent_statements
+ * in an array, so a test sees what the service wrote and removed around the ledger call.
+ */
+function consentStatementsTable() {
+  const rows: ConsentStatement[] = [];
+  const query = (sql: string, params: unknown[] = []): Promise<unknown> => {
+    if (sql.startsWith('INSERT INTO consent_statements')) {
+      const [subjectId, kind, patientId, authorId, body, commitmentKey] = params as [
+        string,
+        ConsentStatement['kind'],
+        string,
+        string,
+        string,
+        Buffer | null,
+      ];
+      rows.push({ subjectId, kind, patientId, authorId, body, commitmentKey });
+      return Promise.resolve([]);
+    }
+    if (sql.startsWith('DELETE FROM consent_statements WHERE subject_id')) {
+      const [subjectId, kind] = params;
+      const kept = rows.filter((row) => row.subjectId !== subjectId || row.kind !== kind);
+      rows.splice(0, rows.length, ...kept);
+      return Promise.resolve([]);
+    }
+    if (sql.startsWith('SELECT subject_id, kind, body FROM consent_statements')) {
+      const [subjectIds] = params as [string[]];
+      return Promise.resolve(
+        rows
+          .filter((row) => subjectIds.includes(row.subjectId))
+          .map((row) => ({ subject_id: row.subjectId, kind: row.kind, body: row.body })),
+      );
+    }
+    return Promise.reject(new Error(`consent_statements: unexpected SQL ${sql}`));
+  };
+  const repository = new ConsentStatementsRepository({ query } as unknown as ConstructorParameters<
+    typeof ConsentStatementsRepository
+  >[0]);
+  return { rows, repository };
+}
+
+/** The service with the ledger and the identities mocked, over the real statements repository. */
+function newTestService() {
+  const table = consentStatementsTable();
+  const mocks = {
+    consent: {
+      requestAccess: jest.fn<ConsentLedger['requestAccess']>((_actor, request) =>
+        Promise.resolve(
+          committed(
+            requestRecord({
+              requestId: request.requestId,
+              patientId: request.patientId,
+              reportIds: request.reportIds,
+              durationDays: request.durationDays,
+              purposeOfUse: request.purposeOfUse,
+              reasonCommitment: request.reasonCommitment,
+            }),
+            'tx-request',
+            21n,
+          ),
+        ),
+      ),
+      approveRequest: jest.fn<ConsentLedger['approveRequest']>((_actor, approval) =>
+        Promise.resolve(
+          committed(
+            {
+              grant: grantRecord({ grantId: approval.grantId, reportIds: approval.reportIds }),
+              request: requestRecord({ status: 'approved', grantId: approval.grantId }),
+            },
+            'tx-approve',
+            22n,
+          ),
+        ),
+      ),
+      denyRequest: jest.fn<ConsentLedger['denyRequest']>(() =>
+        Promise.resolve(committed(requestRecord({ status: 'denied', txId: 'tx-deny' }), 'tx-deny', 23n)),
+      ),
+      cancelRequest: jest.fn<ConsentLedger['cancelRequest']>(() =>
+        Promise.resolve(committed(requestRecord({ status: 'cancelled', txId: 'tx-cancel' }), 'tx-cancel', 24n)),
+      ),
+      getRequest: jest.fn<ConsentLedger['getRequest']>(() => Promise.resolve(requestRecord())),
+      listRequestsByPatient: jest.fn<ConsentLedger['listRequestsByPatient']>(() =>
+        Promise.resolve({ items: [], nextBookmark: null }),
+      ),
+      listRequestsByDoctor: jest.fn<ConsentLedger['listRequestsByDoctor']>(() =>
+        Promise.resolve({ items: [], nextBookmark: null }),
+      ),
+    },
+    identities: {
+      signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
+    },
+    statements: table.rows,
+  };
+  const sut = new AccessRequestsService(
+    { consent: mocks.consent } as unknown as LedgerPort,
+    mocks.identities as unknown as LedgerIdentityService,
+    table.repository,
+  );
+  return { sut, mocks };
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+describe('AccessRequestsService', () => {
+  describe('request', () => {
+    it('writes the reason before the ledger call, signed by the doctor, and answers with both', async () => {
+      const { sut, mocks } = newTestService();
+      let writtenAtLedgerCall: ConsentStatement[] = [];
+      mocks.consent.requestAccess.mockImplementationOnce((_actor, request) => {
+        writtenAtLedgerCall = [...mocks.statements];
+        return Promise.resolve(committed(requestRecord({ requestId: request.requestId }), 'tx-request', 21n));
+      });
+
+      const view = await sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON });
+
+      const [actor, sent] = mocks.consent.requestAccess.mock.calls[0];
+      expect(actor.certificatePem).toBe(`certificate of ${DOCTOR.id}`);
+      expect(sent.requestId).toMatch(UUID);
+      expect(writtenAtLedgerCall).toEqual([
+        {
+          subjectId: sent.requestId,
+          kind: 'request-reason',
+          patientId: PATIENT.id,
+          authorId: DOCTOR.id,
+          body: REASON,
+          commitmentKey: expect.any(Buffer),
+        },
+      ]);
+      expect(view).toMatchObject({
+        record: { requestId: sent.requestId },
+        reason: REASON,
+        denialReason: null,
+        txId: 'tx-request',
+        blockNumber: '21',
+      });
+    });
+
+    it('asks for all reports, for 30 days, for treatment, unless the doctor says otherwise', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON });
+      await sut.request(DOCTOR, {
+        patientId: PATIENT.id,
+        reason: REASON,
+        reportIds: REPORT_IDS,
+        durationDays: 7,
+        purposeOfUse: 'CAREMGT',
+      });
+
+      const [[, asDefault], [, asAsked]] = mocks.consent.requestAccess.mock.calls;
+      expect(asDefault).toMatchObject({
+        patientId: PATIENT.id,
+        reportIds: null,
+        durationDays: 30,
+        purposeOfUse: 'TREAT',
+      });
+      expect(asAsked).toMatchObject({ reportIds: REPORT_IDS, durationDays: 7, purposeOfUse: 'CAREMGT' });
+    });
+
+    it('gives the ledger a keyed commitment of the reason: 64 hex, not its SHA-256, checked with the key kept', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON });
+
+      const { reasonCommitment } = mocks.consent.requestAccess.mock.calls[0][1];
+      expect(reasonCommitment).toMatch(/^[0-9a-f]{64}$/);
+      expect(reasonCommitment).not.toBe(sha256Hex(REASON));
+      expect(JSON.stringify(mocks.consent.requestAccess.mock.calls[0][1])).not.toContain(REASON);
+      const [kept] = mocks.statements;
+      expect(kept.commitmentKey).toHaveLength(32);
+      await expect(commitPlaintext(kept.commitmentKey!, Buffer.from(REASON, 'utf8'))).resolves.toBe(reasonCommitment);
+    });
+
+    it('commits to the same reason differently each time (a fresh key per request)', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON });
+      await sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON });
+
+      const [first, second] = mocks.consent.requestAccess.mock.calls.map(([, sent]) => sent.reasonCommitment);
+      expect(first).not.toBe(second);
+      const [firstKey, secondKey] = mocks.statements.map((row) => row.commitmentKey!);
+      expect(firstKey.equals(secondKey)).toBe(false);
+    });
+
+    it.each([
+      [
+        'NOT_FOUND about a report',
+        'REPORT_NOT_OF_PATIENT',
+        404,
+        refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
+      ],
+      [
+        'NOT_FOUND about the patient',
+        'PATIENT_NOT_FOUND',
+        404,
+        refused('NOT_FOUND', `patient ${PATIENT.id} is not registered`),
+      ],
+      ['FORBIDDEN', 'PATIENT_NOT_FOUND', 404, refused('FORBIDDEN', 'only doctor may request access')],
+      [
+        'INVALID_ARGUMENT (passed on as it is)',
+        'INVALID_ARGUMENT',
+        400,
+        refused('INVALID_ARGUMENT', 'durationDays must be 1 to 365'),
+      ],
+    ])('answers the chaincode’s %s with %s and removes the reason again', async (_refusal, code, status, refusal) => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.requestAccess.mockRejectedValueOnce(refusal);
+
+      await expect(
+        sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON, reportIds: REPORT_IDS }),
+      ).rejects.toMatchObject({ code, status });
+      expect(mocks.statements).toEqual([]);
+    });
+
+    it('keeps the reason when the ledger is unavailable (503): the transaction may still commit', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.requestAccess.mockRejectedValueOnce(new LedgerUnavailableError('commit status deadline passed'));
+
+      await expect(sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON })).rejects.toMatchObject({
+        code: 'LEDGER_UNAVAILABLE',
+        status: 503,
+      });
+      const { requestId } = mocks.consent.requestAccess.mock.calls[0][1];
+      expect(mocks.statements).toEqual([expect.objectContaining({ subjectId: requestId, body: REASON })]);
+    });
+  });
+
+  describe('approve', () => {
+    it('grants what was asked when the patient names no scope or duration: its reports, its days in minutes', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ reportIds: REPORT_IDS, durationDays: 7 }));
+
+      const view = await sut.approve(PATIENT, REQUEST_ID, {});
+
+      expect(mocks.consent.getRequest).toHaveBeenCalledWith(
+        expect.objectContaining({ hospital: 'hospital-a' }),
+        REQUEST_ID,
+      );
+      const [actor, approval] = mocks.consent.approveRequest.mock.calls[0];
+      expect(actor.certificatePem).toBe(`certificate of ${PATIENT.id}`);
+      expect(approval).toEqual({
+        requestId: REQUEST_ID,
+        grantId: expect.stringMatching(UUID),
+        reportIds: REPORT_IDS,
+        durationMinutes: 7 * 1440,
+      });
+      expect(view).toMatchObject({
+        record: { grantId: approval.grantId, reportIds: REPORT_IDS },
+        status: 'active',
+        txId: 'tx-approve',
+        blockNumber: '22',
+      });
+    });
+
+    it('grants all reports when the request asked for all and the patient names none', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.approve(PATIENT, REQUEST_ID, {});
+
+      expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({
+        reportIds: null,
+        durationMinutes: 30 * 1440,
+      });
+    });
+
+    it('grants the scope and the minutes the patient chose', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ reportIds: REPORT_IDS, durationDays: 7 }));
+
+      await sut.approve(PATIENT, REQUEST_ID, { reportIds: [REPORT_IDS[1]], durationMinutes: 90 });
+
+      expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({
+        reportIds: [REPORT_IDS[1]],
+        durationMinutes: 90,
+      });
+    });
+
+    it('grants the days the patient chose, in minutes', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.approve(PATIENT, REQUEST_ID, { durationDays: 2 });
+
+      expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({ durationMinutes: 2880 });
+    });
+
+    it('refuses days and minutes together (400 on durationMinutes) and grants nothing', async () => {
+      const { sut, mocks } = newTestService();
+
+      await expect(sut.approve(PATIENT, REQUEST_ID, { durationDays: 2, durationMinutes: 90 })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        status: 400,
+        details: { errors: [expect.objectContaining({ field: 'durationMinutes' })] },
+      });
+      expect(mocks.consent.approveRequest).not.toHaveBeenCalled();
+    });
+
+    it('answers ACCESS_REQUEST_NOT_FOUND for a request the patient may not see, granting nothing', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.getRequest.mockRejectedValueOnce(
+        refused('NOT_FOUND', `access request ${REQUEST_ID} does not exist`),
+      );
+
+      await expect(sut.approve(PATIENT, REQUEST_ID, {})).rejects.toMatchObject({
+        code: 'ACCESS_REQUEST_NOT_FOUND',
+        status: 404,
+      });
+      expect(mocks.consent.approveRequest).not.toHaveBeenCalled();
+    });
+
+    it.each(['approved', 'denied', 'cancelled'] as const)(
+      'answers REQUEST_NOT_PENDING for a request already %s, granting nothing',
+      async (status) => {
+        const { sut, mocks } = newTestService();
+        mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ status }));
+
+        await expect(sut.approve(PATIENT, REQUEST_ID, {})).rejects.toMatchObject({
+          code: 'REQUEST_NOT_PENDING',
+          status: 409,
+        });
+        expect(mocks.consent.approveRequest).not.toHaveBeenCalled();
+      },
+    );
+
+    it.each([
+      [
+        'FORBIDDEN',
+        'ACCESS_REQUEST_NOT_FOUND',
+        404,
+        refused('FORBIDDEN', `access request ${REQUEST_ID} is not the caller's to decide`),
+      ],
+      [
+        'NOT_FOUND',
+        'ACCESS_REQUEST_NOT_FOUND',
+        404,
+        refused('NOT_FOUND', `access request ${REQUEST_ID} does not exist`),
+      ],
+      [
+        'NOT_FOUND about a report',
+        'REPORT_NOT_OF_PATIENT',
+        404,
+        refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
+      ],
+      ['CONFLICT', 'REQUEST_NOT_PENDING', 409, refused('CONFLICT', `access request ${REQUEST_ID} is denied`)],
+    ])('answers the chaincode’s %s with %s', async (_refusal, code, status, refusal) => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.approveRequest.mockRejectedValueOnce(refusal);
+
+      await expect(sut.approve(PATIENT, REQUEST_ID, { reportIds: REPORT_IDS })).rejects.toMatchObject({ code, status });
+    });
+  });
+
+  describe('deny', () => {
+    it('writes the patient’s reason before the ledger call and answers the denied request with both texts', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.statements.push({
+        subjectId: REQUEST_ID,
+        kind: 'request-reason',
+        patientId: PATIENT.id,
+        authorId: DOCTOR.id,
+        body: REASON,
+        commitmentKey: Buffer.alloc(32),
+      });
+      let writtenAtLedgerCall: ConsentStatement[] = [];
+      mocks.consent.denyRequest.mockImplementationOnce(() => {
+        writtenAtLedgerCall = [...mocks.statements];
+        return Promise.resolve(committed(requestRecord({ status: 'denied' }), 'tx-deny', 23n));
+      });
+
+      const view = await sut.deny(PATIENT, REQUEST_ID, 'I see another cardiologist');
+
+      expect(writtenAtLedgerCall).toContainEqual({
+        subjectId: REQUEST_ID,
+        kind: 'denial-reason',
+        patientId: PATIENT.id,
+        authorId: PATIENT.id,
+        body: 'I see another cardiologist',
+        commitmentKey: null,
+      });
+      expect(mocks.consent.denyRequest).toHaveBeenCalledWith(
+        expect.objectContaining({ hospital: 'hospital-a' }),
+        REQUEST_ID,
+      );
+      expect(view).toMatchObject({
+        record: { status: 'denied' },
+        reason: REASON,
+        denialReason: 'I see another cardiologist',
+        txId: 'tx-deny',
+        blockNumber: '23',
+      });
+    });
+
+    it('writes nothing for a denial without a reason', async () => {
+      const { sut, mocks } = newTestService();
+
+      const view = await sut.deny(PATIENT, REQUEST_ID);
+
+      expect(mocks.statements).toEqual([]);
+      expect(view.denialReason).toBeNull();
+    });
+
+    it('answers REQUEST_NOT_PENDING for a request no longer pending, without a ledger change', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ status: 'cancelled' }));
+
+      await expect(sut.deny(PATIENT, REQUEST_ID, 'no')).rejects.toMatchObject({ code: 'REQUEST_NOT_PENDING' });
+      expect(mocks.consent.denyRequest).not.toHaveBeenCalled();
+      expect(mocks.statements).toEqual([]);
+    });
+
+    it.each([
+      ['FORBIDDEN', 'ACCESS_REQUEST_NOT_FOUND', 404],
+      ['NOT_FOUND', 'ACCESS_REQUEST_NOT_FOUND', 404],
+      ['CONFLICT', 'REQUEST_NOT_PENDING', 409],
+    ])(
+      'answers the chaincode’s %s with %s and removes the denial reason again',
+      async (chaincodeCode, code, status) => {
+        const { sut, mocks } = newTestService();
+        mocks.consent.denyRequest.mockRejectedValueOnce(refused(chaincodeCode, `access request ${REQUEST_ID}`));
+
+        await expect(sut.deny(PATIENT, REQUEST_ID, 'not now')).rejects.toMatchObject({ code, status });
+        expect(mocks.statements).toEqual([]);
+      },
+    );
+  });
+
+  describe('cancel', () => {
+    it('cancels as the doctor and answers the cancelled request with its reason', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.statements.push({
+        subjectId: REQUEST_ID,
+        kind: 'request-reason',
+        patientId: PATIENT.id,
+        authorId: DOCTOR.id,
+        body: REASON,
+        commitmentKey: Buffer.alloc(32),
+      });
+
+      const view = await sut.cancel(DOCTOR, REQUEST_ID);
+
+      const [actor, requestId] = mocks.consent.cancelRequest.mock.calls[0];
+      expect(actor.certificatePem).toBe(`certificate of ${DOCTOR.id}`);
+      expect(requestId).toBe(REQUEST_ID);
+      expect(view).toMatchObject({
+        record: { status: 'cancelled' },
+        reason: REASON,
+        txId: 'tx-cancel',
+        blockNumber: '24',
+      });
+    });
+
+    it.each([
+      ['FORBIDDEN', 'ACCESS_REQUEST_NOT_FOUND', 404],
+      ['NOT_FOUND', 'ACCESS_REQUEST_NOT_FOUND', 404],
+      ['CONFLICT', 'REQUEST_NOT_PENDING', 409],
+    ])('answers the chaincode’s %s with %s', async (chaincodeCode, code, status) => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.cancelRequest.mockRejectedValueOnce(refused(chaincodeCode, `access request ${REQUEST_ID}`));
+
+      await expect(sut.cancel(DOCTOR, REQUEST_ID)).rejects.toMatchObject({ code, status });
+    });
+
+    it('passes an unavailable ledger on as a 503', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.cancelRequest.mockRejectedValueOnce(new LedgerUnavailableError('peer unreachable'));
+
+      await expect(sut.cancel(DOCTOR, REQUEST_ID)).rejects.toBeInstanceOf(LedgerUnavailableError);
+    });
+  });
+
+  describe('list', () => {
+    /** Five requests as the ledger lists them, oldest first; two share a time. */
+    const LISTED = [
+      requestRecord({
+        requestId: '00000000-0000-4000-8000-000000000001',
+        requestedAt: '2026-11-18T08:00:00.000Z',
+        status: 'denied',
+      }),
+      requestRecord({ requestId: '00000000-0000-4000-8000-000000000002', requestedAt: '2026-11-19T08:00:00.000Z' }),
+      requestRecord({
+        requestId: '00000000-0000-4000-8000-000000000003',
+        requestedAt: '2026-11-20T08:00:00.000Z',
+        status: 'approved',
+      }),
+      requestRecord({ requestId: '00000000-0000-4000-8000-000000000004', requestedAt: '2026-11-20T08:00:00.000Z' }),
+      requestRecord({ requestId: '00000000-0000-4000-8000-000000000005', requestedAt: '2026-11-21T08:00:00.000Z' }),
+    ];
+    const NEWEST_FIRST = ['5', '4', '3', '2', '1'].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
+
+    /** The ledger answers in two pages, as its bookmarks would have it. */
+    function listedInTwoPages(mocks: ReturnType<typeof newTestService>['mocks']) {
+      const answer = (_actor: LedgerIdentity, _userId: string, page: { bookmark: string }) =>
+        Promise.resolve(
+          page.bookmark === ''
+            ? { items: LISTED.slice(0, 3), nextBookmark: 'bookmark-1' }
+            : { items: LISTED.slice(3), nextBookmark: null },
+        );
+      mocks.consent.listRequestsByPatient.mockImplementation(answer);
+      mocks.consent.listRequestsByDoctor.mockImplementation(answer);
+    }
+
+    it.each([
+      ['patient', 'outgoing', PATIENT],
+      ['doctor', 'incoming', DOCTOR],
+    ] as const)('refuses a %s asking for %s requests (400 on direction)', async (_role, direction, caller) => {
+      const { sut, mocks } = newTestService();
+
+      await expect(sut.list(caller, { direction, limit: 10 })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        status: 400,
+        details: { errors: [expect.objectContaining({ field: 'direction' })] },
+      });
+      expect(mocks.consent.listRequestsByPatient).not.toHaveBeenCalled();
+      expect(mocks.consent.listRequestsByDoctor).not.toHaveBeenCalled();
+    });
+
+    it('lists a patient’s incoming requests from every ledger page, newest first', async () => {
+      const { sut, mocks } = newTestService();
+      listedInTwoPages(mocks);
+
+      const page = await sut.list(PATIENT, { direction: 'incoming', limit: 10 });
+
+      expect(mocks.consent.listRequestsByPatient).toHaveBeenCalledWith(
+        expect.objectContaining({ hospital: 'hospital-a' }),
+        PATIENT.id,
+        { pageSize: 100, bookmark: '' },
+      );
+      expect(mocks.consent.listRequestsByPatient).toHaveBeenLastCalledWith(expect.anything(), PATIENT.id, {
+        pageSize: 100,
+        bookmark: 'bookmark-1',
+      });
+      expect(page.items.map((view) => view.record.requestId)).toEqual(NEWEST_FIRST);
+      expect(page.nextCursor).toBeNull();
+    });
+
+    it('lists a doctor’s outgoing requests', async () => {
+      const { sut, mocks } = newTestService();
+      listedInTwoPages(mocks);
+
+      const page = await sut.list(DOCTOR, { limit: 10 });
+
+      expect(mocks.consent.listRequestsByDoctor).toHaveBeenCalledWith(expect.anything(), DOCTOR.id, expect.anything());
+      expect(mocks.consent.listRequestsByPatient).not.toHaveBeenCalled();
+      expect(page.items).toHaveLength(LISTED.length);
+    });
+
+    it('lists only the requests of the status asked for', async () => {
+      const { sut, mocks } = newTestService();
+      listedInTwoPages(mocks);
+
+      const page = await sut.list(PATIENT, { status: 'pending', limit: 10 });
+
+      expect(page.items.map((view) => view.record.requestId)).toEqual([
+        NEWEST_FIRST[0],
+        NEWEST_FIRST[1],
+        NEWEST_FIRST[3],
+      ]);
+      expect(page.items.every((view) => view.record.status === 'pending')).toBe(true);
+    });
+
+    it('continues from the cursor without repeats or gaps, to a last page without a cursor', async () => {
+      const { sut, mocks } = newTestService();
+      listedInTwoPages(mocks);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+
+      for (let pages = 0; pages < LISTED.length; pages += 1) {
+        const page = await sut.list(PATIENT, { limit: 2, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((view) => view.record.requestId));
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+      }
+
+      expect(seen).toEqual(NEWEST_FIRST);
+    });
+
+    it('shows each request with its own reason, and none for a request whose text was erased', async () => {
+      const { sut, mocks } = newTestService();
+      listedInTwoPages(mocks);
+      mocks.statements.push({
+        subjectId: NEWEST_FIRST[1],
+        kind: 'request-reason',
+        patientId: PATIENT.id,
+        authorId: DOCTOR.id,
+        body: REASON,
+        commitmentKey: Buffer.alloc(32),
+      });
+
+      const page = await sut.list(PATIENT, { limit: 2 });
+
+      expect(page.items.map((view) => view.reason)).toEqual([null, REASON]);
+      expect(page.items[1]).toMatchObject({ txId: 'tx-requested', blockNumber: null, denialReason: null });
+    });
+  });
+});

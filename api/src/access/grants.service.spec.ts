@@ -1,0 +1,358 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { KeyObject } from 'node:crypto';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { InvalidInputError } from '../common/domain-error.js';
+import type { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
+import type { Committed, ConsentLedger, GrantRecord, LedgerIdentity, LedgerPort } from '../ledger/ledger.port.js';
+import { grantMinutesOf, GrantsService } from './grants.service.js';
+
+const PATIENT: AuthenticatedUser = {
+  id: '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10',
+  role: 'patient',
+  hospital: 'hospital-a',
+  sessionId: 'session-patient',
+};
+const DOCTOR: AuthenticatedUser = {
+  id: '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
+  role: 'doctor',
+  hospital: 'hospital-b',
+  sessionId: 'session-doctor',
+};
+const GRANT_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
+const REPORT_IDS = ['1e2d3c4b-5a69-4788-96a5-b4c3d2e1f001'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+const actorOf = (userId: string, hospital: string): LedgerIdentity => ({
+  hospital,
+  mspId: hospital === 'hospital-a' ? 'HospitalAMSP' : 'HospitalBMSP',
+  certificatePem: `certificate of ${userId}`,
+  privateKey: {} as KeyObject,
+});
+
+const grantRecord = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
+  grantId: GRANT_ID,
+  kind: 'consent',
+  patientId: PATIENT.id,
+  patientMspId: 'HospitalAMSP',
+  doctorId: DOCTOR.id,
+  doctorMspId: 'HospitalBMSP',
+  reportIds: null,
+  purposeOfUse: 'TREAT',
+  validFrom: '2026-11-21T10:00:00.000Z',
+  expiresAt: '2026-11-28T10:00:00.000Z',
+  status: 'active',
+  revokedAt: null,
+  requestId: null,
+  justificationCommitment: null,
+  reviewed: null,
+  reviewOutcome: null,
+  reviewedBy: null,
+  reviewedAt: null,
+  txId: 'tx-granted',
+  ...overrides,
+});
+
+const committed = <T>(result: T, transactionId: string, blockNumber: bigint): Committed<T> => ({
+  result,
+  transactionId,
+  blockNumber,
+});
+
+const refused = (code: string, detail: string) => new ChaincodeRefusedError(code, detail);
+
+function newTestService() {
+  const mocks = {
+    consent: {
+      grantAccess: jest.fn<ConsentLedger['grantAccess']>((_actor, grant) =>
+        Promise.resolve(
+          committed(
+            grantRecord({
+              grantId: grant.grantId,
+              doctorId: grant.doctorId,
+              reportIds: grant.reportIds,
+              purposeOfUse: grant.purposeOfUse,
+            }),
+            'tx-grant',
+            31n,
+          ),
+        ),
+      ),
+      revokeGrant: jest.fn<ConsentLedger['revokeGrant']>((_actor, grantId) =>
+        Promise.resolve(
+          committed(
+            grantRecord({ grantId, status: 'revoked', revokedAt: '2026-11-22T10:00:00.000Z' }),
+            'tx-revoke',
+            32n,
+          ),
+        ),
+      ),
+      listGrantsByPatient: jest.fn<ConsentLedger['listGrantsByPatient']>(() =>
+        Promise.resolve({ items: [], nextBookmark: null }),
+      ),
+      listGrantsByDoctor: jest.fn<ConsentLedger['listGrantsByDoctor']>(() =>
+        Promise.resolve({ items: [], nextBookmark: null }),
+      ),
+    },
+    identities: {
+      signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
+    },
+  };
+  const sut = new GrantsService(
+    { consent: mocks.consent } as unknown as LedgerPort,
+    mocks.identities as unknown as LedgerIdentityService,
+  );
+  return { sut, mocks };
+}
+
+describe('grantMinutesOf', () => {
+  it('turns days into the chaincode’s minutes', () => {
+    expect(grantMinutesOf({ durationDays: 1 })).toBe(1440);
+    expect(grantMinutesOf({ durationDays: 30 })).toBe(43_200);
+  });
+
+  it('takes minutes as they are', () => {
+    expect(grantMinutesOf({ durationMinutes: 90 })).toBe(90);
+  });
+
+  it('refuses days and minutes together, naming durationMinutes', () => {
+    let refusal: unknown;
+    try {
+      grantMinutesOf({ durationDays: 1, durationMinutes: 90 });
+    } catch (error) {
+      refusal = error;
+    }
+
+    expect(refusal).toBeInstanceOf(InvalidInputError);
+    expect(refusal).toMatchObject({
+      status: 400,
+      details: { errors: [expect.objectContaining({ field: 'durationMinutes' })] },
+    });
+  });
+
+  it('knows no length when neither is given', () => {
+    expect(grantMinutesOf({})).toBeUndefined();
+  });
+});
+
+describe('GrantsService', () => {
+  describe('grant', () => {
+    it('grants the doctor all reports for the days given, for treatment, signed by the patient', async () => {
+      const { sut, mocks } = newTestService();
+
+      const view = await sut.grant(PATIENT, { doctorId: DOCTOR.id, durationDays: 7 });
+
+      const [actor, sent] = mocks.consent.grantAccess.mock.calls[0];
+      expect(actor.certificatePem).toBe(`certificate of ${PATIENT.id}`);
+      expect(sent).toEqual({
+        grantId: expect.stringMatching(UUID),
+        doctorId: DOCTOR.id,
+        reportIds: null,
+        durationMinutes: 7 * 1440,
+        purposeOfUse: 'TREAT',
+      });
+      expect(view).toMatchObject({
+        record: { grantId: sent.grantId, purposeOfUse: 'TREAT' },
+        status: 'active',
+        txId: 'tx-grant',
+        blockNumber: '31',
+      });
+    });
+
+    it('grants the reports, minutes and purpose the patient chose', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.grant(PATIENT, {
+        doctorId: DOCTOR.id,
+        reportIds: REPORT_IDS,
+        durationMinutes: 45,
+        purposeOfUse: 'PATRQT',
+      });
+
+      expect(mocks.consent.grantAccess.mock.calls[0][1]).toMatchObject({
+        reportIds: REPORT_IDS,
+        durationMinutes: 45,
+        purposeOfUse: 'PATRQT',
+      });
+    });
+
+    it('refuses a grant without a duration (400 on durationDays) and grants nothing', async () => {
+      const { sut, mocks } = newTestService();
+
+      await expect(sut.grant(PATIENT, { doctorId: DOCTOR.id })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        status: 400,
+        details: { errors: [expect.objectContaining({ field: 'durationDays' })] },
+      });
+      expect(mocks.consent.grantAccess).not.toHaveBeenCalled();
+    });
+
+    it('refuses days and minutes together and grants nothing', async () => {
+      const { sut, mocks } = newTestService();
+
+      await expect(
+        sut.grant(PATIENT, { doctorId: DOCTOR.id, durationDays: 1, durationMinutes: 60 }),
+      ).rejects.toBeInstanceOf(InvalidInputError);
+      expect(mocks.consent.grantAccess).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['NOT_FOUND about the doctor', 'DOCTOR_NOT_FOUND', refused('NOT_FOUND', `doctor ${DOCTOR.id} is not registered`)],
+      ['FORBIDDEN', 'DOCTOR_NOT_FOUND', refused('FORBIDDEN', 'only patient may grant access')],
+      [
+        'NOT_FOUND about a report',
+        'REPORT_NOT_OF_PATIENT',
+        refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
+      ],
+    ])('answers the chaincode’s %s with %s (404)', async (_refusal, code, refusal) => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.grantAccess.mockRejectedValueOnce(refusal);
+
+      await expect(sut.grant(PATIENT, { doctorId: DOCTOR.id, durationDays: 1 })).rejects.toMatchObject({
+        code,
+        status: 404,
+      });
+    });
+  });
+
+  describe('revoke', () => {
+    it('revokes as the patient and answers the grant as revoked', async () => {
+      const { sut, mocks } = newTestService();
+
+      const view = await sut.revoke(PATIENT, GRANT_ID);
+
+      expect(mocks.consent.revokeGrant).toHaveBeenCalledWith(
+        expect.objectContaining({ certificatePem: `certificate of ${PATIENT.id}` }),
+        GRANT_ID,
+      );
+      expect(view).toMatchObject({
+        record: { grantId: GRANT_ID },
+        status: 'revoked',
+        txId: 'tx-revoke',
+        blockNumber: '32',
+      });
+    });
+
+    it.each([
+      ['NOT_FOUND', 'GRANT_NOT_FOUND', 404],
+      ['FORBIDDEN', 'GRANT_NOT_FOUND', 404],
+      ['CONFLICT', 'GRANT_ALREADY_ENDED', 409],
+    ])('answers the chaincode’s %s with %s (%s)', async (chaincodeCode, code, status) => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.revokeGrant.mockRejectedValueOnce(refused(chaincodeCode, `grant ${GRANT_ID}`));
+
+      await expect(sut.revoke(PATIENT, GRANT_ID)).rejects.toMatchObject({ code, status });
+    });
+  });
+
+  describe('list', () => {
+    /** Grants as the ledger lists them (oldest first), each with its status at query time. */
+    const LISTED = [
+      grantRecord({ grantId: 'g-1', validFrom: '2026-10-01T10:00:00.000Z', effectiveStatus: 'expired' }),
+      grantRecord({
+        grantId: 'g-2',
+        validFrom: '2026-11-01T10:00:00.000Z',
+        status: 'revoked',
+        revokedAt: '2026-11-02T10:00:00.000Z',
+        effectiveStatus: 'revoked',
+      }),
+      grantRecord({
+        grantId: 'g-3',
+        kind: 'emergency',
+        purposeOfUse: 'ETREAT',
+        validFrom: '2026-11-10T10:00:00.000Z',
+        effectiveStatus: 'expired',
+      }),
+      grantRecord({ grantId: 'g-4', validFrom: '2026-11-20T10:00:00.000Z', effectiveStatus: 'active' }),
+      grantRecord({
+        grantId: 'g-5',
+        kind: 'emergency',
+        validFrom: '2026-11-21T10:00:00.000Z',
+        effectiveStatus: 'active',
+      }),
+    ];
+
+    function listed(mocks: ReturnType<typeof newTestService>['mocks']) {
+      const answer = (_actor: LedgerIdentity, _userId: string, page: { bookmark: string }) =>
+        Promise.resolve(
+          page.bookmark === ''
+            ? { items: LISTED.slice(0, 2), nextBookmark: 'bookmark-1' }
+            : { items: LISTED.slice(2), nextBookmark: null },
+        );
+      mocks.consent.listGrantsByPatient.mockImplementation(answer);
+      mocks.consent.listGrantsByDoctor.mockImplementation(answer);
+    }
+
+    it('answers each grant’s status as the ledger computed it, newest first', async () => {
+      const { sut, mocks } = newTestService();
+      listed(mocks);
+
+      const page = await sut.list(PATIENT, { limit: 10 });
+
+      expect(mocks.consent.listGrantsByPatient).toHaveBeenCalledWith(expect.anything(), PATIENT.id, {
+        pageSize: 100,
+        bookmark: '',
+      });
+      expect(page.items.map((view) => [view.record.grantId, view.status])).toEqual([
+        ['g-5', 'active'],
+        ['g-4', 'active'],
+        ['g-3', 'expired'],
+        ['g-2', 'revoked'],
+        ['g-1', 'expired'],
+      ]);
+      expect(page.nextCursor).toBeNull();
+    });
+
+    it('reads a grant revoked on the ledger as revoked even without a computed status', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.listGrantsByDoctor.mockResolvedValueOnce({
+        items: [
+          grantRecord({ status: 'revoked' }),
+          grantRecord({ grantId: 'g-other', validFrom: '2026-01-01T00:00:00.000Z' }),
+        ],
+        nextBookmark: null,
+      });
+
+      const page = await sut.list(DOCTOR, { limit: 10 });
+
+      expect(mocks.consent.listGrantsByDoctor).toHaveBeenCalledWith(expect.anything(), DOCTOR.id, expect.anything());
+      expect(page.items.map((view) => view.status)).toEqual(['revoked', 'active']);
+    });
+
+    it.each([
+      ['expired', ['g-3', 'g-1']],
+      ['revoked', ['g-2']],
+      ['active', ['g-5', 'g-4']],
+    ])('lists only the %s grants when asked', async (status, grantIds) => {
+      const { sut, mocks } = newTestService();
+      listed(mocks);
+
+      const page = await sut.list(PATIENT, { status, limit: 10 });
+
+      expect(page.items.map((view) => view.record.grantId)).toEqual(grantIds);
+    });
+
+    it('lists only the grants of the kind asked for, with the status filter too', async () => {
+      const { sut, mocks } = newTestService();
+      listed(mocks);
+
+      const emergencies = await sut.list(DOCTOR, { kind: 'emergency', limit: 10 });
+      const activeConsents = await sut.list(DOCTOR, { kind: 'consent', status: 'active', limit: 10 });
+
+      expect(emergencies.items.map((view) => view.record.grantId)).toEqual(['g-5', 'g-3']);
+      expect(activeConsents.items.map((view) => view.record.grantId)).toEqual(['g-4']);
+    });
+
+    it('pages the filtered grants with a cursor, without repeats or gaps', async () => {
+      const { sut, mocks } = newTestService();
+      listed(mocks);
+
+      const first = await sut.list(PATIENT, { status: 'expired', limit: 1 });
+      const second = await sut.list(PATIENT, { status: 'expired', limit: 1, cursor: first.nextCursor! });
+
+      expect(first.items.map((view) => view.record.grantId)).toEqual(['g-3']);
+      expect(second.items.map((view) => view.record.grantId)).toEqual(['g-1']);
+      expect(second.nextCursor).toBeNull();
+    });
+  });
+});
