@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'GRANT_EXPIRED',
   'GRANT_REVOKED',
   'EMERGENCY_ACTIVE',
+  'REPORT_NOT_OF_PATIENT',
   'CORRUPT_STATE',
 ] as const;
 
@@ -35,4 +36,6 @@ export const grantExpired = (detail: string) => new ChaincodeError('GRANT_EXPIRE
 export const grantRevoked = (detail: string) => new ChaincodeError('GRANT_REVOKED', detail);
 /** A doctor declares an emergency for a patient while an emergency grant of theirs for that patient is in force. */
 export const emergencyActive = (detail: string) => new ChaincodeError('EMERGENCY_ACTIVE', detail);
+/** A grant's or request's scope names a report that does not exist or is another patient's. */
+export const reportNotOfPatient = (detail: string) => new ChaincodeError('REPORT_NOT_OF_PATIENT', detail);
 export const corruptState = (detail: string) => new ChaincodeError('CORRUPT_STATE', detail);

@@ -277,16 +277,17 @@ describe('AccessRequestsService', () => {
 
     it.each([
       [
-        'NOT_FOUND about a report',
+        'REPORT_NOT_OF_PATIENT',
         'REPORT_NOT_OF_PATIENT',
         404,
-        refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
+        refused('REPORT_NOT_OF_PATIENT', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
       ],
+      ['NOT_FOUND', 'PATIENT_NOT_FOUND', 404, refused('NOT_FOUND', `patient ${PATIENT.id} is not registered`)],
       [
-        'NOT_FOUND about the patient',
+        'NOT_FOUND, whatever its text names (its code decides)',
         'PATIENT_NOT_FOUND',
         404,
-        refused('NOT_FOUND', `patient ${PATIENT.id} is not registered`),
+        refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
       ],
       ['FORBIDDEN', 'PATIENT_NOT_FOUND', 404, refused('FORBIDDEN', 'only doctor may request access')],
       [
@@ -428,10 +429,10 @@ describe('AccessRequestsService', () => {
         refused('NOT_FOUND', `access request ${REQUEST_ID} does not exist`),
       ],
       [
-        'NOT_FOUND about a report',
+        'REPORT_NOT_OF_PATIENT',
         'REPORT_NOT_OF_PATIENT',
         404,
-        refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
+        refused('REPORT_NOT_OF_PATIENT', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
       ],
       ['CONFLICT', 'REQUEST_NOT_PENDING', 409, refused('CONFLICT', `access request ${REQUEST_ID} is denied`)],
     ])('answers the chaincode’s %s with %s', async (_refusal, code, status, refusal) => {
@@ -439,6 +440,20 @@ describe('AccessRequestsService', () => {
       mocks.consent.approveRequest.mockRejectedValueOnce(refusal);
 
       await expect(sut.approve(PATIENT, REQUEST_ID, { reportIds: REPORT_IDS })).rejects.toMatchObject({ code, status });
+    });
+
+    it('leaves a request decided meanwhile to the chaincode when the patient named scope and duration', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.getRequest.mockResolvedValue(requestRecord({ status: 'denied' }));
+      mocks.consent.approveRequest.mockRejectedValueOnce(refused('CONFLICT', `access request ${REQUEST_ID} is denied`));
+
+      await expect(
+        sut.approve(PATIENT, REQUEST_ID, { reportIds: REPORT_IDS, durationMinutes: 60 }),
+      ).rejects.toMatchObject({ code: 'REQUEST_NOT_PENDING', status: 409 });
+      expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({
+        reportIds: REPORT_IDS,
+        durationMinutes: 60,
+      });
     });
   });
 

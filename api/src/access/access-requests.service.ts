@@ -80,10 +80,8 @@ export class AccessRequestsService {
             reasonCommitment: commitment,
           }),
         {
-          NOT_FOUND: (detail) =>
-            detail.includes('report')
-              ? new ReportNotOfPatientError("a report named is not one of this patient's")
-              : new PatientNotFoundError('no patient has this id'),
+          REPORT_NOT_OF_PATIENT: () => new ReportNotOfPatientError("a report named is not one of this patient's"),
+          NOT_FOUND: () => new PatientNotFoundError('no patient has this id'),
           FORBIDDEN: () => new PatientNotFoundError('no patient has this id'),
         },
       ),
@@ -121,22 +119,26 @@ export class AccessRequestsService {
   /** The patient approves, choosing the reports (what was asked when none are named) and the duration. */
   async approve(patient: AuthenticatedUser, requestId: string, approval: Approval): Promise<GrantView> {
     const actor = await this.identities.signingIdentity(patient.id, patient.hospital);
-    const asked = await this.pendingOf(actor, requestId);
-    const minutes = grantMinutesOf(approval) ?? grantMinutesOf({ durationDays: asked.durationDays })!;
+    let minutes = grantMinutesOf(approval);
+    let reportIds = approval.reportIds;
+    if (minutes === undefined || reportIds === undefined) {
+      // What the doctor asked fills in what the patient left out (one query more).
+      const asked = await this.pendingOf(actor, requestId);
+      minutes ??= grantMinutesOf({ durationDays: asked.durationDays })!;
+      reportIds ??= asked.reportIds ?? undefined;
+    }
     const committed = await translatingRefusals(
       () =>
         this.ledger.consent.approveRequest(actor, {
           requestId,
           grantId: randomUUID(),
-          reportIds: approval.reportIds ?? asked.reportIds,
+          reportIds: reportIds ?? null,
           durationMinutes: minutes,
         }),
       {
         ...DECISION_REFUSALS,
-        NOT_FOUND: (detail) =>
-          detail.includes('report')
-            ? new ReportNotOfPatientError('a report named is not one of yours')
-            : new AccessRequestNotFoundError('no access request of yours has this id'),
+        REPORT_NOT_OF_PATIENT: () => new ReportNotOfPatientError('a report named is not one of yours'),
+        NOT_FOUND: () => new AccessRequestNotFoundError('no access request of yours has this id'),
       },
     );
     return viewOfGrant(committed.result.grant, committed);

@@ -46,16 +46,17 @@ export class EmergencyReviewedError extends ConflictError {
 
 /**
  * Runs a ledger call and turns the chaincode's refusals into the errors `refusals` names
- * for them (by the chaincode's stable code); other refusals and every other error pass.
+ * for them, by the chaincode's stable code (never by message text); other refusals and
+ * every other error pass.
  */
 export async function translatingRefusals<T>(
   call: () => Promise<T>,
-  refusals: Partial<Record<string, (detail: string) => DomainError>>,
+  refusals: Partial<Record<string, () => DomainError>>,
 ): Promise<T> {
   try {
     return await call();
   } catch (error) {
     const translate = error instanceof ChaincodeRefusedError ? refusals[error.code] : undefined;
-    throw translate ? translate(error instanceof Error ? error.message : '') : error;
+    throw translate ? translate() : error;
   }
 }

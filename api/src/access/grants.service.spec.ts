@@ -197,12 +197,17 @@ describe('GrantsService', () => {
     });
 
     it.each([
-      ['NOT_FOUND about the doctor', 'DOCTOR_NOT_FOUND', refused('NOT_FOUND', `doctor ${DOCTOR.id} is not registered`)],
+      ['NOT_FOUND', 'DOCTOR_NOT_FOUND', refused('NOT_FOUND', `doctor ${DOCTOR.id} is not registered`)],
       ['FORBIDDEN', 'DOCTOR_NOT_FOUND', refused('FORBIDDEN', 'only patient may grant access')],
       [
-        'NOT_FOUND about a report',
-        'REPORT_NOT_OF_PATIENT',
+        'NOT_FOUND, whatever its text names (its code decides)',
+        'DOCTOR_NOT_FOUND',
         refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
+      ],
+      [
+        'REPORT_NOT_OF_PATIENT',
+        'REPORT_NOT_OF_PATIENT',
+        refused('REPORT_NOT_OF_PATIENT', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
       ],
     ])('answers the chaincode’s %s with %s (404)', async (_refusal, code, refusal) => {
       const { sut, mocks } = newTestService();

@@ -81,10 +81,8 @@ export class GrantsService {
           purposeOfUse: input.purposeOfUse ?? DEFAULT_PURPOSE,
         }),
       {
-        NOT_FOUND: (detail) =>
-          detail.includes('report')
-            ? new ReportNotOfPatientError('a report named is not one of yours')
-            : new DoctorNotFoundError('no doctor has this id'),
+        REPORT_NOT_OF_PATIENT: () => new ReportNotOfPatientError('a report named is not one of yours'),
+        NOT_FOUND: () => new DoctorNotFoundError('no doctor has this id'),
         FORBIDDEN: () => new DoctorNotFoundError('no doctor has this id'),
       },
     );

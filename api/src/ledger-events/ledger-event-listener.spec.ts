@@ -8,7 +8,29 @@ import type { ExpiryReminder } from '../notifications/ledger-event-notifications
 import type { NewNotification } from '../notifications/notification-kinds.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
 import type { LedgerCheckpointRepository } from './ledger-checkpoint.repository.js';
-import { LedgerEventListener } from './ledger-event-listener.js';
+
+/**
+ * The listener waits between attempts with node:timers/promises, which Jest's fake timers
+ * do not reach; this stand-in keeps its contract (resolves after `ms`, rejects once `signal`
+ * aborts) over the global timers, which they do.
+ */
+const sleep = jest.fn(
+  (ms: number, value?: unknown, options?: { signal?: AbortSignal }) =>
+    new Promise((resolve, reject) => {
+      const abort = () => {
+        clearTimeout(timer);
+        reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
+      };
+      const timer = setTimeout(() => {
+        options?.signal?.removeEventListener('abort', abort);
+        resolve(value);
+      }, ms);
+      if (options?.signal?.aborted) abort();
+      else options?.signal?.addEventListener('abort', abort, { once: true });
+    }),
+);
+jest.unstable_mockModule('node:timers/promises', () => ({ setTimeout: sleep }));
+const { LedgerEventListener } = await import('./ledger-event-listener.js');
 
 const NETWORK = { channel: 'medledger', chaincode: 'medledger-cc', hospitals: [] } as unknown as NetworkProfile;
 const PATIENT_ID = '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10';
@@ -105,6 +127,7 @@ describe('LedgerEventListener', () => {
   afterEach(() => {
     jest.useRealTimers();
     jest.restoreAllMocks();
+    sleep.mockClear();
   });
 
   it('follows the events from the checkpoint stored for its channel and chaincode', async () => {
@@ -299,10 +322,25 @@ describe('LedgerEventListener', () => {
     expect(await attemptsAfter(15_000 - 1)).toBe(9);
     expect(await attemptsAfter(1)).toBe(10);
     expect(await attemptsAfter(15_000)).toBe(11);
+    await sut.onApplicationShutdown();
+  });
 
-    const stopping = sut.onApplicationShutdown();
-    await jest.advanceTimersByTimeAsync(15_000);
-    await stopping;
+  it('on shutdown during the wait after a failure, stops waiting and returns at once', async () => {
+    jest.useFakeTimers();
+    const { sut, mocks } = newTestListener();
+    mocks.follow.mockRejectedValue(new LedgerUnavailableError('peer unreachable'));
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(100);
+    const [, , signal] = mocks.follow.mock.calls[0];
+    expect(sleep).toHaveBeenCalledWith(500, undefined, { signal });
+
+    let stopped = false;
+    void sut.onApplicationShutdown().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(stopped).toBe(true);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(mocks.follow).toHaveBeenCalledTimes(1);
   });
 
   it('on shutdown aborts the signal it follows with, and returns once the following ended', async () => {

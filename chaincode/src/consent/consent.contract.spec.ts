@@ -94,7 +94,7 @@ describe('ConsentContract', () => {
       await expect(request(people.auditor)).rejects.toThrow(/^FORBIDDEN: /);
       await request();
       await expect(request()).rejects.toThrow(/^CONFLICT: /);
-      await expect(request(people.doctorB, [reportId(9)], '30', 2)).rejects.toThrow(/^NOT_FOUND: report/);
+      await expect(request(people.doctorB, [reportId(9)], '30', 2)).rejects.toThrow(/^REPORT_NOT_OF_PATIENT: report/);
       await expect(request(people.doctorB, null, '0', 2)).rejects.toThrow(/^INVALID_ARGUMENT: durationDays/);
       await expect(request(people.doctorB, null, '366', 2)).rejects.toThrow(/^INVALID_ARGUMENT: durationDays/);
       await expect(
@@ -313,7 +313,7 @@ describe('ConsentContract', () => {
       );
       await expect(
         scenario.grant(people.otherPatientA, grantId(1), people.doctorB, [reportId(1)], days(1)),
-      ).rejects.toThrow(/^NOT_FOUND: report/);
+      ).rejects.toThrow(/^REPORT_NOT_OF_PATIENT: report/);
     });
 
     it('only the grant’s patient revokes, once, and not after expiry', async () => {

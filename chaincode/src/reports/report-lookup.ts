@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { notFound } from '../errors';
+import { reportNotOfPatient } from '../errors';
 import { readRecord } from '../ledger-state';
 import { RECEIPT_OBJECT_TYPE } from './access-receipt';
 import { Report, REPORT_OBJECT_TYPE } from './report';
@@ -21,7 +21,7 @@ export async function requireReportsOfPatient(
   for (const reportId of reportIds ?? []) {
     const report = await readRecord(ctx, reportKey(ctx, reportId), Report.fromState);
     if (report === null || report.patientId !== patientId) {
-      throw notFound(`report ${reportId} is not a report of patient ${patientId}`);
+      throw reportNotOfPatient(`report ${reportId} is not a report of patient ${patientId}`);
     }
   }
 }
