@@ -238,6 +238,19 @@ describe('consent over the REST API', () => {
     await expectNotified(doctorB, 'grant-revoked', grant.id);
   });
 
+  it('under load, a doctor of the other hospital opens at once what the patient just approved (every peer holds the grant)', async () => {
+    const doctors = await Promise.all(Array.from({ length: 24 }, () => createStaff(adminB, 'doctor')));
+    const requests = await Promise.all(doctors.map((doctor) => requestAccess(doctor, { reportIds: [firstReport] })));
+    const statuses = await Promise.all(
+      doctors.map(async (doctor, index) => {
+        const approved = await post(patient, `/access-requests/${requests[index]!.id}/approve`, { durationMinutes: 5 });
+        expect(approved.status).toBe(201);
+        return (await openReport(doctor, firstReport)).status;
+      }),
+    );
+    expect(statuses).toEqual(doctors.map(() => 200));
+  });
+
   it('a grant whose time has passed refuses with GRANT_EXPIRED and lists as expired', async () => {
     // The patient's own identity signs a GrantAccess dated ten minutes back for five minutes,
     // as the chaincode suite does: the peers accept that date within their time window.

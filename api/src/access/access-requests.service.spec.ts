@@ -1,193 +1,87 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { createHash, type KeyObject } from 'node:crypto';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { createHash } from 'node:crypto';
 import { commitPlaintext } from '../crypto/plaintext-commitment.js';
-import type { LedgerIdentityService } from '../identity/ledger-identity.service.js';
-import { ChaincodeRefusedError, LedgerUnavailableError } from '../ledger/ledger.errors.js';
-import type {
-  AccessRequestRecord,
-  Committed,
-  ConsentLedger,
-  GrantRecord,
-  LedgerIdentity,
-  LedgerPort,
-} from '../ledger/ledger.port.js';
+import { LedgerUnavailableError } from '../ledger/ledger.errors.js';
+import type { ConsentLedger } from '../ledger/ledger.port.js';
 import { AccessRequestsService } from './access-requests.service.js';
-import { type ConsentStatement, ConsentStatementsRepository } from './consent-statements.repository.js';
+import type { ConsentStatement } from './consent-statements.repository.js';
+import {
+  accessRequestRecord,
+  committed,
+  consentMocks,
+  DOCTOR,
+  grantRecord,
+  inTwoLedgerPages,
+  PATIENT,
+  refused,
+  REQUEST_ID,
+  UUID,
+} from './testing/consent-fixtures.js';
 
-const PATIENT: AuthenticatedUser = {
-  id: '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10',
-  role: 'patient',
-  hospital: 'hospital-a',
-  sessionId: 'session-patient',
-};
-const DOCTOR: AuthenticatedUser = {
-  id: '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
-  role: 'doctor',
-  hospital: 'hospital-b',
-  sessionId: 'session-doctor',
-};
-const REQUEST_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 const REPORT_IDS = ['1e2d3c4b-5a69-4788-96a5-b4c3d2e1f001', '1e2d3c4b-5a69-4788-96a5-b4c3d2e1f002'];
 const REASON = 'Follow-up of the cardiology referral from 14 November';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const MSP_OF: Record<string, string> = { 'hospital-a': 'HospitalAMSP', 'hospital-b': 'HospitalBMSP' };
 
-/** The signing identity LedgerIdentityService opens for a user (a stand-in key: the ledger is mocked). */
-const actorOf = (userId: string, hospital: string): LedgerIdentity => ({
-  hospital,
-  mspId: MSP_OF[hospital],
-  certificatePem: `certificate of ${userId}`,
-  privateKey: {} as KeyObject,
-});
-
-const requestRecord = (overrides: Partial<AccessRequestRecord> = {}): AccessRequestRecord => ({
-  requestId: REQUEST_ID,
+/** The doctor's reason for the request, as the statements table holds it (the key is a stand-in). */
+const storedReason = (subjectId = REQUEST_ID): ConsentStatement => ({
+  subjectId,
+  kind: 'request-reason',
   patientId: PATIENT.id,
-  patientMspId: 'HospitalAMSP',
-  doctorId: DOCTOR.id,
-  doctorMspId: 'HospitalBMSP',
-  reportIds: null,
-  durationDays: 30,
-  purposeOfUse: 'TREAT',
-  reasonCommitment: 'ab'.repeat(32),
-  status: 'pending',
-  requestedAt: '2026-11-21T10:00:00.000Z',
-  decidedAt: null,
-  grantId: null,
-  txId: 'tx-requested',
-  ...overrides,
+  authorId: DOCTOR.id,
+  body: REASON,
+  commitmentKey: Buffer.alloc(32),
 });
-
-const grantRecord = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
-  grantId: 'c0ffee00-1234-4abc-8def-0123456789ab',
-  kind: 'consent',
-  patientId: PATIENT.id,
-  patientMspId: 'HospitalAMSP',
-  doctorId: DOCTOR.id,
-  doctorMspId: 'HospitalBMSP',
-  reportIds: null,
-  purposeOfUse: 'TREAT',
-  validFrom: '2026-11-22T09:00:00.000Z',
-  expiresAt: '2026-11-29T09:00:00.000Z',
-  status: 'active',
-  revokedAt: null,
-  requestId: REQUEST_ID,
-  justificationCommitment: null,
-  reviewed: null,
-  reviewOutcome: null,
-  reviewedBy: null,
-  reviewedAt: null,
-  txId: 'tx-approved',
-  ...overrides,
-});
-
-const committed = <T>(result: T, transactionId = 'tx-committed', blockNumber = 17n): Committed<T> => ({
-  result,
-  transactionId,
-  blockNumber,
-});
-
-const refused = (code: string, detail: string) => new ChaincodeRefusedError(code, detail);
-
-/**
- * The real ConsentStatementsRepository over a stand-in for its SQL: rows of consent_statements
- * in an array, so a test sees what the service wrote and removed around the ledger call.
- */
-function consentStatementsTable() {
-  const rows: ConsentStatement[] = [];
-  const query = (sql: string, params: unknown[] = []): Promise<unknown> => {
-    if (sql.startsWith('INSERT INTO consent_statements')) {
-      const [subjectId, kind, patientId, authorId, body, commitmentKey] = params as [
-        string,
-        ConsentStatement['kind'],
-        string,
-        string,
-        string,
-        Buffer | null,
-      ];
-      rows.push({ subjectId, kind, patientId, authorId, body, commitmentKey });
-      return Promise.resolve([]);
-    }
-    if (sql.startsWith('DELETE FROM consent_statements WHERE subject_id')) {
-      const [subjectId, kind] = params;
-      const kept = rows.filter((row) => row.subjectId !== subjectId || row.kind !== kind);
-      rows.splice(0, rows.length, ...kept);
-      return Promise.resolve([]);
-    }
-    if (sql.startsWith('SELECT subject_id, kind, body FROM consent_statements')) {
-      const [subjectIds] = params as [string[]];
-      return Promise.resolve(
-        rows
-          .filter((row) => subjectIds.includes(row.subjectId))
-          .map((row) => ({ subject_id: row.subjectId, kind: row.kind, body: row.body })),
-      );
-    }
-    return Promise.reject(new Error(`consent_statements: unexpected SQL ${sql}`));
-  };
-  const repository = new ConsentStatementsRepository({ query } as unknown as ConstructorParameters<
-    typeof ConsentStatementsRepository
-  >[0]);
-  return { rows, repository };
-}
 
 /** The service with the ledger and the identities mocked, over the real statements repository. */
 function newTestService() {
-  const table = consentStatementsTable();
-  const mocks = {
-    consent: {
-      requestAccess: jest.fn<ConsentLedger['requestAccess']>((_actor, request) =>
-        Promise.resolve(
-          committed(
-            requestRecord({
-              requestId: request.requestId,
-              patientId: request.patientId,
-              reportIds: request.reportIds,
-              durationDays: request.durationDays,
-              purposeOfUse: request.purposeOfUse,
-              reasonCommitment: request.reasonCommitment,
+  const { mocks, deps } = consentMocks({
+    requestAccess: jest.fn<ConsentLedger['requestAccess']>((_actor, request) =>
+      Promise.resolve(
+        committed(
+          accessRequestRecord({
+            requestId: request.requestId,
+            patientId: request.patientId,
+            reportIds: request.reportIds,
+            durationDays: request.durationDays,
+            purposeOfUse: request.purposeOfUse,
+            reasonCommitment: request.reasonCommitment,
+          }),
+          'tx-request',
+          21n,
+        ),
+      ),
+    ),
+    approveRequest: jest.fn<ConsentLedger['approveRequest']>((_actor, approval) =>
+      Promise.resolve(
+        committed(
+          {
+            grant: grantRecord({
+              grantId: approval.grantId,
+              reportIds: approval.reportIds,
+              requestId: REQUEST_ID,
+              txId: 'tx-approved',
             }),
-            'tx-request',
-            21n,
-          ),
+            request: accessRequestRecord({ status: 'approved', grantId: approval.grantId }),
+          },
+          'tx-approve',
+          22n,
         ),
       ),
-      approveRequest: jest.fn<ConsentLedger['approveRequest']>((_actor, approval) =>
-        Promise.resolve(
-          committed(
-            {
-              grant: grantRecord({ grantId: approval.grantId, reportIds: approval.reportIds }),
-              request: requestRecord({ status: 'approved', grantId: approval.grantId }),
-            },
-            'tx-approve',
-            22n,
-          ),
-        ),
-      ),
-      denyRequest: jest.fn<ConsentLedger['denyRequest']>(() =>
-        Promise.resolve(committed(requestRecord({ status: 'denied', txId: 'tx-deny' }), 'tx-deny', 23n)),
-      ),
-      cancelRequest: jest.fn<ConsentLedger['cancelRequest']>(() =>
-        Promise.resolve(committed(requestRecord({ status: 'cancelled', txId: 'tx-cancel' }), 'tx-cancel', 24n)),
-      ),
-      getRequest: jest.fn<ConsentLedger['getRequest']>(() => Promise.resolve(requestRecord())),
-      listRequestsByPatient: jest.fn<ConsentLedger['listRequestsByPatient']>(() =>
-        Promise.resolve({ items: [], nextBookmark: null }),
-      ),
-      listRequestsByDoctor: jest.fn<ConsentLedger['listRequestsByDoctor']>(() =>
-        Promise.resolve({ items: [], nextBookmark: null }),
-      ),
-    },
-    identities: {
-      signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
-    },
-    statements: table.rows,
-  };
-  const sut = new AccessRequestsService(
-    { consent: mocks.consent } as unknown as LedgerPort,
-    mocks.identities as unknown as LedgerIdentityService,
-    table.repository,
-  );
+    ),
+    denyRequest: jest.fn<ConsentLedger['denyRequest']>(() =>
+      Promise.resolve(committed(accessRequestRecord({ status: 'denied', txId: 'tx-deny' }), 'tx-deny', 23n)),
+    ),
+    cancelRequest: jest.fn<ConsentLedger['cancelRequest']>(() =>
+      Promise.resolve(committed(accessRequestRecord({ status: 'cancelled', txId: 'tx-cancel' }), 'tx-cancel', 24n)),
+    ),
+    getRequest: jest.fn<ConsentLedger['getRequest']>(() => Promise.resolve(accessRequestRecord())),
+    listRequestsByPatient: jest.fn<ConsentLedger['listRequestsByPatient']>(() =>
+      Promise.resolve({ items: [], nextBookmark: null }),
+    ),
+    listRequestsByDoctor: jest.fn<ConsentLedger['listRequestsByDoctor']>(() =>
+      Promise.resolve({ items: [], nextBookmark: null }),
+    ),
+  });
+  const sut = new AccessRequestsService(deps.ledger, deps.identities, deps.statements);
   return { sut, mocks };
 }
 
@@ -200,7 +94,7 @@ describe('AccessRequestsService', () => {
       let writtenAtLedgerCall: ConsentStatement[] = [];
       mocks.consent.requestAccess.mockImplementationOnce((_actor, request) => {
         writtenAtLedgerCall = [...mocks.statements];
-        return Promise.resolve(committed(requestRecord({ requestId: request.requestId }), 'tx-request', 21n));
+        return Promise.resolve(committed(accessRequestRecord({ requestId: request.requestId }), 'tx-request', 21n));
       });
 
       const view = await sut.request(DOCTOR, { patientId: PATIENT.id, reason: REASON });
@@ -322,7 +216,7 @@ describe('AccessRequestsService', () => {
   describe('approve', () => {
     it('grants what was asked when the patient names no scope or duration: its reports, its days in minutes', async () => {
       const { sut, mocks } = newTestService();
-      mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ reportIds: REPORT_IDS, durationDays: 7 }));
+      mocks.consent.getRequest.mockResolvedValueOnce(accessRequestRecord({ reportIds: REPORT_IDS, durationDays: 7 }));
 
       const view = await sut.approve(PATIENT, REQUEST_ID, {});
 
@@ -359,7 +253,7 @@ describe('AccessRequestsService', () => {
 
     it('grants the scope and the minutes the patient chose', async () => {
       const { sut, mocks } = newTestService();
-      mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ reportIds: REPORT_IDS, durationDays: 7 }));
+      mocks.consent.getRequest.mockResolvedValueOnce(accessRequestRecord({ reportIds: REPORT_IDS, durationDays: 7 }));
 
       await sut.approve(PATIENT, REQUEST_ID, { reportIds: [REPORT_IDS[1]], durationMinutes: 90 });
 
@@ -405,7 +299,7 @@ describe('AccessRequestsService', () => {
       'answers REQUEST_NOT_PENDING for a request already %s, granting nothing',
       async (status) => {
         const { sut, mocks } = newTestService();
-        mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ status }));
+        mocks.consent.getRequest.mockResolvedValueOnce(accessRequestRecord({ status }));
 
         await expect(sut.approve(PATIENT, REQUEST_ID, {})).rejects.toMatchObject({
           code: 'REQUEST_NOT_PENDING',
@@ -444,7 +338,7 @@ describe('AccessRequestsService', () => {
 
     it('leaves a request decided meanwhile to the chaincode when the patient named scope and duration', async () => {
       const { sut, mocks } = newTestService();
-      mocks.consent.getRequest.mockResolvedValue(requestRecord({ status: 'denied' }));
+      mocks.consent.getRequest.mockResolvedValue(accessRequestRecord({ status: 'denied' }));
       mocks.consent.approveRequest.mockRejectedValueOnce(refused('CONFLICT', `access request ${REQUEST_ID} is denied`));
 
       await expect(
@@ -460,18 +354,11 @@ describe('AccessRequestsService', () => {
   describe('deny', () => {
     it('writes the patient’s reason before the ledger call and answers the denied request with both texts', async () => {
       const { sut, mocks } = newTestService();
-      mocks.statements.push({
-        subjectId: REQUEST_ID,
-        kind: 'request-reason',
-        patientId: PATIENT.id,
-        authorId: DOCTOR.id,
-        body: REASON,
-        commitmentKey: Buffer.alloc(32),
-      });
+      mocks.statements.push(storedReason());
       let writtenAtLedgerCall: ConsentStatement[] = [];
       mocks.consent.denyRequest.mockImplementationOnce(() => {
         writtenAtLedgerCall = [...mocks.statements];
-        return Promise.resolve(committed(requestRecord({ status: 'denied' }), 'tx-deny', 23n));
+        return Promise.resolve(committed(accessRequestRecord({ status: 'denied' }), 'tx-deny', 23n));
       });
 
       const view = await sut.deny(PATIENT, REQUEST_ID, 'I see another cardiologist');
@@ -508,7 +395,7 @@ describe('AccessRequestsService', () => {
 
     it('answers REQUEST_NOT_PENDING for a request no longer pending, without a ledger change', async () => {
       const { sut, mocks } = newTestService();
-      mocks.consent.getRequest.mockResolvedValueOnce(requestRecord({ status: 'cancelled' }));
+      mocks.consent.getRequest.mockResolvedValueOnce(accessRequestRecord({ status: 'cancelled' }));
 
       await expect(sut.deny(PATIENT, REQUEST_ID, 'no')).rejects.toMatchObject({ code: 'REQUEST_NOT_PENDING' });
       expect(mocks.consent.denyRequest).not.toHaveBeenCalled();
@@ -534,14 +421,7 @@ describe('AccessRequestsService', () => {
   describe('cancel', () => {
     it('cancels as the doctor and answers the cancelled request with its reason', async () => {
       const { sut, mocks } = newTestService();
-      mocks.statements.push({
-        subjectId: REQUEST_ID,
-        kind: 'request-reason',
-        patientId: PATIENT.id,
-        authorId: DOCTOR.id,
-        body: REASON,
-        commitmentKey: Buffer.alloc(32),
-      });
+      mocks.statements.push(storedReason());
 
       const view = await sut.cancel(DOCTOR, REQUEST_ID);
 
@@ -578,32 +458,36 @@ describe('AccessRequestsService', () => {
   describe('list', () => {
     /** Five requests as the ledger lists them, oldest first; two share a time. */
     const LISTED = [
-      requestRecord({
+      accessRequestRecord({
         requestId: '00000000-0000-4000-8000-000000000001',
         requestedAt: '2026-11-18T08:00:00.000Z',
         status: 'denied',
       }),
-      requestRecord({ requestId: '00000000-0000-4000-8000-000000000002', requestedAt: '2026-11-19T08:00:00.000Z' }),
-      requestRecord({
+      accessRequestRecord({
+        requestId: '00000000-0000-4000-8000-000000000002',
+        requestedAt: '2026-11-19T08:00:00.000Z',
+      }),
+      accessRequestRecord({
         requestId: '00000000-0000-4000-8000-000000000003',
         requestedAt: '2026-11-20T08:00:00.000Z',
         status: 'approved',
       }),
-      requestRecord({ requestId: '00000000-0000-4000-8000-000000000004', requestedAt: '2026-11-20T08:00:00.000Z' }),
-      requestRecord({ requestId: '00000000-0000-4000-8000-000000000005', requestedAt: '2026-11-21T08:00:00.000Z' }),
+      accessRequestRecord({
+        requestId: '00000000-0000-4000-8000-000000000004',
+        requestedAt: '2026-11-20T08:00:00.000Z',
+      }),
+      accessRequestRecord({
+        requestId: '00000000-0000-4000-8000-000000000005',
+        requestedAt: '2026-11-21T08:00:00.000Z',
+      }),
     ];
     const NEWEST_FIRST = ['5', '4', '3', '2', '1'].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
 
     /** The ledger answers in two pages, as its bookmarks would have it. */
     function listedInTwoPages(mocks: ReturnType<typeof newTestService>['mocks']) {
-      const answer = (_actor: LedgerIdentity, _userId: string, page: { bookmark: string }) =>
-        Promise.resolve(
-          page.bookmark === ''
-            ? { items: LISTED.slice(0, 3), nextBookmark: 'bookmark-1' }
-            : { items: LISTED.slice(3), nextBookmark: null },
-        );
-      mocks.consent.listRequestsByPatient.mockImplementation(answer);
-      mocks.consent.listRequestsByDoctor.mockImplementation(answer);
+      const answer = inTwoLedgerPages(LISTED, 3);
+      mocks.consent.listRequestsByPatient.mockImplementation((_actor, _userId, page) => answer(page));
+      mocks.consent.listRequestsByDoctor.mockImplementation((_actor, _userId, page) => answer(page));
     }
 
     it.each([
@@ -685,14 +569,7 @@ describe('AccessRequestsService', () => {
     it('shows each request with its own reason, and none for a request whose text was erased', async () => {
       const { sut, mocks } = newTestService();
       listedInTwoPages(mocks);
-      mocks.statements.push({
-        subjectId: NEWEST_FIRST[1],
-        kind: 'request-reason',
-        patientId: PATIENT.id,
-        authorId: DOCTOR.id,
-        body: REASON,
-        commitmentKey: Buffer.alloc(32),
-      });
+      mocks.statements.push(storedReason(NEWEST_FIRST[1]));
 
       const page = await sut.list(PATIENT, { limit: 2 });
 

@@ -1,15 +1,24 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import type { KeyObject } from 'node:crypto';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import type { AppConfig } from '../config/app-config.js';
 import { commitPlaintext } from '../crypto/plaintext-commitment.js';
-import type { LedgerIdentityService } from '../identity/ledger-identity.service.js';
-import { ChaincodeRefusedError, LedgerUnavailableError } from '../ledger/ledger.errors.js';
-import type { Committed, ConsentLedger, GrantRecord, LedgerIdentity, LedgerPort } from '../ledger/ledger.port.js';
+import { LedgerUnavailableError } from '../ledger/ledger.errors.js';
+import type { ConsentLedger } from '../ledger/ledger.port.js';
 import type { NetworkProfile } from '../ledger/network-profile.js';
 import { EmergencyActiveError } from './access.errors.js';
-import { type ConsentStatement, ConsentStatementsRepository } from './consent-statements.repository.js';
+import type { ConsentStatement } from './consent-statements.repository.js';
 import { EmergencyAccessService } from './emergency-access.service.js';
+import {
+  committed,
+  consentMocks,
+  DOCTOR,
+  EMERGENCY_GRANT_ID,
+  emergencyGrantRecord,
+  inTwoLedgerPages,
+  PATIENT,
+  refused,
+  UUID,
+} from './testing/consent-fixtures.js';
 
 /** A network of two hospitals, as the profile names them. */
 const NETWORK = {
@@ -23,146 +32,45 @@ const NETWORK = {
 const MAX_HOURS = 6;
 const CONFIG = { EMERGENCY_MAX_HOURS: MAX_HOURS } as AppConfig;
 
-const DOCTOR: AuthenticatedUser = {
-  id: '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
-  role: 'doctor',
-  hospital: 'hospital-b',
-  sessionId: 'session-doctor',
-};
 const AUDITOR_A: AuthenticatedUser = {
   id: 'a0d1707e-0000-4000-8000-00000000000a',
   role: 'auditor',
   hospital: 'hospital-a',
   sessionId: 'session-auditor-a',
 };
-const PATIENT_ID = '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10';
-const GRANT_ID = 'e0e0e0e0-1234-4abc-8def-0123456789ab';
 const JUSTIFICATION = 'Unconscious on arrival, allergy history needed before anaesthesia';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const actorOf = (userId: string, hospital: string): LedgerIdentity => ({
-  hospital,
-  mspId: hospital === 'hospital-a' ? 'HospitalAMSP' : 'HospitalBMSP',
-  certificatePem: `certificate of ${userId}`,
-  privateKey: {} as KeyObject,
-});
-
-const emergencyGrant = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
-  grantId: GRANT_ID,
-  kind: 'emergency',
-  patientId: PATIENT_ID,
-  patientMspId: 'HospitalAMSP',
-  doctorId: DOCTOR.id,
-  doctorMspId: 'HospitalBMSP',
-  reportIds: null,
-  purposeOfUse: 'ETREAT',
-  validFrom: '2026-11-21T10:00:00.000Z',
-  expiresAt: '2026-11-21T16:00:00.000Z',
-  status: 'active',
-  revokedAt: null,
-  requestId: null,
-  justificationCommitment: 'cd'.repeat(32),
-  reviewed: false,
-  reviewOutcome: null,
-  reviewedBy: null,
-  reviewedAt: null,
-  txId: 'tx-declared',
-  ...overrides,
-});
-
-const committed = <T>(result: T, transactionId: string, blockNumber: bigint): Committed<T> => ({
-  result,
-  transactionId,
-  blockNumber,
-});
-
-const refused = (code: string, detail: string) => new ChaincodeRefusedError(code, detail);
-
-/**
- * The real ConsentStatementsRepository over a stand-in for its SQL: rows of consent_statements
- * in an array, so a test sees what the service wrote and removed around the ledger call.
- */
-function consentStatementsTable() {
-  const rows: ConsentStatement[] = [];
-  const query = (sql: string, params: unknown[] = []): Promise<unknown> => {
-    if (sql.startsWith('INSERT INTO consent_statements')) {
-      const [subjectId, kind, patientId, authorId, body, commitmentKey] = params as [
-        string,
-        ConsentStatement['kind'],
-        string,
-        string,
-        string,
-        Buffer | null,
-      ];
-      rows.push({ subjectId, kind, patientId, authorId, body, commitmentKey });
-      return Promise.resolve([]);
-    }
-    if (sql.startsWith('DELETE FROM consent_statements WHERE subject_id')) {
-      const [subjectId, kind] = params;
-      const kept = rows.filter((row) => row.subjectId !== subjectId || row.kind !== kind);
-      rows.splice(0, rows.length, ...kept);
-      return Promise.resolve([]);
-    }
-    if (sql.startsWith('SELECT subject_id, kind, body FROM consent_statements')) {
-      const [subjectIds] = params as [string[]];
-      return Promise.resolve(
-        rows
-          .filter((row) => subjectIds.includes(row.subjectId))
-          .map((row) => ({ subject_id: row.subjectId, kind: row.kind, body: row.body })),
-      );
-    }
-    return Promise.reject(new Error(`consent_statements: unexpected SQL ${sql}`));
-  };
-  const repository = new ConsentStatementsRepository({ query } as unknown as ConstructorParameters<
-    typeof ConsentStatementsRepository
-  >[0]);
-  return { rows, repository };
-}
 
 /** The service with the ledger, the identities and the network profile mocked, over the real statements repository. */
 function newTestService() {
-  const table = consentStatementsTable();
-  const mocks = {
-    consent: {
-      declareEmergency: jest.fn<ConsentLedger['declareEmergency']>((_actor, emergency) =>
-        Promise.resolve(
-          committed(
-            emergencyGrant({
-              grantId: emergency.grantId,
-              patientId: emergency.patientId,
-              justificationCommitment: emergency.justificationCommitment,
-            }),
-            'tx-declare',
-            41n,
-          ),
+  const { mocks, deps } = consentMocks({
+    declareEmergency: jest.fn<ConsentLedger['declareEmergency']>((_actor, emergency) =>
+      Promise.resolve(
+        committed(
+          emergencyGrantRecord({
+            grantId: emergency.grantId,
+            patientId: emergency.patientId,
+            justificationCommitment: emergency.justificationCommitment,
+          }),
+          'tx-declare',
+          41n,
         ),
       ),
-      getGrant: jest.fn<ConsentLedger['getGrant']>(() => Promise.resolve(emergencyGrant())),
-      reviewEmergency: jest.fn<ConsentLedger['reviewEmergency']>((_actor, grantId, outcome) =>
-        Promise.resolve(
-          committed(
-            emergencyGrant({ grantId, reviewed: true, reviewOutcome: outcome, reviewedBy: AUDITOR_A.id }),
-            'tx-review',
-            42n,
-          ),
+    ),
+    getGrant: jest.fn<ConsentLedger['getGrant']>(() => Promise.resolve(emergencyGrantRecord())),
+    reviewEmergency: jest.fn<ConsentLedger['reviewEmergency']>((_actor, grantId, outcome) =>
+      Promise.resolve(
+        committed(
+          emergencyGrantRecord({ grantId, reviewed: true, reviewOutcome: outcome, reviewedBy: AUDITOR_A.id }),
+          'tx-review',
+          42n,
         ),
       ),
-      listEmergencyGrants: jest.fn<ConsentLedger['listEmergencyGrants']>(() =>
-        Promise.resolve({ items: [], nextBookmark: null }),
-      ),
-    },
-    identities: {
-      signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
-    },
-    statements: table.rows,
-  };
-  const sut = new EmergencyAccessService(
-    { consent: mocks.consent } as unknown as LedgerPort,
-    NETWORK,
-    mocks.identities as unknown as LedgerIdentityService,
-    table.repository,
-    CONFIG,
-  );
+    ),
+    listEmergencyGrants: jest.fn<ConsentLedger['listEmergencyGrants']>(() =>
+      Promise.resolve({ items: [], nextBookmark: null }),
+    ),
+  });
+  const sut = new EmergencyAccessService(deps.ledger, NETWORK, deps.identities, deps.statements, CONFIG);
   return { sut, mocks };
 }
 
@@ -175,9 +83,9 @@ describe('EmergencyAccessService', () => {
     ])('opens the records for the hours EMERGENCY_MAX_HOURS allows (%s)', async (_asked, durationHours, hours) => {
       const { sut, mocks } = newTestService();
 
-      await sut.declare(DOCTOR, { patientId: PATIENT_ID, justification: JUSTIFICATION, durationHours });
+      await sut.declare(DOCTOR, { patientId: PATIENT.id, justification: JUSTIFICATION, durationHours });
 
-      expect(mocks.consent.declareEmergency.mock.calls[0][1]).toMatchObject({ patientId: PATIENT_ID, hours });
+      expect(mocks.consent.declareEmergency.mock.calls[0][1]).toMatchObject({ patientId: PATIENT.id, hours });
     });
 
     it('writes the justification before the ledger call, commits the ledger to it with a kept key, and answers with it', async () => {
@@ -185,10 +93,10 @@ describe('EmergencyAccessService', () => {
       let writtenAtLedgerCall: ConsentStatement[] = [];
       mocks.consent.declareEmergency.mockImplementationOnce((_actor, emergency) => {
         writtenAtLedgerCall = [...mocks.statements];
-        return Promise.resolve(committed(emergencyGrant({ grantId: emergency.grantId }), 'tx-declare', 41n));
+        return Promise.resolve(committed(emergencyGrantRecord({ grantId: emergency.grantId }), 'tx-declare', 41n));
       });
 
-      const view = await sut.declare(DOCTOR, { patientId: PATIENT_ID, justification: JUSTIFICATION });
+      const view = await sut.declare(DOCTOR, { patientId: PATIENT.id, justification: JUSTIFICATION });
 
       const [actor, sent] = mocks.consent.declareEmergency.mock.calls[0];
       expect(actor.certificatePem).toBe(`certificate of ${DOCTOR.id}`);
@@ -197,7 +105,7 @@ describe('EmergencyAccessService', () => {
         {
           subjectId: sent.grantId,
           kind: 'emergency-justification',
-          patientId: PATIENT_ID,
+          patientId: PATIENT.id,
           authorId: DOCTOR.id,
           body: JUSTIFICATION,
           commitmentKey: expect.any(Buffer),
@@ -223,7 +131,7 @@ describe('EmergencyAccessService', () => {
         refused('EMERGENCY_ACTIVE', `doctor ${DOCTOR.id} already holds an active emergency grant`),
       );
 
-      const declaring = sut.declare(DOCTOR, { patientId: PATIENT_ID, justification: JUSTIFICATION });
+      const declaring = sut.declare(DOCTOR, { patientId: PATIENT.id, justification: JUSTIFICATION });
 
       await expect(declaring).rejects.toBeInstanceOf(EmergencyActiveError);
       await expect(declaring).rejects.toMatchObject({ code: 'EMERGENCY_ACTIVE', status: 409 });
@@ -233,10 +141,10 @@ describe('EmergencyAccessService', () => {
     it('answers PATIENT_NOT_FOUND for an unknown patient, and removes the justification', async () => {
       const { sut, mocks } = newTestService();
       mocks.consent.declareEmergency.mockRejectedValueOnce(
-        refused('NOT_FOUND', `patient ${PATIENT_ID} is not registered`),
+        refused('NOT_FOUND', `patient ${PATIENT.id} is not registered`),
       );
 
-      await expect(sut.declare(DOCTOR, { patientId: PATIENT_ID, justification: JUSTIFICATION })).rejects.toMatchObject({
+      await expect(sut.declare(DOCTOR, { patientId: PATIENT.id, justification: JUSTIFICATION })).rejects.toMatchObject({
         code: 'PATIENT_NOT_FOUND',
         status: 404,
       });
@@ -247,7 +155,7 @@ describe('EmergencyAccessService', () => {
       const { sut, mocks } = newTestService();
       mocks.consent.declareEmergency.mockRejectedValueOnce(new LedgerUnavailableError('orderer unreachable'));
 
-      await expect(sut.declare(DOCTOR, { patientId: PATIENT_ID, justification: JUSTIFICATION })).rejects.toMatchObject({
+      await expect(sut.declare(DOCTOR, { patientId: PATIENT.id, justification: JUSTIFICATION })).rejects.toMatchObject({
         status: 503,
       });
       expect(mocks.statements.map((row) => row.body)).toEqual([JUSTIFICATION]);
@@ -257,13 +165,13 @@ describe('EmergencyAccessService', () => {
   describe('list', () => {
     /** Emergency grants on the ledger, oldest first: which hospitals each involves is in its IDs. */
     const LISTED = [
-      emergencyGrant({
+      emergencyGrantRecord({
         grantId: 'patient-a-doctor-b',
         validFrom: '2026-11-18T10:00:00.000Z',
         patientMspId: 'HospitalAMSP',
         doctorMspId: 'HospitalBMSP',
       }),
-      emergencyGrant({
+      emergencyGrantRecord({
         grantId: 'patient-b-doctor-a',
         validFrom: '2026-11-19T10:00:00.000Z',
         patientMspId: 'HospitalBMSP',
@@ -271,13 +179,13 @@ describe('EmergencyAccessService', () => {
         reviewed: true,
         reviewOutcome: 'appropriate',
       }),
-      emergencyGrant({
+      emergencyGrantRecord({
         grantId: 'patient-b-doctor-b',
         validFrom: '2026-11-20T10:00:00.000Z',
         patientMspId: 'HospitalBMSP',
         doctorMspId: 'HospitalBMSP',
       }),
-      emergencyGrant({
+      emergencyGrantRecord({
         grantId: 'patient-a-doctor-a',
         validFrom: '2026-11-21T10:00:00.000Z',
         patientMspId: 'HospitalAMSP',
@@ -286,13 +194,8 @@ describe('EmergencyAccessService', () => {
     ];
 
     function listed(mocks: ReturnType<typeof newTestService>['mocks']) {
-      mocks.consent.listEmergencyGrants.mockImplementation((_actor, page) =>
-        Promise.resolve(
-          page.bookmark === ''
-            ? { items: LISTED.slice(0, 2), nextBookmark: 'bookmark-1' }
-            : { items: LISTED.slice(2), nextBookmark: null },
-        ),
-      );
+      const answer = inTwoLedgerPages(LISTED, 2);
+      mocks.consent.listEmergencyGrants.mockImplementation((_actor, page) => answer(page));
     }
 
     it('shows only the emergencies of the auditor’s hospital’s patients or doctors, newest first', async () => {
@@ -341,7 +244,7 @@ describe('EmergencyAccessService', () => {
         {
           subjectId: 'patient-b-doctor-a',
           kind: 'emergency-justification',
-          patientId: PATIENT_ID,
+          patientId: PATIENT.id,
           authorId: DOCTOR.id,
           body: JUSTIFICATION,
           commitmentKey: Buffer.alloc(32),
@@ -349,7 +252,7 @@ describe('EmergencyAccessService', () => {
         {
           subjectId: 'patient-b-doctor-a',
           kind: 'review-note',
-          patientId: PATIENT_ID,
+          patientId: PATIENT.id,
           authorId: AUDITOR_A.id,
           body: 'Documented in the admission notes',
           commitmentKey: null,
@@ -369,28 +272,31 @@ describe('EmergencyAccessService', () => {
     it('records the outcome as the auditor, with the note written first, and answers the reviewed grant', async () => {
       const { sut, mocks } = newTestService();
       mocks.consent.getGrant.mockResolvedValueOnce(
-        emergencyGrant({ patientMspId: 'HospitalBMSP', doctorMspId: 'HospitalAMSP' }),
+        emergencyGrantRecord({ patientMspId: 'HospitalBMSP', doctorMspId: 'HospitalAMSP' }),
       );
       let writtenAtLedgerCall: ConsentStatement[] = [];
       mocks.consent.reviewEmergency.mockImplementationOnce((_actor, grantId, outcome) => {
         writtenAtLedgerCall = [...mocks.statements];
         return Promise.resolve(
-          committed(emergencyGrant({ grantId, reviewed: true, reviewOutcome: outcome }), 'tx-review', 42n),
+          committed(emergencyGrantRecord({ grantId, reviewed: true, reviewOutcome: outcome }), 'tx-review', 42n),
         );
       });
 
-      const view = await sut.review(AUDITOR_A, GRANT_ID, { outcome: 'inappropriate', note: 'No emergency recorded' });
+      const view = await sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, {
+        outcome: 'inappropriate',
+        note: 'No emergency recorded',
+      });
 
       expect(mocks.consent.reviewEmergency).toHaveBeenCalledWith(
         expect.objectContaining({ certificatePem: `certificate of ${AUDITOR_A.id}` }),
-        GRANT_ID,
+        EMERGENCY_GRANT_ID,
         'inappropriate',
       );
       expect(writtenAtLedgerCall).toEqual([
         {
-          subjectId: GRANT_ID,
+          subjectId: EMERGENCY_GRANT_ID,
           kind: 'review-note',
-          patientId: PATIENT_ID,
+          patientId: PATIENT.id,
           authorId: AUDITOR_A.id,
           body: 'No emergency recorded',
           commitmentKey: null,
@@ -405,14 +311,17 @@ describe('EmergencyAccessService', () => {
     });
 
     it.each([
-      ['another hospital’s emergency', emergencyGrant({ patientMspId: 'HospitalBMSP', doctorMspId: 'HospitalBMSP' })],
-      ['a consent grant', emergencyGrant({ kind: 'consent', reviewed: null })],
+      [
+        'another hospital’s emergency',
+        emergencyGrantRecord({ patientMspId: 'HospitalBMSP', doctorMspId: 'HospitalBMSP' }),
+      ],
+      ['a consent grant', emergencyGrantRecord({ kind: 'consent', reviewed: null })],
     ])('answers GRANT_NOT_FOUND for %s, without asking the ledger to review it', async (_what, grant) => {
       const { sut, mocks } = newTestService();
       mocks.consent.getGrant.mockResolvedValueOnce(grant);
 
       await expect(
-        sut.review(AUDITOR_A, GRANT_ID, { outcome: 'appropriate', note: 'looks fine' }),
+        sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, { outcome: 'appropriate', note: 'looks fine' }),
       ).rejects.toMatchObject({ code: 'GRANT_NOT_FOUND', status: 404 });
       expect(mocks.consent.reviewEmergency).not.toHaveBeenCalled();
       expect(mocks.statements).toEqual([]);
@@ -420,9 +329,9 @@ describe('EmergencyAccessService', () => {
 
     it('answers GRANT_NOT_FOUND for a grant the ledger does not show the auditor', async () => {
       const { sut, mocks } = newTestService();
-      mocks.consent.getGrant.mockRejectedValueOnce(refused('NOT_FOUND', `grant ${GRANT_ID} does not exist`));
+      mocks.consent.getGrant.mockRejectedValueOnce(refused('NOT_FOUND', `grant ${EMERGENCY_GRANT_ID} does not exist`));
 
-      await expect(sut.review(AUDITOR_A, GRANT_ID, { outcome: 'appropriate' })).rejects.toMatchObject({
+      await expect(sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, { outcome: 'appropriate' })).rejects.toMatchObject({
         code: 'GRANT_NOT_FOUND',
       });
       expect(mocks.consent.reviewEmergency).not.toHaveBeenCalled();
@@ -430,10 +339,12 @@ describe('EmergencyAccessService', () => {
 
     it('answers EMERGENCY_ALREADY_REVIEWED (409) for a reviewed emergency, without a ledger change', async () => {
       const { sut, mocks } = newTestService();
-      mocks.consent.getGrant.mockResolvedValueOnce(emergencyGrant({ reviewed: true, reviewOutcome: 'appropriate' }));
+      mocks.consent.getGrant.mockResolvedValueOnce(
+        emergencyGrantRecord({ reviewed: true, reviewOutcome: 'appropriate' }),
+      );
 
       await expect(
-        sut.review(AUDITOR_A, GRANT_ID, { outcome: 'inappropriate', note: 'second opinion' }),
+        sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, { outcome: 'inappropriate', note: 'second opinion' }),
       ).rejects.toMatchObject({ code: 'EMERGENCY_ALREADY_REVIEWED', status: 409 });
       expect(mocks.consent.reviewEmergency).not.toHaveBeenCalled();
       expect(mocks.statements).toEqual([]);
@@ -444,10 +355,12 @@ describe('EmergencyAccessService', () => {
       ['FORBIDDEN', 'GRANT_NOT_FOUND', 404],
     ])('answers the chaincode’s %s with %s and removes the note again', async (chaincodeCode, code, status) => {
       const { sut, mocks } = newTestService();
-      mocks.consent.reviewEmergency.mockRejectedValueOnce(refused(chaincodeCode, `emergency grant ${GRANT_ID}`));
+      mocks.consent.reviewEmergency.mockRejectedValueOnce(
+        refused(chaincodeCode, `emergency grant ${EMERGENCY_GRANT_ID}`),
+      );
 
       await expect(
-        sut.review(AUDITOR_A, GRANT_ID, { outcome: 'appropriate', note: 'looks fine' }),
+        sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, { outcome: 'appropriate', note: 'looks fine' }),
       ).rejects.toMatchObject({ code, status });
       expect(mocks.statements).toEqual([]);
     });

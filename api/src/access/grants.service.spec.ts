@@ -1,107 +1,50 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import type { KeyObject } from 'node:crypto';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError } from '../common/domain-error.js';
-import type { LedgerIdentityService } from '../identity/ledger-identity.service.js';
-import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
-import type { Committed, ConsentLedger, GrantRecord, LedgerIdentity, LedgerPort } from '../ledger/ledger.port.js';
+import type { ConsentLedger } from '../ledger/ledger.port.js';
 import { grantMinutesOf, GrantsService } from './grants.service.js';
+import {
+  committed,
+  consentMocks,
+  DOCTOR,
+  GRANT_ID,
+  grantRecord,
+  inTwoLedgerPages,
+  PATIENT,
+  refused,
+  UUID,
+} from './testing/consent-fixtures.js';
 
-const PATIENT: AuthenticatedUser = {
-  id: '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10',
-  role: 'patient',
-  hospital: 'hospital-a',
-  sessionId: 'session-patient',
-};
-const DOCTOR: AuthenticatedUser = {
-  id: '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
-  role: 'doctor',
-  hospital: 'hospital-b',
-  sessionId: 'session-doctor',
-};
-const GRANT_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
 const REPORT_IDS = ['1e2d3c4b-5a69-4788-96a5-b4c3d2e1f001'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const actorOf = (userId: string, hospital: string): LedgerIdentity => ({
-  hospital,
-  mspId: hospital === 'hospital-a' ? 'HospitalAMSP' : 'HospitalBMSP',
-  certificatePem: `certificate of ${userId}`,
-  privateKey: {} as KeyObject,
-});
-
-const grantRecord = (overrides: Partial<GrantRecord> = {}): GrantRecord => ({
-  grantId: GRANT_ID,
-  kind: 'consent',
-  patientId: PATIENT.id,
-  patientMspId: 'HospitalAMSP',
-  doctorId: DOCTOR.id,
-  doctorMspId: 'HospitalBMSP',
-  reportIds: null,
-  purposeOfUse: 'TREAT',
-  validFrom: '2026-11-21T10:00:00.000Z',
-  expiresAt: '2026-11-28T10:00:00.000Z',
-  status: 'active',
-  revokedAt: null,
-  requestId: null,
-  justificationCommitment: null,
-  reviewed: null,
-  reviewOutcome: null,
-  reviewedBy: null,
-  reviewedAt: null,
-  txId: 'tx-granted',
-  ...overrides,
-});
-
-const committed = <T>(result: T, transactionId: string, blockNumber: bigint): Committed<T> => ({
-  result,
-  transactionId,
-  blockNumber,
-});
-
-const refused = (code: string, detail: string) => new ChaincodeRefusedError(code, detail);
 
 function newTestService() {
-  const mocks = {
-    consent: {
-      grantAccess: jest.fn<ConsentLedger['grantAccess']>((_actor, grant) =>
-        Promise.resolve(
-          committed(
-            grantRecord({
-              grantId: grant.grantId,
-              doctorId: grant.doctorId,
-              reportIds: grant.reportIds,
-              purposeOfUse: grant.purposeOfUse,
-            }),
-            'tx-grant',
-            31n,
-          ),
+  const { mocks, deps } = consentMocks({
+    grantAccess: jest.fn<ConsentLedger['grantAccess']>((_actor, grant) =>
+      Promise.resolve(
+        committed(
+          grantRecord({
+            grantId: grant.grantId,
+            doctorId: grant.doctorId,
+            reportIds: grant.reportIds,
+            purposeOfUse: grant.purposeOfUse,
+          }),
+          'tx-grant',
+          31n,
         ),
       ),
-      revokeGrant: jest.fn<ConsentLedger['revokeGrant']>((_actor, grantId) =>
-        Promise.resolve(
-          committed(
-            grantRecord({ grantId, status: 'revoked', revokedAt: '2026-11-22T10:00:00.000Z' }),
-            'tx-revoke',
-            32n,
-          ),
-        ),
+    ),
+    revokeGrant: jest.fn<ConsentLedger['revokeGrant']>((_actor, grantId) =>
+      Promise.resolve(
+        committed(grantRecord({ grantId, status: 'revoked', revokedAt: '2026-11-22T10:00:00.000Z' }), 'tx-revoke', 32n),
       ),
-      listGrantsByPatient: jest.fn<ConsentLedger['listGrantsByPatient']>(() =>
-        Promise.resolve({ items: [], nextBookmark: null }),
-      ),
-      listGrantsByDoctor: jest.fn<ConsentLedger['listGrantsByDoctor']>(() =>
-        Promise.resolve({ items: [], nextBookmark: null }),
-      ),
-    },
-    identities: {
-      signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
-    },
-  };
-  const sut = new GrantsService(
-    { consent: mocks.consent } as unknown as LedgerPort,
-    mocks.identities as unknown as LedgerIdentityService,
-  );
+    ),
+    listGrantsByPatient: jest.fn<ConsentLedger['listGrantsByPatient']>(() =>
+      Promise.resolve({ items: [], nextBookmark: null }),
+    ),
+    listGrantsByDoctor: jest.fn<ConsentLedger['listGrantsByDoctor']>(() =>
+      Promise.resolve({ items: [], nextBookmark: null }),
+    ),
+  });
+  const sut = new GrantsService(deps.ledger, deps.identities);
   return { sut, mocks };
 }
 
@@ -278,14 +221,9 @@ describe('GrantsService', () => {
     ];
 
     function listed(mocks: ReturnType<typeof newTestService>['mocks']) {
-      const answer = (_actor: LedgerIdentity, _userId: string, page: { bookmark: string }) =>
-        Promise.resolve(
-          page.bookmark === ''
-            ? { items: LISTED.slice(0, 2), nextBookmark: 'bookmark-1' }
-            : { items: LISTED.slice(2), nextBookmark: null },
-        );
-      mocks.consent.listGrantsByPatient.mockImplementation(answer);
-      mocks.consent.listGrantsByDoctor.mockImplementation(answer);
+      const answer = inTwoLedgerPages(LISTED, 2);
+      mocks.consent.listGrantsByPatient.mockImplementation((_actor, _userId, page) => answer(page));
+      mocks.consent.listGrantsByDoctor.mockImplementation((_actor, _userId, page) => answer(page));
     }
 
     it('answers each grant’s status as the ledger computed it, newest first', async () => {

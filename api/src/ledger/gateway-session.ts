@@ -14,11 +14,13 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signLowS } from '../crypto/ecdsa.js';
 import { ChaincodeRefusedError, LedgerUnavailableError, parseChaincodeError } from './ledger.errors.js';
 import type { Committed, LedgerCheckpoint, LedgerEvent, LedgerIdentity } from './ledger.port.js';
 import type { NetworkProfile } from './network-profile.js';
 import type { PeerClients } from './peer-clients.js';
+import { readServiceIdentity } from './service-identity.js';
 
 /** Deadlines of each step of a transaction, in milliseconds. */
 export interface LedgerDeadlines {
@@ -37,6 +39,8 @@ export const DEFAULT_DEADLINES: LedgerDeadlines = {
 
 /** How often a transaction that lost an MVCC race is proposed again (a fresh proposal each time). */
 const MVCC_ATTEMPTS = 3;
+/** How often a peer's chain height is asked again while waiting for it to catch up. */
+const PEER_POLL_MS = 10;
 /** How often the commit status is asked again after the status request itself failed. */
 const COMMIT_STATUS_ATTEMPTS = 3;
 
@@ -48,6 +52,8 @@ const COMMIT_STATUS_ATTEMPTS = 3;
  */
 export class GatewaySession {
   private readonly logger = new Logger(GatewaySession.name);
+  /** Each hospital's own API identity, read once, for the channel queries of untilEveryPeerHas. */
+  private readonly serviceIdentities: Record<string, LedgerIdentity> = {};
 
   constructor(
     readonly profile: NetworkProfile,
@@ -172,6 +178,40 @@ export class GatewaySession {
         stream.close();
       }
     });
+  }
+
+  /**
+   * Waits until every hospital's peer has committed the block `blockNumber` (qscc
+   * GetChainInfo on each, as that hospital's service identity), so that what a transaction
+   * granted is there whichever peer endorses the next one: the commit status of a submit
+   * comes from the signer's own peer only, and another hospital's peer may be a block
+   * behind. Gives up quietly after the commit-status deadline: the transaction committed.
+   */
+  async untilEveryPeerHas(blockNumber: bigint): Promise<void> {
+    const deadline = Date.now() + this.deadlines.commitStatusMs;
+    await Promise.all(
+      this.profile.hospitals.map(async (hospital) => {
+        this.serviceIdentities[hospital.hospital] ??= readServiceIdentity(hospital);
+        await this.withNetwork(this.serviceIdentities[hospital.hospital]!, async (network) => {
+          const qscc = network.getContract('qscc');
+          for (;;) {
+            try {
+              const info = protos.common.BlockchainInfo.deserializeBinary(
+                await qscc.evaluateTransaction('GetChainInfo', network.getName()),
+              );
+              if (BigInt(info.getHeight()) > blockNumber) return;
+            } catch (error) {
+              this.logger.warn(`peer of ${hospital.hospital}: ${this.translate(error, 'GetChainInfo').message}`);
+            }
+            if (Date.now() > deadline) {
+              this.logger.warn(`the peer of ${hospital.hospital} has not reached block ${blockNumber} yet`);
+              return;
+            }
+            await sleep(PEER_POLL_MS);
+          }
+        });
+      }),
+    );
   }
 
   /** Hospitals whose peer cannot be connected to within the deadline. */
