@@ -7,6 +7,7 @@ import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type Si
 import { type ApiResponse, callApi, expectErrorEnvelope } from '../support/api.js';
 import { submitBackdated } from '../support/backdated.js';
 import { findInBlocks, readChannelBlocks } from '../support/blocks.js';
+import { sha256Hex } from '../support/phi.js';
 import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
 import { loadNetworkProfile, type NetworkProfile } from '../support/network-profile.js';
 import { eventually } from '../support/services.js';
@@ -127,6 +128,25 @@ describe('consent over the REST API', () => {
     } finally {
       gateway.close();
     }
+  }
+
+  /** The Message-ID of the e-mail sent for the notification of this kind about this subject. */
+  async function messageIdOf(subjectId: string, kind: string): Promise<string> {
+    let outboxId: string | undefined;
+    await eventually(
+      async () => {
+        const [row] = await database.query<Array<{ id: string }>>(
+          `SELECT o.id FROM mail_outbox o JOIN notifications n ON n.id = o.notification_id
+           WHERE n.subject_id = $1 AND n.kind = $2`,
+          [subjectId, kind],
+        );
+        outboxId = row?.id;
+        return outboxId !== undefined;
+      },
+      15_000,
+      `the outbox row of the ${kind} notification`,
+    );
+    return `<${outboxId}@medledger.invalid>`;
   }
 
   beforeAll(async () => {
@@ -440,8 +460,15 @@ describe('consent over the REST API', () => {
     );
 
     await expectNotified(patient, 'emergency-access', emergency.id);
-    const mails = await smtp.waitForMessages(patient.email, 1, 30_000);
-    expect(mails.some((mail) => /attention/i.test(mail.raw))).toBe(true);
+    // The e-mail of this very notification (its outbox row's id is the Message-ID).
+    const messageId = await messageIdOf(emergency.id, 'emergency-access');
+    await eventually(
+      async () => smtp.messagesTo(patient.email).some((mail) => mail.messageId === messageId),
+      30_000,
+      'the e-mail about the emergency access',
+    );
+    const mail = smtp.messagesTo(patient.email).find((received) => received.messageId === messageId)!;
+    expect(mail.raw).toMatch(/attention/i);
 
     // Both hospitals' auditors see it (the patient's and the doctor's); one reviews it.
     for (const auditor of [auditorA, auditorB]) {
@@ -522,6 +549,46 @@ describe('consent over the REST API', () => {
     expect(((await get(patient, '/notifications')).body as NotificationFeed).unreadCount).toBe(0);
   });
 
+  it('two emergency declarations at once: one grant, one 409 EMERGENCY_ACTIVE', async () => {
+    const doctor = await createStaff(adminB, 'doctor');
+    const declare = () =>
+      post(doctor, '/emergency-access', { patientId: otherPatient.id, justification: clinicalText('Cardiac arrest') });
+    const answers = await Promise.all([declare(), declare(), declare()]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409, 409]);
+    for (const refused of answers.filter((answer) => answer.status === 409)) {
+      expectErrorEnvelope(refused, 409, 'EMERGENCY_ACTIVE');
+    }
+    // The refused declarations left no justification behind.
+    const [{ count }] = await database.query<Array<{ count: number }>>(
+      `SELECT count(*)::int AS count FROM consent_statements WHERE author_id = $1 AND kind = 'emergency-justification'`,
+      [doctor.id],
+    );
+    expect(count).toBe(1);
+  });
+
+  it('a text with a NUL character is a 400 on its field, not a 500', async () => {
+    const answer = await post(doctorB, '/access-requests', { patientId: patient.id, reason: 'Needs\u0000history' });
+    expectErrorEnvelope(answer, 400, 'INVALID_INPUT');
+    expect(JSON.stringify(answer.body)).toContain('reason');
+  });
+
+  it('the texts about a patient are erased with the patient; the doctor sees the request without its reason', async () => {
+    const leaving = await registerPatient('hospital-a');
+    const reason = clinicalText('Reason about a leaving patient');
+    const asked = await post(doctorB, '/access-requests', { patientId: leaving.id, reason });
+    expect(asked.status).toBe(201);
+    const requestId = (asked.body as RequestBody).id;
+    const erased = await post(adminA, `/patients/${leaving.id}/erasure`);
+    expect(erased.status).toBe(200);
+    const rows = await database.query('SELECT 1 FROM consent_statements WHERE patient_id = $1', [leaving.id]);
+    expect(rows).toEqual([]);
+    const outgoing = await get(doctorB, '/access-requests');
+    expect((outgoing.body as { items: RequestBody[] }).items.find((item) => item.id === requestId)).toMatchObject({
+      reason: null,
+      status: 'pending',
+    });
+  });
+
   it('no name, reason, justification or note reaches an e-mail or a block of the ledger', async () => {
     expect(secrets.length).toBeGreaterThan(5);
     for (const mail of smtp.received) {
@@ -533,6 +600,13 @@ describe('consent over the REST API', () => {
       const { blockNumber } = await height.getStatus();
       const blocks = await readChannelBlocks(gateway, profile.channel, blockNumber);
       expect(findInBlocks(blocks, secrets)).toEqual([]);
+      // Nor a bare digest of one: what the ledger holds is a keyed commitment.
+      expect(
+        findInBlocks(
+          blocks,
+          secrets.map((secret) => sha256Hex(secret)),
+        ),
+      ).toEqual([]);
     } finally {
       gateway.close();
     }

@@ -183,7 +183,12 @@ describe('AccessRequestsService', () => {
         404,
         refused('NOT_FOUND', `report ${REPORT_IDS[0]} is not a report of patient ${PATIENT.id}`),
       ],
-      ['FORBIDDEN', 'PATIENT_NOT_FOUND', 404, refused('FORBIDDEN', 'only doctor may request access')],
+      [
+        'FORBIDDEN (the caller’s own certificate refused: passed on)',
+        'FORBIDDEN',
+        403,
+        refused('FORBIDDEN', 'only doctor may request access'),
+      ],
       [
         'INVALID_ARGUMENT (passed on as it is)',
         'INVALID_ARGUMENT',

@@ -82,7 +82,6 @@ export class AccessRequestsService {
         {
           REPORT_NOT_OF_PATIENT: () => new ReportNotOfPatientError("a report named is not one of this patient's"),
           NOT_FOUND: () => new PatientNotFoundError('no patient has this id'),
-          FORBIDDEN: () => new PatientNotFoundError('no patient has this id'),
         },
       ),
     );
@@ -195,7 +194,8 @@ export class AccessRequestsService {
       txId: record.txId,
       blockNumber: null,
       reason: texts.get(record.requestId)?.['request-reason'] ?? null,
-      denialReason: texts.get(record.requestId)?.['denial-reason'] ?? null,
+      // Shown once the request is denied: a text whose denial did not commit is not a reason.
+      denialReason: record.status === 'denied' ? (texts.get(record.requestId)?.['denial-reason'] ?? null) : null,
     }));
   }
 }

@@ -16,6 +16,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQueryDto } from '../common/page-query.dto.js';
+import { HasNoNulCharacter } from '../common/validation.js';
 import type { AccessRequestView, EmergencyView, GrantView } from './access-views.js';
 import {
   ACCESS_REQUEST_STATUSES,
@@ -71,7 +72,12 @@ export class CreateAccessRequestDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
 
   /** Why the doctor asks; shown to the patient, kept off the ledger (a keyed commitment goes on it). */
-  @ApiProperty({ minLength: 3, maxLength: 2000 }) @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
+  @ApiProperty({ minLength: 3, maxLength: 2000 })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  @HasNoNulCharacter()
+  reason!: string;
 
   @ApiProperty({ required: false, enum: CONSENT_PURPOSES, description: PURPOSE_DESCRIPTION })
   @IsOptional()
@@ -111,7 +117,12 @@ export class ApproveRequestDto extends GrantDurationDto {
 }
 
 export class DenyRequestDto {
-  @ApiProperty({ required: false, maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @ApiProperty({ required: false, maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  @HasNoNulCharacter()
+  reason?: string;
 }
 
 export class CreateGrantDto extends GrantDurationDto {
@@ -139,6 +150,7 @@ export class DeclareEmergencyDto {
   @IsString()
   @MinLength(EMERGENCY_LIMITS.minJustification)
   @MaxLength(2000)
+  @HasNoNulCharacter()
   justification!: string;
 
   @ApiProperty({
@@ -164,7 +176,12 @@ export class EmergencyListQuery extends PageQueryDto {
 export class ReviewEmergencyDto {
   @ApiProperty({ enum: REVIEW_OUTCOMES }) @IsIn(REVIEW_OUTCOMES) outcome!: (typeof REVIEW_OUTCOMES)[number];
   /** The auditor's note, kept off the ledger. */
-  @ApiProperty({ required: false, maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @ApiProperty({ required: false, maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  @HasNoNulCharacter()
+  note?: string;
 }
 
 export class AccessIdParams {
@@ -266,7 +283,13 @@ export class GrantListDto {
 }
 
 export class EmergencyReviewDto {
-  @ApiProperty({ enum: REVIEW_OUTCOMES }) outcome!: string;
+  @ApiProperty({
+    enum: REVIEW_OUTCOMES,
+    nullable: true,
+    type: String,
+    description: 'null for a review recorded before outcomes were',
+  })
+  outcome!: string | null;
   @ApiProperty({ format: 'uuid' }) reviewedBy!: string;
   @ApiProperty({ format: 'date-time' }) reviewedAt!: string;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
@@ -286,7 +309,7 @@ export class EmergencyDto extends GrantDto {
       review:
         record.reviewed && record.reviewedBy && record.reviewedAt
           ? {
-              outcome: record.reviewOutcome ?? 'unknown',
+              outcome: record.reviewOutcome,
               reviewedBy: record.reviewedBy,
               reviewedAt: record.reviewedAt,
               note: view.reviewNote,

@@ -57,6 +57,15 @@ export async function translatingRefusals<T>(
     return await call();
   } catch (error) {
     const translate = error instanceof ChaincodeRefusedError ? refusals[error.code] : undefined;
-    throw translate ? translate() : error;
+    if (!translate) throw error;
+    // The chaincode's refusal stays its cause: callers tell a definite refusal from an outage by it.
+    throw Object.defineProperty(translate(), 'cause', { value: error, enumerable: false, writable: true });
   }
+}
+
+/** Whether the chaincode refused the change (as it said, or translated into the contract's error). */
+export function isChaincodeRefusal(error: unknown): boolean {
+  return (
+    error instanceof ChaincodeRefusedError || (error instanceof Error && error.cause instanceof ChaincodeRefusedError)
+  );
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '../identity/identity.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
 import { AccessRequestsController } from './access-requests.controller.js';
 import { AccessRequestsService } from './access-requests.service.js';
+import { ConsentStatementsRecovery } from './consent-statements-recovery.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
 import { EmergencyAccessController, EmergencyReviewController } from './emergency-access.controller.js';
 import { EmergencyAccessService } from './emergency-access.service.js';
@@ -11,9 +12,15 @@ import { GrantsService } from './grants.service.js';
 
 /** Consent over REST: doctors' requests, patients' grants and revocations, emergency access and its review. */
 @Module({
-  imports: [LedgerModule, IdentityModule],
+  imports: [LedgerModule, UsersModule],
   controllers: [AccessRequestsController, GrantsController, EmergencyAccessController, EmergencyReviewController],
-  providers: [AccessRequestsService, GrantsService, EmergencyAccessService, ConsentStatementsRepository],
+  providers: [
+    AccessRequestsService,
+    GrantsService,
+    EmergencyAccessService,
+    ConsentStatementsRepository,
+    ConsentStatementsRecovery,
+  ],
   exports: [ConsentStatementsRepository],
 })
 export class AccessModule {}

@@ -48,6 +48,9 @@ function newTestService() {
   return { sut, mocks };
 }
 
+/** The n-th grant's id (ledger ids are UUIDs). */
+const grantIdOf = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+
 describe('grantMinutesOf', () => {
   it('turns days into the chaincode’s minutes', () => {
     expect(grantMinutesOf({ durationDays: 1 })).toBe(1440);
@@ -139,9 +142,18 @@ describe('GrantsService', () => {
       expect(mocks.consent.grantAccess).not.toHaveBeenCalled();
     });
 
+    it('passes the chaincode’s FORBIDDEN (the caller’s own certificate refused) on as it is (403)', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.grantAccess.mockRejectedValueOnce(refused('FORBIDDEN', 'only patient may grant access'));
+
+      await expect(sut.grant(PATIENT, { doctorId: DOCTOR.id, durationDays: 1 })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        status: 403,
+      });
+    });
+
     it.each([
       ['NOT_FOUND', 'DOCTOR_NOT_FOUND', refused('NOT_FOUND', `doctor ${DOCTOR.id} is not registered`)],
-      ['FORBIDDEN', 'DOCTOR_NOT_FOUND', refused('FORBIDDEN', 'only patient may grant access')],
       [
         'NOT_FOUND, whatever its text names (its code decides)',
         'DOCTOR_NOT_FOUND',
@@ -196,24 +208,24 @@ describe('GrantsService', () => {
   describe('list', () => {
     /** Grants as the ledger lists them (oldest first), each with its status at query time. */
     const LISTED = [
-      grantRecord({ grantId: 'g-1', validFrom: '2026-10-01T10:00:00.000Z', effectiveStatus: 'expired' }),
+      grantRecord({ grantId: grantIdOf(1), validFrom: '2026-10-01T10:00:00.000Z', effectiveStatus: 'expired' }),
       grantRecord({
-        grantId: 'g-2',
+        grantId: grantIdOf(2),
         validFrom: '2026-11-01T10:00:00.000Z',
         status: 'revoked',
         revokedAt: '2026-11-02T10:00:00.000Z',
         effectiveStatus: 'revoked',
       }),
       grantRecord({
-        grantId: 'g-3',
+        grantId: grantIdOf(3),
         kind: 'emergency',
         purposeOfUse: 'ETREAT',
         validFrom: '2026-11-10T10:00:00.000Z',
         effectiveStatus: 'expired',
       }),
-      grantRecord({ grantId: 'g-4', validFrom: '2026-11-20T10:00:00.000Z', effectiveStatus: 'active' }),
+      grantRecord({ grantId: grantIdOf(4), validFrom: '2026-11-20T10:00:00.000Z', effectiveStatus: 'active' }),
       grantRecord({
-        grantId: 'g-5',
+        grantId: grantIdOf(5),
         kind: 'emergency',
         validFrom: '2026-11-21T10:00:00.000Z',
         effectiveStatus: 'active',
@@ -237,11 +249,11 @@ describe('GrantsService', () => {
         bookmark: '',
       });
       expect(page.items.map((view) => [view.record.grantId, view.status])).toEqual([
-        ['g-5', 'active'],
-        ['g-4', 'active'],
-        ['g-3', 'expired'],
-        ['g-2', 'revoked'],
-        ['g-1', 'expired'],
+        [grantIdOf(5), 'active'],
+        [grantIdOf(4), 'active'],
+        [grantIdOf(3), 'expired'],
+        [grantIdOf(2), 'revoked'],
+        [grantIdOf(1), 'expired'],
       ]);
       expect(page.nextCursor).toBeNull();
     });
@@ -263,9 +275,9 @@ describe('GrantsService', () => {
     });
 
     it.each([
-      ['expired', ['g-3', 'g-1']],
-      ['revoked', ['g-2']],
-      ['active', ['g-5', 'g-4']],
+      ['expired', [grantIdOf(3), grantIdOf(1)]],
+      ['revoked', [grantIdOf(2)]],
+      ['active', [grantIdOf(5), grantIdOf(4)]],
     ])('lists only the %s grants when asked', async (status, grantIds) => {
       const { sut, mocks } = newTestService();
       listed(mocks);
@@ -282,8 +294,8 @@ describe('GrantsService', () => {
       const emergencies = await sut.list(DOCTOR, { kind: 'emergency', limit: 10 });
       const activeConsents = await sut.list(DOCTOR, { kind: 'consent', status: 'active', limit: 10 });
 
-      expect(emergencies.items.map((view) => view.record.grantId)).toEqual(['g-5', 'g-3']);
-      expect(activeConsents.items.map((view) => view.record.grantId)).toEqual(['g-4']);
+      expect(emergencies.items.map((view) => view.record.grantId)).toEqual([grantIdOf(5), grantIdOf(3)]);
+      expect(activeConsents.items.map((view) => view.record.grantId)).toEqual([grantIdOf(4)]);
     });
 
     it('pages the filtered grants with a cursor, without repeats or gaps', async () => {
@@ -293,8 +305,8 @@ describe('GrantsService', () => {
       const first = await sut.list(PATIENT, { status: 'expired', limit: 1 });
       const second = await sut.list(PATIENT, { status: 'expired', limit: 1, cursor: first.nextCursor! });
 
-      expect(first.items.map((view) => view.record.grantId)).toEqual(['g-3']);
-      expect(second.items.map((view) => view.record.grantId)).toEqual(['g-1']);
+      expect(first.items.map((view) => view.record.grantId)).toEqual([grantIdOf(3)]);
+      expect(second.items.map((view) => view.record.grantId)).toEqual([grantIdOf(1)]);
       expect(second.nextCursor).toBeNull();
     });
   });

@@ -83,7 +83,6 @@ export class GrantsService {
       {
         REPORT_NOT_OF_PATIENT: () => new ReportNotOfPatientError('a report named is not one of yours'),
         NOT_FOUND: () => new DoctorNotFoundError('no doctor has this id'),
-        FORBIDDEN: () => new DoctorNotFoundError('no doctor has this id'),
       },
     );
     return viewOfGrant(committed.result, committed);

@@ -3,6 +3,9 @@ import { InvalidInputError } from '../common/domain-error.js';
 import { encodeKeysetCursor } from '../common/keyset-cursor.js';
 import { newestFirstPage } from './newest-first-page.js';
 
+/** A UUID whose order among these follows `letter` (the chaincode's ids are UUIDs). */
+const uuid = (letter: string) => `${letter}0000000-0000-4000-8000-000000000000`;
+
 interface Entry {
   id: string;
   at: string;
@@ -10,15 +13,16 @@ interface Entry {
 
 /** Ledger times as the chaincode writes them (Date#toISOString), in the order the ledger lists them: oldest first. */
 const ENTRIES: Entry[] = [
-  { id: 'a', at: '2026-11-20T08:00:00.000Z' },
-  { id: 'b', at: '2026-11-20T09:30:00.000Z' },
-  { id: 'c', at: '2026-11-21T10:00:00.000Z' },
-  { id: 'd', at: '2026-11-21T10:00:00.000Z' },
-  { id: 'e', at: '2026-11-21T10:00:00.250Z' },
+  { id: uuid('a'), at: '2026-11-20T08:00:00.000Z' },
+  { id: uuid('b'), at: '2026-11-20T09:30:00.000Z' },
+  { id: uuid('c'), at: '2026-11-21T10:00:00.000Z' },
+  { id: uuid('d'), at: '2026-11-21T10:00:00.000Z' },
+  { id: uuid('e'), at: '2026-11-21T10:00:00.250Z' },
 ];
 
 const positionOf = (entry: Entry) => ({ at: entry.at, id: entry.id });
-const idsOf = (entries: Entry[]) => entries.map((entry) => entry.id);
+/** Each entry's letter: the first character of its id. */
+const idsOf = (entries: Entry[]) => entries.map((entry) => entry.id[0]);
 
 /** Every page from the first, following nextCursor to the end. */
 function allPages(entries: Entry[], limit: number): Entry[][] {
@@ -59,7 +63,7 @@ describe('newestFirstPage', () => {
   it('continues after the cursor without repeating or skipping an item, ties of time included', () => {
     for (const limit of [1, 2, 3, 4]) {
       const pages = allPages(ENTRIES, limit);
-      expect(pages.flat().map((entry) => entry.id)).toEqual(['e', 'd', 'c', 'b', 'a']);
+      expect(idsOf(pages.flat())).toEqual(['e', 'd', 'c', 'b', 'a']);
       expect(pages.every((page) => page.length <= limit)).toBe(true);
       expect(pages).toHaveLength(Math.ceil(ENTRIES.length / limit));
     }
@@ -67,7 +71,7 @@ describe('newestFirstPage', () => {
 
   it('reads on from where the cursor points even when the list changed in between', () => {
     const first = newestFirstPage(ENTRIES, positionOf, 2);
-    const newer = { id: 'f', at: '2026-11-22T00:00:00.000Z' };
+    const newer = { id: uuid('f'), at: '2026-11-22T00:00:00.000Z' };
 
     const second = newestFirstPage([...ENTRIES, newer], positionOf, 2, first.nextCursor!);
 
@@ -75,7 +79,7 @@ describe('newestFirstPage', () => {
   });
 
   it('answers an empty last page for a cursor past the oldest item', () => {
-    const cursor = encodeKeysetCursor({ at: new Date('2020-01-01T00:00:00.000Z'), id: 'z' });
+    const cursor = encodeKeysetCursor({ at: new Date('2020-01-01T00:00:00.000Z'), id: uuid('0') });
 
     expect(newestFirstPage(ENTRIES, positionOf, 2, cursor)).toEqual({ items: [], nextCursor: null });
   });

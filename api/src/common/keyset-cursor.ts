@@ -6,6 +6,16 @@ export interface KeysetPosition {
   id: string;
 }
 
+/**
+ * Every keyset list of the API is keyed by a UUID, and the repositories cast the position
+ * (`$n::timestamptz`, `$n::uuid`): a cursor is read only if both casts are sure to succeed,
+ * so a crafted one is a 400 rather than a PostgreSQL error and a 500. Any UUID version is
+ * taken, in the canonical 8-4-4-4-12 hexadecimal form only.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EARLIEST_YEAR = 1970;
+const LATEST_YEAR = 9999;
+
 /** The opaque `nextCursor` of a list ordered by (time, id). */
 export function encodeKeysetCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString('base64url');
@@ -13,14 +23,32 @@ export function encodeKeysetCursor(position: KeysetPosition): string {
 
 /** Reads a cursor that encodeKeysetCursor issued; anything else is a 400 on `cursor`. */
 export function decodeKeysetCursor(cursor: string): KeysetPosition {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string') throw new Error('bad cursor');
-    return { at: date, id };
-  } catch {
+  const position = keysetPositionOf(cursor);
+  if (position === undefined) {
     throw new InvalidInputError('invalid cursor', {
       details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
     });
   }
+  return position;
+}
+
+/** The position a cursor names, or undefined when encodeKeysetCursor cannot have written it. */
+function keysetPositionOf(cursor: string): KeysetPosition | undefined {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+  const [at, id] = decoded as unknown[];
+  if (typeof at !== 'string' || typeof id !== 'string' || !UUID.test(id)) return undefined;
+  const date = new Date(at);
+  // Only the exact text toISOString writes (no other format, no offset but Z), and only
+  // four-digit years from the epoch on: nothing the API lists is older, and toISOString
+  // writes years past 9999 (or before 0) as ±YYYYYY, which PostgreSQL may not read or hold.
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== at) return undefined;
+  const year = date.getUTCFullYear();
+  if (year < EARLIEST_YEAR || year > LATEST_YEAR) return undefined;
+  return { at: date, id };
 }

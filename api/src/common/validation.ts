@@ -36,3 +36,11 @@ function fieldErrors(errors: ValidationError[], parent = ''): Array<{ field: str
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }
+
+/**
+ * Free text that PostgreSQL can store: no NUL character (a `text` column refuses it, and
+ * the request would fail as a 500 instead of a 400 on its field).
+ */
+export const HasNoNulCharacter = () =>
+  // eslint-disable-next-line no-control-regex -- the NUL character is exactly what it refuses
+  classValidator.Matches(/^[^\u0000]*$/, { message: ({ property }) => `${property} must not contain NUL characters` });

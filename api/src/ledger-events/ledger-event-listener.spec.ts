@@ -38,7 +38,9 @@ const DOCTOR_ID = '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
 const REQUEST_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 const GRANT_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
 
-type Work = Parameters<LedgerCheckpointRepository['advance']>[3];
+type Work = Parameters<LedgerCheckpointRepository['advance']>[2];
+type Reader = Parameters<LedgerCheckpointRepository['advance']>[0];
+const READER: Reader = { reader: 'notifications', channel: 'medledger', chaincode: 'medledger-cc' };
 type Manager = Parameters<Work>[0];
 
 /** Consent events as the chaincode emits them, at their places on the ledger. */
@@ -96,9 +98,11 @@ function newTestListener() {
   const committed: Array<{ checkpoint: LedgerCheckpoint; manager: Manager }> = [];
   const mocks = {
     follow: jest.fn<LedgerEvents['follow']>(delivering([])),
+    chainHeight: jest.fn(() => Promise.resolve(57n)),
     checkpoints: {
-      read: jest.fn((_channel: string, _chaincode: string) => Promise.resolve<LedgerCheckpoint | null>(null)),
-      advance: jest.fn(async (_channel: string, _chaincode: string, checkpoint: LedgerCheckpoint, work: Work) => {
+      read: jest.fn((_of: Reader) => Promise.resolve<LedgerCheckpoint | null>(null)),
+      readOrStart: jest.fn((_of: Reader, start: LedgerCheckpoint) => Promise.resolve(start)),
+      advance: jest.fn(async (_of: Reader, checkpoint: LedgerCheckpoint, work: Work) => {
         const manager = { transaction: committed.length + 1 } as unknown as Manager;
         await work(manager);
         committed.push({ checkpoint, manager });
@@ -114,7 +118,7 @@ function newTestListener() {
     warn: jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined),
   };
   const sut = new LedgerEventListener(
-    { events: { follow: mocks.follow } } as unknown as LedgerPort,
+    { events: { follow: mocks.follow }, system: { chainHeight: mocks.chainHeight } } as unknown as LedgerPort,
     NETWORK,
     mocks.checkpoints as unknown as LedgerCheckpointRepository,
     mocks.notifications as unknown as NotificationsRepository,
@@ -138,19 +142,22 @@ describe('LedgerEventListener', () => {
     sut.onApplicationBootstrap();
     await settle();
 
-    expect(mocks.checkpoints.read).toHaveBeenCalledWith('medledger', 'medledger-cc');
+    expect(mocks.checkpoints.read).toHaveBeenCalledWith(READER);
+    expect(mocks.checkpoints.readOrStart).not.toHaveBeenCalled();
     expect(mocks.follow).toHaveBeenCalledTimes(1);
     expect(mocks.follow.mock.calls[0][0]).toEqual(stored);
     await sut.onApplicationShutdown();
   });
 
-  it('follows from the first block when no checkpoint is stored yet', async () => {
+  it('on its first run starts at the ledger’s height then, stored at once, not at the ledger’s past', async () => {
     const { sut, mocks } = newTestListener();
 
     sut.onApplicationBootstrap();
     await settle();
 
-    expect(mocks.follow.mock.calls[0][0]).toBeNull();
+    const start = { blockNumber: 57n, transactionId: null };
+    expect(mocks.checkpoints.readOrStart).toHaveBeenCalledWith(READER, start);
+    expect(mocks.follow.mock.calls[0][0]).toEqual(start);
     await sut.onApplicationShutdown();
   });
 
@@ -162,9 +169,7 @@ describe('LedgerEventListener', () => {
     await settle();
     await sut.onApplicationShutdown();
 
-    expect(mocks.checkpoints.advance.mock.calls.map(([channel, chaincode]) => [channel, chaincode])).toEqual(
-      EVENTS.map(() => ['medledger', 'medledger-cc']),
-    );
+    expect(mocks.checkpoints.advance.mock.calls.map(([of]) => of)).toEqual(EVENTS.map(() => READER));
     expect(committed.map(({ checkpoint }) => checkpoint)).toEqual([
       { blockNumber: 42n, transactionId: 'tx-requested' },
       { blockNumber: 42n, transactionId: 'tx-granted' },

@@ -29,9 +29,9 @@ export class FabricConsentLedger implements ConsentLedger {
    * a doctor of another hospital who opens a report right after the patient's approval is
    * endorsed by their own hospital's peer too, which must already know the grant.
    */
-  private async visibleEverywhere<T>(change: Promise<Committed<T>>): Promise<Committed<T>> {
+  private async visibleEverywhere<T>(actor: LedgerIdentity, change: Promise<Committed<T>>): Promise<Committed<T>> {
     const committed = await change;
-    await this.session.untilEveryPeerHas(committed.blockNumber);
+    await this.session.untilEveryPeerHas(actor, committed.blockNumber);
     return committed;
   }
 
@@ -52,7 +52,7 @@ export class FabricConsentLedger implements ConsentLedger {
     approval: { requestId: string; grantId: string; reportIds: string[] | null; durationMinutes: number },
   ): Promise<Committed<{ grant: GrantRecord; request: AccessRequestRecord }>> {
     const args = [approval.requestId, approval.grantId, scopeArg(approval.reportIds), String(approval.durationMinutes)];
-    return this.visibleEverywhere(this.session.submit(actor, CONTRACT, 'ApproveRequest', args, parseApproval));
+    return this.visibleEverywhere(actor, this.session.submit(actor, CONTRACT, 'ApproveRequest', args, parseApproval));
   }
 
   denyRequest(actor: LedgerIdentity, requestId: string): Promise<Committed<AccessRequestRecord>> {
@@ -71,16 +71,16 @@ export class FabricConsentLedger implements ConsentLedger {
       String(grant.durationMinutes),
       grant.purposeOfUse,
     ];
-    return this.visibleEverywhere(this.session.submit(actor, CONTRACT, 'GrantAccess', args, parseGrant));
+    return this.visibleEverywhere(actor, this.session.submit(actor, CONTRACT, 'GrantAccess', args, parseGrant));
   }
 
   revokeGrant(actor: LedgerIdentity, grantId: string): Promise<Committed<GrantRecord>> {
-    return this.visibleEverywhere(this.session.submit(actor, CONTRACT, 'RevokeGrant', [grantId], parseGrant));
+    return this.visibleEverywhere(actor, this.session.submit(actor, CONTRACT, 'RevokeGrant', [grantId], parseGrant));
   }
 
   declareEmergency(actor: LedgerIdentity, emergency: NewEmergency): Promise<Committed<GrantRecord>> {
     const args = [emergency.grantId, emergency.patientId, emergency.justificationCommitment, String(emergency.hours)];
-    return this.visibleEverywhere(this.session.submit(actor, CONTRACT, 'DeclareEmergency', args, parseGrant));
+    return this.visibleEverywhere(actor, this.session.submit(actor, CONTRACT, 'DeclareEmergency', args, parseGrant));
   }
 
   reviewEmergency(

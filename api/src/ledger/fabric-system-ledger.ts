@@ -8,7 +8,7 @@ const CONTRACT = 'system';
 
 /** The `system` contract and the channel's own queries over the shared Gateway session. */
 export class FabricSystemLedger implements SystemLedger {
-  /** The API's own identity at its first hospital, read once, for readiness checks. */
+  /** The API's own identity at its first hospital, read once, for readiness checks and the chain's height. */
   private serviceIdentity?: LedgerIdentity;
 
   constructor(
@@ -32,6 +32,10 @@ export class FabricSystemLedger implements SystemLedger {
     return this.session.blockOfTransaction(actor, transactionId);
   }
 
+  chainHeight(): Promise<bigint> {
+    return this.session.chainHeight(this.ownIdentity());
+  }
+
   async checkReady(): Promise<void> {
     const unreachable = await this.session.unreachablePeers(this.readinessTimeoutMs);
     if (unreachable.length > 0) {
@@ -40,7 +44,11 @@ export class FabricSystemLedger implements SystemLedger {
       );
     }
     // Every peer answers: check that the chaincode answers too, as the API's own identity.
+    await this.session.evaluate(this.ownIdentity(), CONTRACT, 'Ping', [], parsePingAnswer);
+  }
+
+  private ownIdentity(): LedgerIdentity {
     this.serviceIdentity ??= readServiceIdentity(this.session.profile.hospitals[0]);
-    await this.session.evaluate(this.serviceIdentity, CONTRACT, 'Ping', [], parsePingAnswer);
+    return this.serviceIdentity;
   }
 }

@@ -20,7 +20,6 @@ import { ChaincodeRefusedError, LedgerUnavailableError, parseChaincodeError } fr
 import type { Committed, LedgerCheckpoint, LedgerEvent, LedgerIdentity } from './ledger.port.js';
 import type { NetworkProfile } from './network-profile.js';
 import type { PeerClients } from './peer-clients.js';
-import { readServiceIdentity } from './service-identity.js';
 
 /** Deadlines of each step of a transaction, in milliseconds. */
 export interface LedgerDeadlines {
@@ -37,7 +36,14 @@ export const DEFAULT_DEADLINES: LedgerDeadlines = {
   commitStatusMs: 60000,
 };
 
-/** How often a transaction that lost an MVCC race is proposed again (a fresh proposal each time). */
+/**
+ * Validation codes of a transaction that lost a race with another one: a key it read
+ * changed (MVCC), or a range it read gained or lost a key (phantom, such as a second
+ * emergency grant of the same doctor and patient). A fresh proposal reads the new state,
+ * and the chaincode answers on it (EMERGENCY_ACTIVE rather than a failed commit).
+ */
+const LOST_RACES = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
+/** How often a transaction that lost such a race is proposed again (a fresh proposal each time). */
 const MVCC_ATTEMPTS = 3;
 /** How often a peer's chain height is asked again while waiting for it to catch up. */
 const PEER_POLL_MS = 10;
@@ -52,8 +58,6 @@ const COMMIT_STATUS_ATTEMPTS = 3;
  */
 export class GatewaySession {
   private readonly logger = new Logger(GatewaySession.name);
-  /** Each hospital's own API identity, read once, for the channel queries of untilEveryPeerHas. */
-  private readonly serviceIdentities: Record<string, LedgerIdentity> = {};
 
   constructor(
     readonly profile: NetworkProfile,
@@ -109,9 +113,9 @@ export class GatewaySession {
             blockNumber: status.blockNumber,
           };
         } catch (error) {
-          if (error instanceof CommitError && error.code === StatusCode.MVCC_READ_CONFLICT && attempt < MVCC_ATTEMPTS) {
+          if (error instanceof CommitError && LOST_RACES.has(error.code) && attempt < MVCC_ATTEMPTS) {
             this.logger.warn(
-              `${transaction}: MVCC read conflict on ${error.transactionId}, proposing again (${attempt})`,
+              `${transaction}: lost a read race (validation code ${error.code}) on ${error.transactionId}, proposing again (${attempt})`,
             );
             continue;
           }
@@ -182,36 +186,52 @@ export class GatewaySession {
 
   /**
    * Waits until every hospital's peer has committed the block `blockNumber` (qscc
-   * GetChainInfo on each, as that hospital's service identity), so that what a transaction
-   * granted is there whichever peer endorses the next one: the commit status of a submit
-   * comes from the signer's own peer only, and another hospital's peer may be a block
-   * behind. Gives up quietly after the commit-status deadline: the transaction committed.
+   * GetChainInfo through each peer, as `reader`, whom the channel lets read every peer), so
+   * that what a transaction granted is there whichever peer endorses the next one: the
+   * commit status of a submit comes from the signer's own peer only, and another
+   * hospital's peer may be a block behind. Never throws: the transaction has committed,
+   * and after the commit-status deadline, or when a peer cannot be asked, it stops waiting.
    */
-  async untilEveryPeerHas(blockNumber: bigint): Promise<void> {
+  async untilEveryPeerHas(reader: LedgerIdentity, blockNumber: bigint): Promise<void> {
     const deadline = Date.now() + this.deadlines.commitStatusMs;
     await Promise.all(
-      this.profile.hospitals.map(async (hospital) => {
-        this.serviceIdentities[hospital.hospital] ??= readServiceIdentity(hospital);
-        await this.withNetwork(this.serviceIdentities[hospital.hospital]!, async (network) => {
-          const qscc = network.getContract('qscc');
-          for (;;) {
-            try {
-              const info = protos.common.BlockchainInfo.deserializeBinary(
-                await qscc.evaluateTransaction('GetChainInfo', network.getName()),
-              );
-              if (BigInt(info.getHeight()) > blockNumber) return;
-            } catch (error) {
-              this.logger.warn(`peer of ${hospital.hospital}: ${this.translate(error, 'GetChainInfo').message}`);
-            }
-            if (Date.now() > deadline) {
-              this.logger.warn(`the peer of ${hospital.hospital} has not reached block ${blockNumber} yet`);
-              return;
-            }
-            await sleep(PEER_POLL_MS);
-          }
-        });
+      this.profile.hospitals.map(async ({ hospital }) => {
+        try {
+          await this.withNetwork(
+            reader,
+            async (network) => {
+              while ((await this.chainHeightOf(network)) <= blockNumber) {
+                if (Date.now() > deadline) throw new Error(`block ${blockNumber} not reached in time`);
+                await sleep(PEER_POLL_MS);
+              }
+            },
+            hospital,
+          );
+        } catch (error) {
+          this.logger.warn(
+            `the peer of ${hospital} may not hold block ${blockNumber} yet: ${(error as Error).message}`,
+          );
+        }
       }),
     );
+  }
+
+  /** The channel's height (its number of blocks) as the reader's own hospital's peer knows it. */
+  chainHeight(reader: LedgerIdentity): Promise<bigint> {
+    return this.withNetwork(reader, async (network) => {
+      try {
+        return await this.chainHeightOf(network);
+      } catch (error) {
+        throw this.translate(error, 'GetChainInfo');
+      }
+    });
+  }
+
+  private async chainHeightOf(network: Network): Promise<bigint> {
+    const info = protos.common.BlockchainInfo.deserializeBinary(
+      await network.getContract('qscc').evaluateTransaction('GetChainInfo', network.getName()),
+    );
+    return BigInt(info.getHeight());
   }
 
   /** Hospitals whose peer cannot be connected to within the deadline. */
@@ -238,9 +258,16 @@ export class GatewaySession {
     return this.withNetwork(actor, (network) => use(network.getContract(this.profile.chaincode, contractName)));
   }
 
-  /** The channel, through a Gateway connection as the actor that closes after `use`. */
-  async withNetwork<T>(actor: LedgerIdentity, use: (network: Network) => Promise<T>): Promise<T> {
-    const gateway = this.connect(actor);
+  /**
+   * The channel, through a Gateway connection as the actor that closes after `use`: to the
+   * peer of the actor's own hospital, or of `viaHospital`.
+   */
+  async withNetwork<T>(
+    actor: LedgerIdentity,
+    use: (network: Network) => Promise<T>,
+    viaHospital = actor.hospital,
+  ): Promise<T> {
+    const gateway = this.connect(actor, viaHospital);
     try {
       return await use(gateway.getNetwork(this.profile.channel));
     } finally {
@@ -248,10 +275,10 @@ export class GatewaySession {
     }
   }
 
-  private connect(actor: LedgerIdentity): Gateway {
+  private connect(actor: LedgerIdentity, viaHospital: string): Gateway {
     const { evaluateMs, endorseMs, submitMs, commitStatusMs } = this.deadlines;
     return connect({
-      client: this.peers.forHospital(actor.hospital),
+      client: this.peers.forHospital(viaHospital),
       identity: { mspId: actor.mspId, credentials: Buffer.from(actor.certificatePem) },
       // Node's own ECDSA (OpenSSL) over the whole message: the Gateway's default signer does
       // the curve arithmetic in JavaScript, the largest CPU cost of a transaction in this API.

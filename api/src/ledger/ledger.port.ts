@@ -187,6 +187,9 @@ export interface SystemLedger {
   /** The number of the block that holds a committed transaction. */
   blockOfTransaction(actor: LedgerIdentity, transactionId: string): Promise<bigint>;
 
+  /** The channel's height (its number of blocks), as this node's own peer knows it. */
+  chainHeight(): Promise<bigint>;
+
   /** Throws LedgerUnavailableError naming what is unreachable, when a transaction could not be served now. */
   checkReady(): Promise<void>;
 }

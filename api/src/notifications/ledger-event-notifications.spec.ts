@@ -122,17 +122,19 @@ describe('ledgerEventEffects', () => {
       },
     );
 
-    it('a grant of a day and a minute is reminded of one minute after it began', () => {
-      const payload = grantPayload({ expiresAt: '2026-11-22T10:01:00.000Z' });
+    it.each([
+      ['two days', '2026-11-23T10:00:00.000Z', '2026-11-22T10:00:00.000Z'],
+      ['a day: at half time, twelve hours before its end', '2026-11-22T10:00:00.000Z', '2026-11-21T22:00:00.000Z'],
+      ['two hours: at half time', '2026-11-21T12:00:00.000Z', '2026-11-21T11:00:00.000Z'],
+    ])('a grant of %s is reminded of within its last day', (_length, expiresAt, remindAt) => {
+      const payload = grantPayload({ expiresAt });
 
-      expect(ledgerEventEffects(ledgerEvent('AccessGranted', payload)).reminder?.remindAt).toEqual(
-        new Date('2026-11-21T10:01:00.000Z'),
-      );
+      expect(ledgerEventEffects(ledgerEvent('AccessGranted', payload)).reminder?.remindAt).toEqual(new Date(remindAt));
     });
 
     it.each([
-      ['exactly a day', '2026-11-22T10:00:00.000Z'],
       ['one consultation (90 minutes)', '2026-11-21T11:30:00.000Z'],
+      ['a minute under two hours', '2026-11-21T11:59:00.000Z'],
     ])('none for a grant of %s', (_length, expiresAt) => {
       expect(ledgerEventEffects(ledgerEvent('AccessGranted', grantPayload({ expiresAt }))).reminder).toBeNull();
     });

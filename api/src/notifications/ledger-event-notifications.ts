@@ -19,6 +19,8 @@ export interface LedgerEventEffects {
 }
 
 export const REMIND_BEFORE_MS = 24 * 60 * 60 * 1000;
+/** Grants shorter than this are not reminded of. */
+const REMINDED_FROM_MS = 2 * 60 * 60 * 1000;
 
 const NONE: LedgerEventEffects = { notifications: [], reminder: null, revokedGrantId: null };
 
@@ -69,14 +71,19 @@ export function ledgerEventEffects(event: LedgerEvent): LedgerEventEffects {
   }
 }
 
-/** A reminder a day before the end, for grants that last longer than a day (a shorter one was given knowingly). */
+/**
+ * A reminder before the end of a grant that lasts at least two hours: a day before, or at
+ * half time for a grant shorter than two days (a day's grant is reminded of twelve hours
+ * before it ends). A consultation's grant, shorter still, was given for the moment.
+ */
 function reminderOf(ids: Partial<Record<string, string>>): ExpiryReminder | null {
   const { grantId, patientId, doctorId, validFrom, expiresAt } = ids;
   if (!grantId || !patientId || !doctorId || !validFrom || !expiresAt) return null;
   const start = Date.parse(validFrom);
   const end = Date.parse(expiresAt);
-  if (Number.isNaN(start) || Number.isNaN(end) || end - start <= REMIND_BEFORE_MS) return null;
-  return { grantId, patientId, doctorId, expiresAt: new Date(end), remindAt: new Date(end - REMIND_BEFORE_MS) };
+  if (Number.isNaN(start) || Number.isNaN(end) || end - start < REMINDED_FROM_MS) return null;
+  const before = Math.min(REMIND_BEFORE_MS, (end - start) / 2);
+  return { grantId, patientId, doctorId, expiresAt: new Date(end), remindAt: new Date(end - before) };
 }
 
 /** The string fields of an event's payload (the chaincode writes IDs, codes and times only). */

@@ -9,6 +9,7 @@ import {
   HOSPITAL_B,
   legacy,
   people,
+  type Person,
   reportArguments,
   reportId,
   requestId,
@@ -354,7 +355,7 @@ describe('ConsentContract', () => {
       ).rejects.toThrow(/^CONFLICT: .*already expired/);
     });
 
-    it('GetGrant shows the effective status at the query’s time, to its parties and auditors only', async () => {
+    it('GetGrant shows the effective status at the query’s time, to its parties and their hospitals’ auditors only', async () => {
       await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-02-01T00:00:00.000Z');
       const at = (time: string) =>
         scenario.query<{ effectiveStatus: string }>(people.doctorB, (ctx) => consent.GetGrant(ctx, grantId(1)), time);
@@ -649,6 +650,138 @@ describe('ConsentContract', () => {
       await expect(
         scenario.query(people.otherPatientA, (ctx) => consent.ListGrantsByPatient(ctx, people.patientA.uid, '10', '')),
       ).rejects.toThrow(/^FORBIDDEN: /);
+    });
+  });
+
+  describe('auditors see what involves their own hospital', () => {
+    type GrantPage = { items: Array<{ grantId: string }>; nextBookmark: string | null };
+    type RequestPage = { items: Array<{ requestId: string }>; nextBookmark: string | null };
+
+    // Emergency 1: doctorA on patientA, HospitalA only. Emergency 2: doctorB (HospitalB) on
+    // patientA (HospitalA), across hospitals. Emergency 3: doctorB on patientB, HospitalB only.
+    // Request 1: doctorA to patientA, HospitalA only. Request 2: doctorB to patientA, across.
+    beforeEach(async () => {
+      await declare('2', 1, '2026-08-01T10:00:00.000Z', people.doctorA, people.patientA);
+      await declare('2', 2, '2026-08-01T10:01:00.000Z', people.doctorB, people.patientA);
+      await declare('2', 3, '2026-08-01T10:02:00.000Z', people.doctorB, people.patientB);
+      await request(people.doctorA, null, '5', 1);
+      await request(people.doctorB, null, '5', 2);
+    });
+
+    /** Every page of ListEmergencyGrants as `who` sees it, following the bookmarks to the end. */
+    async function emergencyPages(who: Person, pageSize: string): Promise<string[][]> {
+      const pages: string[][] = [];
+      let bookmark = '';
+      do {
+        const page = await scenario.query<GrantPage>(who, (ctx) =>
+          consent.ListEmergencyGrants(ctx, pageSize, bookmark),
+        );
+        pages.push(page.items.map((grant) => grant.grantId));
+        bookmark = page.nextBookmark ?? '';
+      } while (bookmark !== '');
+      return pages;
+    }
+
+    const grantIds = (page: GrantPage) => page.items.map((grant) => grant.grantId);
+    const requestIds = (page: RequestPage) => page.items.map((found) => found.requestId);
+
+    it('ListEmergencyGrants gives each auditor the emergencies whose patient or doctor is of their hospital', async () => {
+      expect(await emergencyPages(people.auditor, '10')).toEqual([[grantId(1), grantId(2)]]);
+      expect(await emergencyPages(people.auditorB, '10')).toEqual([[grantId(2), grantId(3)]]);
+    });
+
+    it('ListEmergencyGrants still pages by bookmark: a page may hold fewer items than pageSize, even none', async () => {
+      // HospitalA-only emergency 1 fills HospitalB's auditor's first page of one, and is left out.
+      expect(await emergencyPages(people.auditorB, '1')).toEqual([[], [grantId(2)], [grantId(3)]]);
+      expect(await emergencyPages(people.auditorB, '2')).toEqual([[grantId(2)], [grantId(3)]]);
+      expect(await emergencyPages(people.auditor, '2')).toEqual([[grantId(1), grantId(2)], []]);
+    });
+
+    it('GetGrant: an auditor sees a grant of their hospital’s patient or doctor; NOT_FOUND for others', async () => {
+      await expect(scenario.query(people.auditor, (ctx) => consent.GetGrant(ctx, grantId(1)))).resolves.toMatchObject({
+        grantId: grantId(1),
+      });
+      await expect(scenario.query(people.auditorB, (ctx) => consent.GetGrant(ctx, grantId(1)))).rejects.toThrow(
+        new RegExp(`^NOT_FOUND: grant ${grantId(1)} does not exist`),
+      );
+      for (const auditor of [people.auditor, people.auditorB]) {
+        await expect(scenario.query(auditor, (ctx) => consent.GetGrant(ctx, grantId(2)))).resolves.toMatchObject({
+          grantId: grantId(2),
+          patientMspId: HOSPITAL_A,
+          doctorMspId: HOSPITAL_B,
+        });
+      }
+      await expect(scenario.query(people.auditorB, (ctx) => consent.GetGrant(ctx, grantId(3)))).resolves.toMatchObject({
+        grantId: grantId(3),
+      });
+      await expect(scenario.query(people.auditor, (ctx) => consent.GetGrant(ctx, grantId(3)))).rejects.toThrow(
+        /^NOT_FOUND: /,
+      );
+    });
+
+    it('GetRequest: an auditor sees a request of their hospital’s patient or doctor; NOT_FOUND for others', async () => {
+      await expect(
+        scenario.query(people.auditor, (ctx) => consent.GetRequest(ctx, requestId(1))),
+      ).resolves.toMatchObject({ requestId: requestId(1) });
+      await expect(scenario.query(people.auditorB, (ctx) => consent.GetRequest(ctx, requestId(1)))).rejects.toThrow(
+        new RegExp(`^NOT_FOUND: access request ${requestId(1)} does not exist`),
+      );
+      for (const auditor of [people.auditor, people.auditorB]) {
+        await expect(scenario.query(auditor, (ctx) => consent.GetRequest(ctx, requestId(2)))).resolves.toMatchObject({
+          requestId: requestId(2),
+        });
+      }
+    });
+
+    it('ListGrantsByPatient: the auditor of the patient’s hospital lists all of them, cross-hospital ones too; others FORBIDDEN', async () => {
+      const ofPatientA = await scenario.query<GrantPage>(people.auditor, (ctx) =>
+        consent.ListGrantsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(grantIds(ofPatientA)).toEqual([grantId(1), grantId(2)]);
+      await expect(
+        scenario.query(people.auditorB, (ctx) => consent.ListGrantsByPatient(ctx, people.patientA.uid, '10', '')),
+      ).rejects.toThrow(new RegExp(`^FORBIDDEN: patient ${people.patientA.uid} belongs to another hospital`));
+      const ofPatientB = await scenario.query<GrantPage>(people.auditorB, (ctx) =>
+        consent.ListGrantsByPatient(ctx, people.patientB.uid, '10', ''),
+      );
+      expect(grantIds(ofPatientB)).toEqual([grantId(3)]);
+      await expect(
+        scenario.query(people.auditor, (ctx) => consent.ListGrantsByPatient(ctx, people.patientB.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+    });
+
+    it('ListGrantsByDoctor: the auditor of the doctor’s hospital lists all of them, cross-hospital ones too; others FORBIDDEN', async () => {
+      const ofDoctorB = await scenario.query<GrantPage>(people.auditorB, (ctx) =>
+        consent.ListGrantsByDoctor(ctx, people.doctorB.uid, '10', ''),
+      );
+      expect(grantIds(ofDoctorB)).toEqual([grantId(2), grantId(3)]);
+      await expect(
+        scenario.query(people.auditor, (ctx) => consent.ListGrantsByDoctor(ctx, people.doctorB.uid, '10', '')),
+      ).rejects.toThrow(new RegExp(`^FORBIDDEN: doctor ${people.doctorB.uid} belongs to another hospital`));
+      const ofDoctorA = await scenario.query<GrantPage>(people.auditor, (ctx) =>
+        consent.ListGrantsByDoctor(ctx, people.doctorA.uid, '10', ''),
+      );
+      expect(grantIds(ofDoctorA)).toEqual([grantId(1)]);
+      await expect(
+        scenario.query(people.auditorB, (ctx) => consent.ListGrantsByDoctor(ctx, people.doctorA.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: /);
+    });
+
+    it('ListRequestsByPatient and ListRequestsByDoctor: only the auditor of the party’s hospital; others FORBIDDEN', async () => {
+      const toPatientA = await scenario.query<RequestPage>(people.auditor, (ctx) =>
+        consent.ListRequestsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(requestIds(toPatientA)).toEqual([requestId(1), requestId(2)]);
+      await expect(
+        scenario.query(people.auditorB, (ctx) => consent.ListRequestsByPatient(ctx, people.patientA.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: patient .* belongs to another hospital/);
+      const byDoctorB = await scenario.query<RequestPage>(people.auditorB, (ctx) =>
+        consent.ListRequestsByDoctor(ctx, people.doctorB.uid, '10', ''),
+      );
+      expect(requestIds(byDoctorB)).toEqual([requestId(2)]);
+      await expect(
+        scenario.query(people.auditor, (ctx) => consent.ListRequestsByDoctor(ctx, people.doctorB.uid, '10', '')),
+      ).rejects.toThrow(/^FORBIDDEN: doctor .* belongs to another hospital/);
     });
   });
 });

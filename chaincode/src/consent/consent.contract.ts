@@ -279,7 +279,7 @@ export class ConsentContract extends LedgerContract {
     const reviewOutcome = requireOneOf(outcome, 'outcome', REVIEW_OUTCOMES);
     const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
     if (grant.kind !== 'emergency') throw invalidArgument(`grant ${grantId} is not an emergency grant`);
-    if (auditor.mspId !== grant.patientMspId && auditor.mspId !== grant.doctorMspId) {
+    if (!involvesHospital(grant, auditor.mspId)) {
       throw forbidden(`emergency grant ${grantId} involves neither the auditor's hospital's patient nor its doctor`);
     }
     if (grant.reviewed) throw conflict(`emergency grant ${grantId} is already reviewed`);
@@ -301,7 +301,10 @@ export class ConsentContract extends LedgerContract {
     return canonicalJson(reviewed);
   }
 
-  /** One request, for its patient, its doctor and auditors; NOT_FOUND for anyone else. */
+  /**
+   * One request, for its patient, its doctor and the auditors of either one's hospital;
+   * NOT_FOUND for anyone else.
+   */
   @Transaction(false)
   @Returns('string')
   async GetRequest(ctx: Context, requestId: string): Promise<string> {
@@ -312,29 +315,36 @@ export class ConsentContract extends LedgerContract {
     return canonicalJson(request);
   }
 
-  /** Requests addressed to a patient, oldest first: the patient and auditors. Answers `{items, nextBookmark}`. */
+  /**
+   * Requests addressed to a patient, oldest first: the patient and the auditors of the
+   * patient's hospital. Answers `{items, nextBookmark}`.
+   */
   @Transaction(false)
   @Returns('string')
   async ListRequestsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
     const caller = await requireCaller(ctx, 'list requests', ['patient', 'auditor']);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
-    requireSelfOrAuditor(caller, patient.uid);
+    requireSelfOrAuditor(caller, patient);
     return canonicalJson(await requestsFromIndex(ctx, REQUEST_BY_PATIENT, patient.uid, pageSize, bookmark));
   }
 
-  /** Requests a doctor made, oldest first: the doctor and auditors. Answers `{items, nextBookmark}`. */
+  /**
+   * Requests a doctor made, oldest first: the doctor and the auditors of the doctor's
+   * hospital. Answers `{items, nextBookmark}`.
+   */
   @Transaction(false)
   @Returns('string')
   async ListRequestsByDoctor(ctx: Context, doctorId: string, pageSize: string, bookmark: string): Promise<string> {
     const caller = await requireCaller(ctx, 'list requests', ['doctor', 'auditor']);
     const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
-    requireSelfOrAuditor(caller, doctor.uid);
+    requireSelfOrAuditor(caller, doctor);
     return canonicalJson(await requestsFromIndex(ctx, REQUEST_BY_DOCTOR, doctor.uid, pageSize, bookmark));
   }
 
   /**
    * One grant with its `effectiveStatus` at the query's time (active, expired, revoked),
-   * for its patient, its doctor and auditors; NOT_FOUND for anyone else.
+   * for its patient, its doctor and the auditors of either one's hospital; NOT_FOUND for
+   * anyone else.
    */
   @Transaction(false)
   @Returns('string')
@@ -346,32 +356,46 @@ export class ConsentContract extends LedgerContract {
     return canonicalJson(grantView(grant, transactionTime(ctx)));
   }
 
-  /** Grants a patient gave (both kinds), oldest first: the patient and auditors. Answers `{items, nextBookmark}`. */
+  /**
+   * Grants a patient gave (both kinds), oldest first: the patient and the auditors of the
+   * patient's hospital. Answers `{items, nextBookmark}`.
+   */
   @Transaction(false)
   @Returns('string')
   async ListGrantsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
     const caller = await requireCaller(ctx, 'list grants', ['patient', 'auditor']);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
-    requireSelfOrAuditor(caller, patient.uid);
+    requireSelfOrAuditor(caller, patient);
     return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_PATIENT, [patient.uid], pageSize, bookmark));
   }
 
-  /** Grants a doctor holds (both kinds), oldest first: the doctor and auditors. Answers `{items, nextBookmark}`. */
+  /**
+   * Grants a doctor holds (both kinds), oldest first: the doctor and the auditors of the
+   * doctor's hospital. Answers `{items, nextBookmark}`.
+   */
   @Transaction(false)
   @Returns('string')
   async ListGrantsByDoctor(ctx: Context, doctorId: string, pageSize: string, bookmark: string): Promise<string> {
     const caller = await requireCaller(ctx, 'list grants', ['doctor', 'auditor']);
     const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
-    requireSelfOrAuditor(caller, doctor.uid);
+    requireSelfOrAuditor(caller, doctor);
     return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_DOCTOR, [doctor.uid], pageSize, bookmark));
   }
 
-  /** Every emergency grant, oldest first, reviewed or not: auditors only. Answers `{items, nextBookmark}`. */
+  /**
+   * Emergency grants, oldest first, reviewed or not: auditors only, each seeing those whose
+   * patient or doctor is of the auditor's own hospital (so a page may hold fewer than
+   * `pageSize` items: follow `nextBookmark` until it is null). Answers `{items, nextBookmark}`.
+   */
   @Transaction(false)
   @Returns('string')
   async ListEmergencyGrants(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
-    await requireCaller(ctx, 'list emergencies', ['auditor']);
-    return canonicalJson(await grantsFromIndex(ctx, GRANT_EMERGENCY, [], pageSize, bookmark));
+    const auditor = await requireCaller(ctx, 'list emergencies', ['auditor']);
+    return canonicalJson(
+      await grantsFromIndex(ctx, GRANT_EMERGENCY, [], pageSize, bookmark, (grant) =>
+        involvesHospital(grant, auditor.mspId),
+      ),
+    );
   }
 }
 
@@ -453,13 +477,32 @@ async function writeGrant(
   return grant;
 }
 
-const concerns = (caller: Participant, record: { patientId: string; doctorId: string }): boolean =>
-  caller.role === 'auditor' || caller.uid === record.patientId || caller.uid === record.doctorId;
+/** The two ends of a grant or request, each with its hospital. */
+interface Parties {
+  patientId: string;
+  patientMspId: string;
+  doctorId: string;
+  doctorMspId: string;
+}
 
-function requireSelfOrAuditor(caller: Participant, subjectId: string): void {
-  if (caller.role !== 'auditor' && caller.uid !== subjectId) {
-    throw forbidden(`the records of ${subjectId} are not the caller's to list`);
+/** Whether the patient or the doctor of a grant or request is of the hospital `mspId`. */
+const involvesHospital = (record: Parties, mspId: string): boolean =>
+  record.patientMspId === mspId || record.doctorMspId === mspId;
+
+/** Whether the caller may read a grant or request: one of its parties, or an auditor of either one's hospital. */
+const concerns = (caller: Participant, record: Parties): boolean =>
+  caller.uid === record.patientId ||
+  caller.uid === record.doctorId ||
+  (caller.role === 'auditor' && involvesHospital(record, caller.mspId));
+
+/** The caller lists `subject`'s records only as `subject`, or as an auditor of `subject`'s hospital. */
+function requireSelfOrAuditor(caller: Participant, subject: Participant): void {
+  if (caller.uid === subject.uid) return;
+  if (caller.role === 'auditor') {
+    if (caller.mspId === subject.mspId) return;
+    throw forbidden(`${subject.role} ${subject.uid} belongs to another hospital than the auditor's`);
   }
+  throw forbidden(`the records of ${subject.uid} are not the caller's to list`);
 }
 
 async function requestsFromIndex(ctx: Context, index: string, owner: string, pageSize: string, bookmark: string) {
@@ -471,13 +514,22 @@ async function requestsFromIndex(ctx: Context, index: string, owner: string, pag
   return { items, nextBookmark: page.nextBookmark };
 }
 
-async function grantsFromIndex(ctx: Context, index: string, owner: string[], pageSize: string, bookmark: string) {
+/** A page of grants from an index, as seen now; only those `visible` accepts (all by default). */
+async function grantsFromIndex(
+  ctx: Context,
+  index: string,
+  owner: string[],
+  pageSize: string,
+  bookmark: string,
+  visible: (grant: Grant) => boolean = () => true,
+) {
   const page = await readIndexPage(ctx, index, owner, pageSize, bookmark);
   const now = transactionTime(ctx);
   const items = [];
   for (const attributes of page.items) {
     const grantId = attributes[attributes.length - 1];
-    items.push(grantView(await readIndexed(ctx, grantKey(ctx, grantId), Grant.fromState), now));
+    const grant = await readIndexed(ctx, grantKey(ctx, grantId), Grant.fromState);
+    if (visible(grant)) items.push(grantView(grant, now));
   }
   return { items, nextBookmark: page.nextBookmark };
 }

@@ -131,6 +131,9 @@ export const inTwoLedgerPages =
  */
 export function statementsTable() {
   const rows: ConsentStatement[] = [];
+  /** `subjectId/kind` of the rows confirmed. */
+  const confirmed = new Set<string>();
+  const keyOf = (subjectId: unknown, kind: unknown) => `${String(subjectId)}/${String(kind)}`;
   const query = (sql: string, params: unknown[] = []): Promise<unknown> => {
     if (sql.startsWith('INSERT INTO consent_statements')) {
       const [subjectId, kind, patientId, authorId, body, commitmentKey] = params as [
@@ -141,12 +144,22 @@ export function statementsTable() {
         string,
         Buffer | null,
       ];
-      rows.push({ subjectId, kind, patientId, authorId, body, commitmentKey });
+      const at = rows.findIndex((row) => row.subjectId === subjectId && row.kind === kind);
+      const row = { subjectId, kind, patientId, authorId, body, commitmentKey };
+      if (at < 0) rows.push(row);
+      else if (!confirmed.has(keyOf(subjectId, kind))) rows[at] = row;
+      return Promise.resolve([]);
+    }
+    if (sql.startsWith('UPDATE consent_statements SET confirmed_at')) {
+      const [subjectId, kind] = params;
+      if (rows.some((row) => row.subjectId === subjectId && row.kind === kind)) confirmed.add(keyOf(subjectId, kind));
       return Promise.resolve([]);
     }
     if (sql.startsWith('DELETE FROM consent_statements WHERE subject_id')) {
       const [subjectId, kind] = params;
-      const kept = rows.filter((row) => row.subjectId !== subjectId || row.kind !== kind);
+      const kept = rows.filter(
+        (row) => row.subjectId !== subjectId || row.kind !== kind || confirmed.has(keyOf(subjectId, kind)),
+      );
       rows.splice(0, rows.length, ...kept);
       return Promise.resolve([]);
     }
@@ -163,7 +176,7 @@ export function statementsTable() {
   const repository = new ConsentStatementsRepository({ query } as unknown as ConstructorParameters<
     typeof ConsentStatementsRepository
   >[0]);
-  return { rows, repository };
+  return { rows, confirmed, repository };
 }
 
 /**

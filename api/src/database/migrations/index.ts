@@ -6,6 +6,8 @@ import { IntegrityAlerts1764100000000 } from './1764100000000-integrity-alerts.j
 import { ErasablePlaintextDigest1764200000000 } from './1764200000000-erasable-plaintext-digest.js';
 import { Notifications1764300000000 } from './1764300000000-notifications.js';
 import { ConsentStatements1764400000000 } from './1764400000000-consent-statements.js';
+import { LedgerEventReaders1764500000000 } from './1764500000000-ledger-event-readers.js';
+import { ConfirmedConsentStatements1764600000000 } from './1764600000000-confirmed-consent-statements.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   ErasablePlaintextDigest1764200000000,
   Notifications1764300000000,
   ConsentStatements1764400000000,
+  LedgerEventReaders1764500000000,
+  ConfirmedConsentStatements1764600000000,
 ];
