@@ -52,12 +52,15 @@ describe('database migrations on the real PostgreSQL', () => {
     );
     expect(await database.showMigrations()).toBe(false);
 
-    await database.query(
-      "INSERT INTO ledger_checkpoint (channel, chaincode, block_number) VALUES ('ehr', 'medledger', 7)",
-    );
-    await expect(
-      database.query("INSERT INTO ledger_checkpoint (channel, chaincode, block_number) VALUES ('ehr', 'medledger', 8)"),
-    ).rejects.toThrow(/duplicate key/);
+    // One checkpoint per reader of a channel's chaincode events.
+    const checkpoint = (reader: string, block: number) =>
+      database.query(
+        'INSERT INTO ledger_checkpoint (reader, channel, chaincode, block_number) VALUES ($1, $2, $3, $4)',
+        [reader, 'ehr', 'medledger', block],
+      );
+    await checkpoint('projection', 7);
+    await expect(checkpoint('projection', 8)).rejects.toThrow(/duplicate key/);
+    await expect(checkpoint('notifications', 8)).resolves.toBeDefined();
 
     for (let remaining = MIGRATIONS.length; remaining > 0; remaining -= 1) {
       await database.undoLastMigration({ transaction: 'each' });
