@@ -12,6 +12,7 @@ import {
   DOCTOR,
   grantRecord,
   inTwoLedgerPages,
+  organisationGrantRecord,
   PATIENT,
   refused,
   REQUEST_ID,
@@ -31,7 +32,10 @@ const storedReason = (subjectId = REQUEST_ID): ConsentStatement => ({
   commitmentKey: Buffer.alloc(32),
 });
 
-/** The service with the ledger and the identities mocked, over the real statements repository. */
+/**
+ * The service with the ledger and the identities mocked, over the real statements repository and hospital
+ * directory. The ledger grants the kind of grantee asked: the requesting doctor, or their hospital (B).
+ */
 function newTestService() {
   const { mocks, deps } = consentMocks({
     requestAccess: jest.fn<ConsentLedger['requestAccess']>((_actor, request) =>
@@ -54,12 +58,20 @@ function newTestService() {
       Promise.resolve(
         committed(
           {
-            grant: grantRecord({
-              grantId: approval.grantId,
-              reportIds: approval.reportIds,
-              requestId: REQUEST_ID,
-              txId: 'tx-approved',
-            }),
+            grant:
+              approval.granteeKind === 'doctor'
+                ? grantRecord({
+                    grantId: approval.grantId,
+                    reportIds: approval.reportIds,
+                    requestId: REQUEST_ID,
+                    txId: 'tx-approved',
+                  })
+                : organisationGrantRecord(approval.granteeKind, {
+                    grantId: approval.grantId,
+                    reportIds: approval.reportIds,
+                    requestId: REQUEST_ID,
+                    txId: 'tx-approved',
+                  }),
             request: accessRequestRecord({ status: 'approved', grantId: approval.grantId }),
           },
           'tx-approve',
@@ -81,7 +93,7 @@ function newTestService() {
       Promise.resolve({ items: [], nextBookmark: null }),
     ),
   });
-  const sut = new AccessRequestsService(deps.ledger, deps.identities, deps.statements);
+  const sut = new AccessRequestsService(deps.ledger, deps.identities, deps.statements, deps.hospitals);
   return { sut, mocks };
 }
 
@@ -236,14 +248,32 @@ describe('AccessRequestsService', () => {
         grantId: expect.stringMatching(UUID),
         reportIds: REPORT_IDS,
         durationMinutes: 7 * 1440,
+        granteeKind: 'doctor',
       });
       expect(view).toMatchObject({
         record: { grantId: approval.grantId, reportIds: REPORT_IDS },
         status: 'active',
+        grantee: { kind: 'doctor', id: DOCTOR.id },
         txId: 'tx-approve',
         blockNumber: '22',
       });
     });
+
+    it.each([
+      ['hospital', { kind: 'hospital', id: 'hospital-b' }],
+      ['care-team', { kind: 'care-team', id: 'hospital-b' }],
+      ['doctor', { kind: 'doctor', id: DOCTOR.id }],
+    ] as const)(
+      'grants the grantee the patient chose (%s) and names it in the answer',
+      async (grantee, namedGrantee) => {
+        const { sut, mocks } = newTestService();
+
+        const view = await sut.approve(PATIENT, REQUEST_ID, { grantee });
+
+        expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({ granteeKind: grantee });
+        expect(view.grantee).toEqual(namedGrantee);
+      },
+    );
 
     it('grants all reports when the request asked for all and the patient names none', async () => {
       const { sut, mocks } = newTestService();

@@ -4,7 +4,13 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { collectPages } from '../ledger/collect-pages.js';
-import { type AccessRequestRecord, type Committed, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
+import {
+  type AccessRequestRecord,
+  type Committed,
+  type GranteeKind,
+  LEDGER,
+  type LedgerPort,
+} from '../ledger/ledger.port.js';
 import {
   AccessRequestNotFoundError,
   PatientNotFoundError,
@@ -16,6 +22,7 @@ import type { AccessRequestView, GrantView } from './access-views.js';
 import { CONSENT_LIMITS } from './consent-terms.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
 import { grantMinutesOf, viewOfGrant } from './grants.service.js';
+import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
 import { DEFAULT_PURPOSE, type PurposeOfUse } from './purpose-of-use.js';
 import { commitStatement } from './statement-commitment.js';
@@ -30,6 +37,8 @@ export interface NewRequest {
 
 export interface Approval {
   reportIds?: string[];
+  /** The requesting doctor (default), every doctor of their hospital, or the patient's care team there. */
+  grantee?: GranteeKind;
   durationDays?: number;
   durationMinutes?: number;
 }
@@ -53,6 +62,7 @@ export class AccessRequestsService {
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly identities: LedgerIdentityService,
     private readonly statements: ConsentStatementsRepository,
+    private readonly hospitals: HospitalDirectory,
   ) {}
 
   /** A doctor asks a patient for access; the reason is written first, so the ledger never names a lost text. */
@@ -133,6 +143,7 @@ export class AccessRequestsService {
           grantId: randomUUID(),
           reportIds: reportIds ?? null,
           durationMinutes: minutes,
+          granteeKind: approval.grantee ?? 'doctor',
         }),
       {
         ...DECISION_REFUSALS,
@@ -140,7 +151,7 @@ export class AccessRequestsService {
         NOT_FOUND: () => new AccessRequestNotFoundError('no access request of yours has this id'),
       },
     );
-    return viewOfGrant(committed.result.grant, committed);
+    return viewOfGrant(committed.result.grant, this.hospitals, committed);
   }
 
   /** The patient denies; the reason, if given, is for the doctor and stays off the ledger. */

@@ -1,4 +1,4 @@
-import type { AccessRequestRecord, GrantRecord } from '../ledger/ledger.port.js';
+import type { AccessRequestRecord, GranteeKind, GrantRecord } from '../ledger/ledger.port.js';
 import type { GrantStatus } from './consent-terms.js';
 
 /** Where a change sits on the ledger: its transaction, and its block when this answer committed it. */
@@ -14,10 +14,17 @@ export interface AccessRequestView extends LedgerPlace {
   denialReason: string | null;
 }
 
-/** A grant as the ledger holds it, with its status at ledger time. */
+/** Who a grant lets in: a doctor (by id), or every doctor or the care team of a hospital (by name). */
+export interface Grantee {
+  kind: GranteeKind;
+  id: string;
+}
+
+/** A grant as the ledger holds it, with its status at ledger time and its grantee. */
 export interface GrantView extends LedgerPlace {
   record: GrantRecord;
   status: GrantStatus;
+  grantee: Grantee;
 }
 
 /** An emergency grant with the texts auditors review. */

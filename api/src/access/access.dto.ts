@@ -10,12 +10,14 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
 import { PageQueryDto } from '../common/page-query.dto.js';
+import { GRANTEE_KINDS, type GranteeKind } from '../ledger/ledger.port.js';
 import { HasNoNulCharacter } from '../common/validation.js';
 import type { AccessRequestView, EmergencyView, GrantView } from './access-views.js';
 import {
@@ -27,6 +29,9 @@ import {
   REVIEW_OUTCOMES,
 } from './consent-terms.js';
 import { CONSENT_PURPOSES, PURPOSE_OF_USE_CODES } from './purpose-of-use.js';
+
+/** A hospital's name in this API (`hospital-a`). */
+const HOSPITAL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const PURPOSE_DESCRIPTION = 'HL7 v3 PurposeOfUse code; TREAT when omitted (ETREAT is for emergency access only)';
 
@@ -112,6 +117,17 @@ export class AccessRequestListQuery extends PageQueryDto {
 }
 
 export class ApproveRequestDto extends GrantDurationDto {
+  @ApiProperty({
+    required: false,
+    enum: GRANTEE_KINDS,
+    default: 'doctor',
+    description:
+      'Whom the grant lets in: the requesting doctor, every doctor of their hospital, or the care team there',
+  })
+  @IsOptional()
+  @IsIn(GRANTEE_KINDS)
+  grantee?: GranteeKind;
+
   @ReportScope("The reports the grant covers (a subset or others of the patient's); what was asked when omitted")
   reportIds?: string[];
 }
@@ -125,8 +141,26 @@ export class DenyRequestDto {
   reason?: string;
 }
 
+/** Exactly one grantee: `doctorId`, `hospital` or `careTeamAt`. */
 export class CreateGrantDto extends GrantDurationDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() doctorId!: string;
+  @ApiProperty({ required: false, format: 'uuid', description: 'One doctor' })
+  @IsOptional()
+  @IsUUID()
+  doctorId?: string;
+
+  @ApiProperty({ required: false, example: 'hospital-b', description: 'Every doctor of this hospital' })
+  @IsOptional()
+  @Matches(HOSPITAL_NAME)
+  hospital?: string;
+
+  @ApiProperty({
+    required: false,
+    example: 'hospital-b',
+    description: 'The doctors assigned to the patient at this hospital when they open a record',
+  })
+  @IsOptional()
+  @Matches(HOSPITAL_NAME)
+  careTeamAt?: string;
 
   @ReportScope("The reports the grant covers; all of the patient's when omitted")
   reportIds?: string[];
@@ -237,14 +271,15 @@ export class AccessRequestListDto {
 }
 
 export class GranteeDto {
-  @ApiProperty({ enum: ['doctor', 'hospital', 'care-team'] }) kind!: 'doctor' | 'hospital' | 'care-team';
-  @ApiProperty() id!: string;
+  @ApiProperty({ enum: GRANTEE_KINDS }) kind!: GranteeKind;
+  @ApiProperty({ description: 'The doctor’s id, or the hospital’s name (`hospital-b`)' }) id!: string;
 }
 
 export class GrantDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) doctorId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for a hospital or care-team grant' })
+  doctorId!: string | null;
   @ApiProperty({ type: GranteeDto }) grantee!: GranteeDto;
   @ApiProperty({ type: [String], format: 'uuid', nullable: true, description: "null: all of the patient's reports" })
   reportIds!: string[] | null;
@@ -263,7 +298,7 @@ export class GrantDto {
       id: record.grantId,
       patientId: record.patientId,
       doctorId: record.doctorId,
-      grantee: { kind: 'doctor', id: record.doctorId },
+      grantee: view.grantee,
       reportIds: record.reportIds,
       purposeOfUse: record.purposeOfUse,
       kind: record.kind,

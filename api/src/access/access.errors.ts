@@ -16,6 +16,10 @@ export class PatientNotFoundError extends NotFoundError {
   override readonly code = 'PATIENT_NOT_FOUND';
 }
 
+export class HospitalNotFoundError extends NotFoundError {
+  override readonly code = 'HOSPITAL_NOT_FOUND';
+}
+
 export class DoctorNotFoundError extends NotFoundError {
   override readonly code = 'DOCTOR_NOT_FOUND';
 }

@@ -9,6 +9,7 @@ import { EmergencyAccessController, EmergencyReviewController } from './emergenc
 import { EmergencyAccessService } from './emergency-access.service.js';
 import { GrantsController } from './grants.controller.js';
 import { GrantsService } from './grants.service.js';
+import { HospitalDirectory } from './hospital-directory.js';
 
 /** Consent over REST: doctors' requests, patients' grants and revocations, emergency access and its review. */
 @Module({
@@ -20,6 +21,7 @@ import { GrantsService } from './grants.service.js';
     EmergencyAccessService,
     ConsentStatementsRepository,
     ConsentStatementsRecovery,
+    HospitalDirectory,
   ],
   exports: [ConsentStatementsRepository],
 })

@@ -4,7 +4,6 @@ import type { AppConfig } from '../config/app-config.js';
 import { commitPlaintext } from '../crypto/plaintext-commitment.js';
 import { LedgerUnavailableError } from '../ledger/ledger.errors.js';
 import type { ConsentLedger } from '../ledger/ledger.port.js';
-import type { NetworkProfile } from '../ledger/network-profile.js';
 import { EmergencyActiveError } from './access.errors.js';
 import type { ConsentStatement } from './consent-statements.repository.js';
 import { EmergencyAccessService } from './emergency-access.service.js';
@@ -15,20 +14,12 @@ import {
   EMERGENCY_GRANT_ID,
   emergencyGrantRecord,
   inTwoLedgerPages,
+  organisationGrantRecord,
   PATIENT,
   refused,
   UUID,
 } from './testing/consent-fixtures.js';
 
-/** A network of two hospitals, as the profile names them. */
-const NETWORK = {
-  channel: 'medledger',
-  chaincode: 'medledger',
-  hospitals: [
-    { hospital: 'hospital-a', mspId: 'HospitalAMSP' },
-    { hospital: 'hospital-b', mspId: 'HospitalBMSP' },
-  ],
-} as unknown as NetworkProfile;
 const MAX_HOURS = 6;
 const CONFIG = { EMERGENCY_MAX_HOURS: MAX_HOURS } as AppConfig;
 
@@ -40,7 +31,7 @@ const AUDITOR_A: AuthenticatedUser = {
 };
 const JUSTIFICATION = 'Unconscious on arrival, allergy history needed before anaesthesia';
 
-/** The service with the ledger, the identities and the network profile mocked, over the real statements repository. */
+/** The service with the ledger and the identities mocked, over the real statements repository and hospital directory. */
 function newTestService() {
   const { mocks, deps } = consentMocks({
     declareEmergency: jest.fn<ConsentLedger['declareEmergency']>((_actor, emergency) =>
@@ -70,7 +61,7 @@ function newTestService() {
       Promise.resolve({ items: [], nextBookmark: null }),
     ),
   });
-  const sut = new EmergencyAccessService(deps.ledger, NETWORK, deps.identities, deps.statements, CONFIG);
+  const sut = new EmergencyAccessService(deps.ledger, deps.identities, deps.statements, CONFIG, deps.hospitals);
   return { sut, mocks };
 }
 
@@ -118,6 +109,7 @@ describe('EmergencyAccessService', () => {
       expect(view).toMatchObject({
         record: { grantId: sent.grantId, kind: 'emergency' },
         status: 'active',
+        grantee: { kind: 'doctor', id: DOCTOR.id },
         justification: JUSTIFICATION,
         reviewNote: null,
         txId: 'tx-declare',
@@ -163,7 +155,10 @@ describe('EmergencyAccessService', () => {
   });
 
   describe('list', () => {
-    /** Emergency grants on the ledger, oldest first: which hospitals each involves is in its IDs. */
+    /**
+     * Emergency grants as the ledger lists them to an auditor, oldest first. The chaincode picks those
+     * that involve the auditor's hospital; the service passes on whatever it lists (hospitals in the IDs).
+     */
     const LISTED = [
       emergencyGrantRecord({
         grantId: 'patient-a-doctor-b',
@@ -198,35 +193,31 @@ describe('EmergencyAccessService', () => {
       mocks.consent.listEmergencyGrants.mockImplementation((_actor, page) => answer(page));
     }
 
-    it('shows only the emergencies of the auditor’s hospital’s patients or doctors, newest first', async () => {
+    it('asks the ledger as the auditor and shows what it lists from every page, newest first', async () => {
       const { sut, mocks } = newTestService();
       listed(mocks);
 
       const page = await sut.list(AUDITOR_A, { limit: 10 });
 
+      expect(mocks.consent.listEmergencyGrants).toHaveBeenCalledWith(
+        expect.objectContaining({ certificatePem: `certificate of ${AUDITOR_A.id}`, mspId: 'HospitalAMSP' }),
+        { pageSize: 100, bookmark: '' },
+      );
+      expect(mocks.consent.listEmergencyGrants).toHaveBeenLastCalledWith(expect.anything(), {
+        pageSize: 100,
+        bookmark: 'bookmark-1',
+      });
       expect(page.items.map((view) => view.record.grantId)).toEqual([
         'patient-a-doctor-a',
+        'patient-b-doctor-b',
         'patient-b-doctor-a',
         'patient-a-doctor-b',
       ]);
       expect(page.nextCursor).toBeNull();
     });
 
-    it('shows another hospital’s auditor the emergencies of theirs', async () => {
-      const { sut, mocks } = newTestService();
-      listed(mocks);
-
-      const page = await sut.list({ ...AUDITOR_A, id: 'auditor-b', hospital: 'hospital-b' }, { limit: 10 });
-
-      expect(page.items.map((view) => view.record.grantId)).toEqual([
-        'patient-b-doctor-b',
-        'patient-b-doctor-a',
-        'patient-a-doctor-b',
-      ]);
-    });
-
     it.each([
-      [false, ['patient-a-doctor-a', 'patient-a-doctor-b']],
+      [false, ['patient-a-doctor-a', 'patient-b-doctor-b', 'patient-a-doctor-b']],
       [true, ['patient-b-doctor-a']],
     ])('with reviewed=%s lists only the emergencies whose review matches', async (reviewed, grantIds) => {
       const { sut, mocks } = newTestService();
@@ -311,11 +302,8 @@ describe('EmergencyAccessService', () => {
     });
 
     it.each([
-      [
-        'another hospital’s emergency',
-        emergencyGrantRecord({ patientMspId: 'HospitalBMSP', doctorMspId: 'HospitalBMSP' }),
-      ],
       ['a consent grant', emergencyGrantRecord({ kind: 'consent', reviewed: null })],
+      ['a consent grant to a hospital', organisationGrantRecord('hospital', { reviewed: null })],
     ])('answers GRANT_NOT_FOUND for %s, without asking the ledger to review it', async (_what, grant) => {
       const { sut, mocks } = newTestService();
       mocks.consent.getGrant.mockResolvedValueOnce(grant);
@@ -327,14 +315,30 @@ describe('EmergencyAccessService', () => {
       expect(mocks.statements).toEqual([]);
     });
 
-    it('answers GRANT_NOT_FOUND for a grant the ledger does not show the auditor', async () => {
+    it('answers GRANT_NOT_FOUND for a grant the ledger hides from the auditor (NOT_FOUND), without a review', async () => {
       const { sut, mocks } = newTestService();
       mocks.consent.getGrant.mockRejectedValueOnce(refused('NOT_FOUND', `grant ${EMERGENCY_GRANT_ID} does not exist`));
 
-      await expect(sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, { outcome: 'appropriate' })).rejects.toMatchObject({
-        code: 'GRANT_NOT_FOUND',
-      });
+      await expect(
+        sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, { outcome: 'appropriate', note: 'looks fine' }),
+      ).rejects.toMatchObject({ code: 'GRANT_NOT_FOUND', status: 404 });
+      expect(mocks.consent.getGrant).toHaveBeenCalledWith(
+        expect.objectContaining({ certificatePem: `certificate of ${AUDITOR_A.id}` }),
+        EMERGENCY_GRANT_ID,
+      );
       expect(mocks.consent.reviewEmergency).not.toHaveBeenCalled();
+      expect(mocks.statements).toEqual([]);
+    });
+
+    it('leaves which hospitals an emergency shown involves to the chaincode, and asks it to review', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.getGrant.mockResolvedValueOnce(
+        emergencyGrantRecord({ patientMspId: 'HospitalBMSP', doctorMspId: 'HospitalBMSP' }),
+      );
+
+      await sut.review(AUDITOR_A, EMERGENCY_GRANT_ID, { outcome: 'appropriate' });
+
+      expect(mocks.consent.reviewEmergency).toHaveBeenCalledWith(expect.anything(), EMERGENCY_GRANT_ID, 'appropriate');
     });
 
     it('answers EMERGENCY_ALREADY_REVIEWED (409) for a reviewed emergency, without a ledger change', async () => {
@@ -353,6 +357,7 @@ describe('EmergencyAccessService', () => {
     it.each([
       ['CONFLICT', 'EMERGENCY_ALREADY_REVIEWED', 409],
       ['FORBIDDEN', 'GRANT_NOT_FOUND', 404],
+      ['NOT_FOUND', 'GRANT_NOT_FOUND', 404],
     ])('answers the chaincode’s %s with %s and removes the note again', async (chaincodeCode, code, status) => {
       const { sut, mocks } = newTestService();
       mocks.consent.reviewEmergency.mockRejectedValueOnce(

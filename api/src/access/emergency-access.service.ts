@@ -5,7 +5,6 @@ import { AppConfig } from '../config/app-config.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { collectPages } from '../ledger/collect-pages.js';
 import { type GrantRecord, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
-import { NETWORK_PROFILE, type NetworkProfile } from '../ledger/network-profile.js';
 import {
   EmergencyActiveError,
   EmergencyReviewedError,
@@ -16,6 +15,7 @@ import {
 import type { EmergencyView } from './access-views.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
 import { viewOfGrant } from './grants.service.js';
+import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
 import { commitStatement } from './statement-commitment.js';
 
@@ -29,10 +29,10 @@ import { commitStatement } from './statement-commitment.js';
 export class EmergencyAccessService {
   constructor(
     @Inject(LEDGER) private readonly ledger: LedgerPort,
-    @Inject(NETWORK_PROFILE) private readonly network: NetworkProfile,
     private readonly identities: LedgerIdentityService,
     private readonly statements: ConsentStatementsRepository,
     private readonly config: AppConfig,
+    private readonly hospitals: HospitalDirectory,
   ) {}
 
   async declare(
@@ -67,22 +67,28 @@ export class EmergencyAccessService {
         },
       ),
     );
-    return { ...viewOfGrant(committed.result, committed), justification: input.justification, reviewNote: null };
+    return {
+      ...viewOfGrant(committed.result, this.hospitals, committed),
+      justification: input.justification,
+      reviewNote: null,
+    };
   }
 
-  /** Emergency grants that involve the auditor's hospital (its patient or its doctor), newest first. */
+  /**
+   * Emergency grants that involve the auditor's hospital (its patient or its doctor: the
+   * chaincode lists no others to an auditor), newest first.
+   */
   async list(
     auditor: AuthenticatedUser,
     filter: { reviewed?: boolean; limit: number; cursor?: string },
   ): Promise<{ items: EmergencyView[]; nextCursor: string | null }> {
     const actor = await this.identities.signingIdentity(auditor.id, auditor.hospital);
-    const mspId = this.mspOf(auditor.hospital);
     const records = await collectPages((bookmark) =>
       this.ledger.consent.listEmergencyGrants(actor, { pageSize: 100, bookmark }),
     );
-    const matching = records
-      .filter((record) => record.patientMspId === mspId || record.doctorMspId === mspId)
-      .filter((record) => filter.reviewed === undefined || Boolean(record.reviewed) === filter.reviewed);
+    const matching = records.filter(
+      (record) => filter.reviewed === undefined || Boolean(record.reviewed) === filter.reviewed,
+    );
     const page = newestFirstPage(
       matching,
       (record) => ({ at: record.validFrom, id: record.grantId }),
@@ -102,10 +108,8 @@ export class EmergencyAccessService {
     const grant = await translatingRefusals(() => this.ledger.consent.getGrant(actor, grantId), {
       NOT_FOUND: () => new GrantNotFoundError('no emergency grant of your hospital has this id'),
     });
-    const mspId = this.mspOf(auditor.hospital);
-    if (grant.kind !== 'emergency' || (grant.patientMspId !== mspId && grant.doctorMspId !== mspId)) {
-      throw new GrantNotFoundError('no emergency grant of your hospital has this id');
-    }
+    // The chaincode shows an auditor only grants that involve their hospital, and checks it again when reviewing.
+    if (grant.kind !== 'emergency') throw new GrantNotFoundError('no emergency grant of your hospital has this id');
     if (grant.reviewed) throw new EmergencyReviewedError('this emergency access was already reviewed');
     const note = review.note
       ? {
@@ -128,14 +132,10 @@ export class EmergencyAccessService {
     return { ...view, txId: committed.transactionId, blockNumber: committed.blockNumber.toString() };
   }
 
-  private mspOf(hospital: string): string | undefined {
-    return this.network.hospitals.find((candidate) => candidate.hospital === hospital)?.mspId;
-  }
-
   private async withTexts(records: GrantRecord[]): Promise<EmergencyView[]> {
     const texts = await this.statements.bodiesOf(records.map((record) => record.grantId));
     return records.map((record) => ({
-      ...viewOfGrant(record),
+      ...viewOfGrant(record, this.hospitals),
       justification: texts.get(record.grantId)?.['emergency-justification'] ?? null,
       reviewNote: texts.get(record.grantId)?.['review-note'] ?? null,
     }));

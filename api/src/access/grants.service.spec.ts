@@ -1,14 +1,17 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { InvalidInputError } from '../common/domain-error.js';
 import type { ConsentLedger } from '../ledger/ledger.port.js';
-import { grantMinutesOf, GrantsService } from './grants.service.js';
+import { grantMinutesOf, GrantsService, viewOfGrant } from './grants.service.js';
 import {
+  careAssignmentRecord,
   committed,
   consentMocks,
   DOCTOR,
   GRANT_ID,
   grantRecord,
+  hospitalDirectory,
   inTwoLedgerPages,
+  organisationGrantRecord,
   PATIENT,
   refused,
   UUID,
@@ -32,6 +35,20 @@ function newTestService() {
         ),
       ),
     ),
+    grantOrganisationAccess: jest.fn<ConsentLedger['grantOrganisationAccess']>((_actor, grant) =>
+      Promise.resolve(
+        committed(
+          organisationGrantRecord(grant.granteeKind, {
+            grantId: grant.grantId,
+            granteeMspId: grant.granteeMspId,
+            reportIds: grant.reportIds,
+            purposeOfUse: grant.purposeOfUse,
+          }),
+          'tx-grant-organisation',
+          33n,
+        ),
+      ),
+    ),
     revokeGrant: jest.fn<ConsentLedger['revokeGrant']>((_actor, grantId) =>
       Promise.resolve(
         committed(grantRecord({ grantId, status: 'revoked', revokedAt: '2026-11-22T10:00:00.000Z' }), 'tx-revoke', 32n),
@@ -43,8 +60,11 @@ function newTestService() {
     listGrantsByDoctor: jest.fn<ConsentLedger['listGrantsByDoctor']>(() =>
       Promise.resolve({ items: [], nextBookmark: null }),
     ),
+    listGrantsByHospital: jest.fn<ConsentLedger['listGrantsByHospital']>(() =>
+      Promise.resolve({ items: [], nextBookmark: null }),
+    ),
   });
-  const sut = new GrantsService(deps.ledger, deps.identities);
+  const sut = new GrantsService(deps.ledger, deps.identities, deps.hospitals);
   return { sut, mocks };
 }
 
@@ -81,6 +101,35 @@ describe('grantMinutesOf', () => {
   });
 });
 
+describe('viewOfGrant', () => {
+  it('names a doctor’s grant’s grantee by the doctor’s id', () => {
+    expect(viewOfGrant(grantRecord(), hospitalDirectory()).grantee).toEqual({ kind: 'doctor', id: DOCTOR.id });
+  });
+
+  it.each(['hospital', 'care-team'] as const)('names a %s grant’s grantee by the hospital’s name', (kind) => {
+    expect(viewOfGrant(organisationGrantRecord(kind), hospitalDirectory()).grantee).toEqual({
+      kind,
+      id: 'hospital-b',
+    });
+  });
+
+  it('names the grantee by its MSP ID when the network profile does not list it', () => {
+    const record = organisationGrantRecord('hospital', { granteeMspId: 'HospitalZMSP' });
+
+    expect(viewOfGrant(record, hospitalDirectory()).grantee).toEqual({ kind: 'hospital', id: 'HospitalZMSP' });
+  });
+
+  it('answers the transaction that committed the grant, or the one the ledger recorded it in', () => {
+    const record = grantRecord();
+
+    expect(viewOfGrant(record, hospitalDirectory(), committed(record, 'tx-now', 7n))).toMatchObject({
+      txId: 'tx-now',
+      blockNumber: '7',
+    });
+    expect(viewOfGrant(record, hospitalDirectory())).toMatchObject({ txId: 'tx-granted', blockNumber: null });
+  });
+});
+
 describe('GrantsService', () => {
   describe('grant', () => {
     it('grants the doctor all reports for the days given, for treatment, signed by the patient', async () => {
@@ -100,8 +149,114 @@ describe('GrantsService', () => {
       expect(view).toMatchObject({
         record: { grantId: sent.grantId, purposeOfUse: 'TREAT' },
         status: 'active',
+        grantee: { kind: 'doctor', id: DOCTOR.id },
         txId: 'tx-grant',
         blockNumber: '31',
+      });
+      expect(mocks.consent.grantOrganisationAccess).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['every doctor of a hospital', { hospital: 'hospital-b' }, 'hospital', 'hospital-b', 'HospitalBMSP'],
+      ['the care team at a hospital', { careTeamAt: 'hospital-b' }, 'care-team', 'hospital-b', 'HospitalBMSP'],
+      [
+        'the care team at the patient’s own hospital',
+        { careTeamAt: 'hospital-a' },
+        'care-team',
+        'hospital-a',
+        'HospitalAMSP',
+      ],
+    ] as const)(
+      'grants %s by its MSP ID, signed by the patient, and names the grantee by the hospital',
+      async (_whom, grantee, granteeKind, hospital, granteeMspId) => {
+        const { sut, mocks } = newTestService();
+
+        const view = await sut.grant(PATIENT, { ...grantee, durationDays: 7 });
+
+        expect(mocks.consent.grantAccess).not.toHaveBeenCalled();
+        const [actor, sent] = mocks.consent.grantOrganisationAccess.mock.calls[0];
+        expect(actor.certificatePem).toBe(`certificate of ${PATIENT.id}`);
+        expect(sent).toEqual({
+          grantId: expect.stringMatching(UUID),
+          granteeKind,
+          granteeMspId,
+          reportIds: null,
+          durationMinutes: 7 * 1440,
+          purposeOfUse: 'TREAT',
+        });
+        expect(view).toMatchObject({
+          record: { grantId: sent.grantId, granteeKind, granteeMspId, doctorId: null },
+          status: 'active',
+          grantee: { kind: granteeKind, id: hospital },
+          txId: 'tx-grant-organisation',
+          blockNumber: '33',
+        });
+      },
+    );
+
+    it('grants a hospital the reports, minutes and purpose the patient chose', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.grant(PATIENT, {
+        hospital: 'hospital-b',
+        reportIds: REPORT_IDS,
+        durationMinutes: 45,
+        purposeOfUse: 'PATRQT',
+      });
+
+      expect(mocks.consent.grantOrganisationAccess.mock.calls[0][1]).toMatchObject({
+        reportIds: REPORT_IDS,
+        durationMinutes: 45,
+        purposeOfUse: 'PATRQT',
+      });
+    });
+
+    it.each([
+      ['hospital', { hospital: 'hospital-z' }],
+      ['careTeamAt', { careTeamAt: 'hospital-z' }],
+    ])(
+      'answers HOSPITAL_NOT_FOUND (404) for a %s the network does not know, without a ledger call',
+      async (_field, grantee) => {
+        const { sut, mocks } = newTestService();
+
+        await expect(sut.grant(PATIENT, { ...grantee, durationDays: 1 })).rejects.toMatchObject({
+          code: 'HOSPITAL_NOT_FOUND',
+          status: 404,
+        });
+        expect(mocks.consent.grantOrganisationAccess).not.toHaveBeenCalled();
+        expect(mocks.consent.grantAccess).not.toHaveBeenCalled();
+      },
+    );
+
+    it.each([
+      ['none', {}],
+      ['a doctor and a hospital', { doctorId: DOCTOR.id, hospital: 'hospital-b' }],
+      ['a doctor and a care team', { doctorId: DOCTOR.id, careTeamAt: 'hospital-b' }],
+      ['a hospital and a care team', { hospital: 'hospital-b', careTeamAt: 'hospital-b' }],
+      ['all three', { doctorId: DOCTOR.id, hospital: 'hospital-b', careTeamAt: 'hospital-a' }],
+    ])('refuses a grant naming %s as grantee (400) and grants nothing', async (_whom, grantees) => {
+      const { sut, mocks } = newTestService();
+
+      await expect(sut.grant(PATIENT, { ...grantees, durationDays: 1 })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        status: 400,
+        details: { errors: [expect.objectContaining({ field: 'doctorId' })] },
+      });
+      expect(mocks.consent.grantAccess).not.toHaveBeenCalled();
+      expect(mocks.consent.grantOrganisationAccess).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      ['NOT_FOUND', 'HOSPITAL_NOT_FOUND', 404],
+      ['REPORT_NOT_OF_PATIENT', 'REPORT_NOT_OF_PATIENT', 404],
+      ['FORBIDDEN', 'FORBIDDEN', 403],
+    ])('answers the chaincode’s %s to an organisation grant with %s (%s)', async (chaincodeCode, code, status) => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.grantOrganisationAccess.mockRejectedValueOnce(refused(chaincodeCode, 'grant refused'));
+
+      await expect(sut.grant(PATIENT, { careTeamAt: 'hospital-b', durationDays: 1 })).rejects.toMatchObject({
+        code,
+        status,
       });
     });
 
@@ -193,6 +348,17 @@ describe('GrantsService', () => {
       });
     });
 
+    it('answers a revoked hospital grant with the hospital as grantee', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.revokeGrant.mockResolvedValueOnce(
+        committed(organisationGrantRecord('hospital', { status: 'revoked' }), 'tx-revoke', 32n),
+      );
+
+      const view = await sut.revoke(PATIENT, GRANT_ID);
+
+      expect(view).toMatchObject({ status: 'revoked', grantee: { kind: 'hospital', id: 'hospital-b' } });
+    });
+
     it.each([
       ['NOT_FOUND', 'GRANT_NOT_FOUND', 404],
       ['FORBIDDEN', 'GRANT_NOT_FOUND', 404],
@@ -256,6 +422,7 @@ describe('GrantsService', () => {
         [grantIdOf(1), 'expired'],
       ]);
       expect(page.nextCursor).toBeNull();
+      expect(mocks.consent.listGrantsByHospital).not.toHaveBeenCalled();
     });
 
     it('reads a grant revoked on the ledger as revoked even without a computed status', async () => {
@@ -272,6 +439,118 @@ describe('GrantsService', () => {
 
       expect(mocks.consent.listGrantsByDoctor).toHaveBeenCalledWith(expect.anything(), DOCTOR.id, expect.anything());
       expect(page.items.map((view) => view.status)).toEqual(['revoked', 'active']);
+    });
+
+    describe('for a doctor', () => {
+      /** The doctor's own grants, as the ledger lists them (oldest first). */
+      const OWN = [
+        grantRecord({ grantId: grantIdOf(1), validFrom: '2026-11-01T10:00:00.000Z', effectiveStatus: 'active' }),
+        grantRecord({
+          grantId: grantIdOf(4),
+          validFrom: '2026-11-10T10:00:00.000Z',
+          status: 'revoked',
+          revokedAt: '2026-11-11T10:00:00.000Z',
+          effectiveStatus: 'revoked',
+        }),
+      ];
+      /** The grants to the doctor's hospital and its care teams, as the ledger lists them (oldest first). */
+      const HOSPITALS = [
+        organisationGrantRecord('care-team', {
+          grantId: grantIdOf(2),
+          validFrom: '2026-11-05T10:00:00.000Z',
+          effectiveStatus: 'expired',
+        }),
+        organisationGrantRecord('hospital', {
+          grantId: grantIdOf(3),
+          validFrom: '2026-11-07T10:00:00.000Z',
+          effectiveStatus: 'active',
+        }),
+        organisationGrantRecord('hospital', {
+          grantId: grantIdOf(5),
+          validFrom: '2026-11-20T10:00:00.000Z',
+          effectiveStatus: 'active',
+        }),
+      ];
+
+      function listedForDoctor(mocks: ReturnType<typeof newTestService>['mocks']) {
+        const own = inTwoLedgerPages(OWN, 1);
+        const hospitals = inTwoLedgerPages(HOSPITALS, 2);
+        mocks.consent.listGrantsByDoctor.mockImplementation((_actor, _doctorId, page) => own(page));
+        mocks.consent.listGrantsByHospital.mockImplementation((_actor, _mspId, page) => hospitals(page));
+        // The doctor is in the patient's care team at HospitalB: the care-team grant covers them.
+        mocks.care.listByDoctor.mockResolvedValue({ items: [careAssignmentRecord()], nextBookmark: null });
+      }
+
+      it.each([
+        ['no care assignment', []],
+        ['an ended one', [careAssignmentRecord({ endedAt: '2026-11-10T09:00:00.000Z' })]],
+        ['one at another hospital', [careAssignmentRecord({ hospitalMspId: 'HospitalAMSP' })]],
+      ])(
+        'leaves out a care-team grant of their hospital when the doctor has %s for the patient',
+        async (_what, items) => {
+          const { sut, mocks } = newTestService();
+          listedForDoctor(mocks);
+          mocks.care.listByDoctor.mockResolvedValue({ items, nextBookmark: null });
+
+          const page = await sut.list(DOCTOR, { limit: 10 });
+
+          expect(page.items.map((view) => view.grantee.kind)).not.toContain('care-team');
+          expect(page.items.map((view) => view.record.grantId)).toContain(grantIdOf(5));
+        },
+      );
+
+      it('merges their own grants and their hospital’s, from every ledger page, newest first', async () => {
+        const { sut, mocks } = newTestService();
+        listedForDoctor(mocks);
+
+        const page = await sut.list(DOCTOR, { limit: 10 });
+
+        expect(mocks.consent.listGrantsByDoctor).toHaveBeenCalledWith(
+          expect.objectContaining({ certificatePem: `certificate of ${DOCTOR.id}` }),
+          DOCTOR.id,
+          { pageSize: 100, bookmark: '' },
+        );
+        expect(mocks.consent.listGrantsByHospital).toHaveBeenCalledWith(
+          expect.objectContaining({ certificatePem: `certificate of ${DOCTOR.id}`, mspId: 'HospitalBMSP' }),
+          'HospitalBMSP',
+          { pageSize: 100, bookmark: '' },
+        );
+        expect(mocks.consent.listGrantsByHospital).toHaveBeenLastCalledWith(expect.anything(), 'HospitalBMSP', {
+          pageSize: 100,
+          bookmark: 'bookmark-1',
+        });
+        expect(mocks.consent.listGrantsByPatient).not.toHaveBeenCalled();
+        expect(page.items.map((view) => [view.record.grantId, view.status, view.grantee])).toEqual([
+          [grantIdOf(5), 'active', { kind: 'hospital', id: 'hospital-b' }],
+          [grantIdOf(4), 'revoked', { kind: 'doctor', id: DOCTOR.id }],
+          [grantIdOf(3), 'active', { kind: 'hospital', id: 'hospital-b' }],
+          [grantIdOf(2), 'expired', { kind: 'care-team', id: 'hospital-b' }],
+          [grantIdOf(1), 'active', { kind: 'doctor', id: DOCTOR.id }],
+        ]);
+        expect(page.nextCursor).toBeNull();
+      });
+
+      it('filters the merged grants by status and pages them with a cursor', async () => {
+        const { sut, mocks } = newTestService();
+        listedForDoctor(mocks);
+
+        const first = await sut.list(DOCTOR, { status: 'active', limit: 2 });
+        const second = await sut.list(DOCTOR, { status: 'active', limit: 2, cursor: first.nextCursor! });
+
+        expect(first.items.map((view) => view.record.grantId)).toEqual([grantIdOf(5), grantIdOf(3)]);
+        expect(second.items.map((view) => view.record.grantId)).toEqual([grantIdOf(1)]);
+        expect(second.nextCursor).toBeNull();
+      });
+
+      it('lists their own grants alone when their hospital holds none', async () => {
+        const { sut, mocks } = newTestService();
+        const own = inTwoLedgerPages(OWN, 1);
+        mocks.consent.listGrantsByDoctor.mockImplementation((_actor, _doctorId, page) => own(page));
+
+        const page = await sut.list(DOCTOR, { limit: 10 });
+
+        expect(page.items.map((view) => view.record.grantId)).toEqual([grantIdOf(4), grantIdOf(1)]);
+      });
     });
 
     it.each([

@@ -4,21 +4,32 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { collectPages } from '../ledger/collect-pages.js';
-import { type Committed, type GrantRecord, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
+import {
+  type Committed,
+  type GrantRecord,
+  LEDGER,
+  type LedgerIdentity,
+  type LedgerPort,
+} from '../ledger/ledger.port.js';
 import {
   DoctorNotFoundError,
   GrantEndedError,
   GrantNotFoundError,
+  HospitalNotFoundError,
   ReportNotOfPatientError,
   translatingRefusals,
 } from './access.errors.js';
 import { type GrantView, grantStatusOf } from './access-views.js';
 import { daysToMinutes } from './consent-terms.js';
+import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
 import { DEFAULT_PURPOSE, type PurposeOfUse } from './purpose-of-use.js';
 
+/** One of: a doctor (`doctorId`), every doctor of a hospital (`hospital`), the patient's care team at a hospital (`careTeamAt`). */
 export interface NewGrant {
-  doctorId: string;
+  doctorId?: string;
+  hospital?: string;
+  careTeamAt?: string;
   reportIds?: string[];
   purposeOfUse?: PurposeOfUse;
   durationDays?: number;
@@ -41,11 +52,19 @@ export function grantMinutesOf(duration: { durationDays?: number; durationMinute
   return duration.durationMinutes;
 }
 
-/** A grant with its status at ledger time, and the transaction that answered it. */
-export function viewOfGrant(record: GrantRecord, committed?: Committed<unknown>): GrantView {
+/** A grant with its status at ledger time, its grantee by name, and the transaction that answered it. */
+export function viewOfGrant(
+  record: GrantRecord,
+  hospitals: HospitalDirectory,
+  committed?: Committed<unknown>,
+): GrantView {
   return {
     record,
     status: grantStatusOf(record),
+    grantee:
+      record.granteeKind === 'doctor' || record.granteeMspId === null
+        ? { kind: 'doctor', id: record.doctorId ?? '' }
+        : { kind: record.granteeKind, id: hospitals.nameOf(record.granteeMspId) },
     txId: committed?.transactionId ?? record.txId,
     blockNumber: committed ? committed.blockNumber.toString() : null,
   };
@@ -60,9 +79,14 @@ export class GrantsService {
   constructor(
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly identities: LedgerIdentityService,
+    private readonly hospitals: HospitalDirectory,
   ) {}
 
-  /** The patient grants a doctor access to some or all of their reports for a time. */
+  /**
+   * The patient grants access to some or all of their reports for a time: to one doctor,
+   * to every doctor of a hospital, or to their care team at a hospital (the doctors
+   * assigned to them there when they open a record).
+   */
   async grant(patient: AuthenticatedUser, input: NewGrant): Promise<GrantView> {
     const durationMinutes = grantMinutesOf(input);
     if (durationMinutes === undefined) {
@@ -70,22 +94,38 @@ export class GrantsService {
         details: { errors: [{ field: 'durationDays', messages: ['durationDays or durationMinutes is required'] }] },
       });
     }
+    const grantees = [input.doctorId, input.hospital, input.careTeamAt].filter((given) => given !== undefined);
+    if (grantees.length !== 1) {
+      throw new InvalidInputError('name exactly one grantee: doctorId, hospital or careTeamAt', {
+        details: { errors: [{ field: 'doctorId', messages: ['exactly one of doctorId, hospital, careTeamAt'] }] },
+      });
+    }
+    const terms = {
+      grantId: randomUUID(),
+      reportIds: input.reportIds ?? null,
+      durationMinutes,
+      purposeOfUse: input.purposeOfUse ?? DEFAULT_PURPOSE,
+    };
     const actor = await this.identities.signingIdentity(patient.id, patient.hospital);
+    const organisation = input.hospital ?? input.careTeamAt;
     const committed = await translatingRefusals(
       () =>
-        this.ledger.consent.grantAccess(actor, {
-          grantId: randomUUID(),
-          doctorId: input.doctorId,
-          reportIds: input.reportIds ?? null,
-          durationMinutes,
-          purposeOfUse: input.purposeOfUse ?? DEFAULT_PURPOSE,
-        }),
+        organisation === undefined
+          ? this.ledger.consent.grantAccess(actor, { ...terms, doctorId: input.doctorId! })
+          : this.ledger.consent.grantOrganisationAccess(actor, {
+              ...terms,
+              granteeKind: input.hospital !== undefined ? 'hospital' : 'care-team',
+              granteeMspId: this.hospitals.mspOf(organisation),
+            }),
       {
         REPORT_NOT_OF_PATIENT: () => new ReportNotOfPatientError('a report named is not one of yours'),
-        NOT_FOUND: () => new DoctorNotFoundError('no doctor has this id'),
+        NOT_FOUND: () =>
+          organisation === undefined
+            ? new DoctorNotFoundError('no doctor has this id')
+            : new HospitalNotFoundError('no hospital of this network has this name'),
       },
     );
-    return viewOfGrant(committed.result, committed);
+    return viewOfGrant(committed.result, this.hospitals, committed);
   }
 
   /** The patient revokes a grant; the next opening under it is refused (GRANT_REVOKED). */
@@ -96,22 +136,31 @@ export class GrantsService {
       FORBIDDEN: () => new GrantNotFoundError('no grant of yours has this id'),
       CONFLICT: () => new GrantEndedError('this grant has already ended (revoked or expired)'),
     });
-    return viewOfGrant(committed.result, committed);
+    return viewOfGrant(committed.result, this.hospitals, committed);
   }
 
-  /** Grants the patient gave, or the doctor holds, newest first, with their status at ledger time. */
+  /**
+   * Grants the patient gave, or the doctor holds (their own, and their hospital's), newest
+   * first, with their status at ledger time.
+   */
   async list(
     caller: AuthenticatedUser,
     filter: { status?: string; kind?: string; limit: number; cursor?: string },
   ): Promise<{ items: GrantView[]; nextCursor: string | null }> {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
-    const records = await collectPages((bookmark) =>
+    const records =
       caller.role === 'patient'
-        ? this.ledger.consent.listGrantsByPatient(actor, caller.id, { pageSize: 100, bookmark })
-        : this.ledger.consent.listGrantsByDoctor(actor, caller.id, { pageSize: 100, bookmark }),
-    );
+        ? await collectPages((bookmark) =>
+            this.ledger.consent.listGrantsByPatient(actor, caller.id, { pageSize: 100, bookmark }),
+          )
+        : [
+            ...(await collectPages((bookmark) =>
+              this.ledger.consent.listGrantsByDoctor(actor, caller.id, { pageSize: 100, bookmark }),
+            )),
+            ...(await this.hospitalGrantsCovering(actor, caller.id)),
+          ];
     const views = records
-      .map((record) => viewOfGrant(record))
+      .map((record) => viewOfGrant(record, this.hospitals))
       .filter((view) => filter.status === undefined || view.status === filter.status)
       .filter((view) => filter.kind === undefined || view.record.kind === filter.kind);
     return newestFirstPage(
@@ -120,5 +169,24 @@ export class GrantsService {
       filter.limit,
       filter.cursor,
     );
+  }
+
+  /**
+   * The grants to the doctor's hospital that cover them: those to all its doctors, and those
+   * to a patient's care team there while the doctor is in that care team.
+   */
+  private async hospitalGrantsCovering(actor: LedgerIdentity, doctorId: string): Promise<GrantRecord[]> {
+    const [grants, care] = await Promise.all([
+      collectPages((bookmark) =>
+        this.ledger.consent.listGrantsByHospital(actor, actor.mspId, { pageSize: 100, bookmark }),
+      ),
+      collectPages((bookmark) => this.ledger.care.listByDoctor(actor, doctorId, { pageSize: 100, bookmark })),
+    ]);
+    const inCareHere = new Set(
+      care
+        .filter((assignment) => assignment.endedAt === null && assignment.hospitalMspId === actor.mspId)
+        .map((assignment) => assignment.patientId),
+    );
+    return grants.filter((grant) => grant.granteeKind === 'hospital' || inCareHere.has(grant.patientId));
   }
 }

@@ -11,7 +11,7 @@ import { CareService } from './care.service.js';
 export class CareController {
   constructor(private readonly care: CareService) {}
 
-  /** Assigns a doctor of the admin's hospital to a patient of it; recorded on the ledger as the admin. */
+  /** Assigns a doctor of the admin's hospital to a patient (of any hospital: one treated here); recorded on the ledger as the admin. */
   @Roles('admin')
   @Post()
   @ApiCreatedResponse({ type: CareAssignmentDto })

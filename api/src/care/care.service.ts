@@ -7,7 +7,10 @@ import { collectPages } from '../ledger/collect-pages.js';
 import { type CareAssignmentRecord, type Committed, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { UsersRepository } from '../users/users.repository.js';
 
-/** Care teams: recorded on the ledger by an admin of the patient's hospital, under the admin's own certificate. */
+/**
+ * Care teams: an admin assigns a doctor of their own hospital to a patient (of any hospital:
+ * a patient treated here), recorded on the ledger under the admin's own certificate.
+ */
 @Injectable()
 export class CareService {
   constructor(
@@ -22,9 +25,10 @@ export class CareService {
     doctorId: string,
   ): Promise<Committed<CareAssignmentRecord>> {
     const [patient, doctor] = await Promise.all([this.users.findById(patientId), this.users.findById(doctorId)]);
-    if (!patient || patient.role !== 'patient' || patient.hospital !== admin.hospital) {
-      throw new InvalidInputError('no patient of your hospital has this id', {
-        details: { errors: [{ field: 'patientId', messages: ['unknown patient of this hospital'] }] },
+    // A patient of any hospital: one treated here (an emergency department) joins a care team here.
+    if (!patient || patient.role !== 'patient') {
+      throw new InvalidInputError('no patient has this id', {
+        details: { errors: [{ field: 'patientId', messages: ['unknown patient'] }] },
       });
     }
     if (!doctor || doctor.role !== 'doctor' || doctor.hospital !== admin.hospital) {

@@ -6,11 +6,13 @@ import type {
   Committed,
   ConsentLedger,
   EmergencyReviewOutcome,
+  GranteeKind,
   GrantRecord,
   LedgerIdentity,
   NewAccessRequest,
   NewConsentGrant,
   NewEmergency,
+  NewOrganisationGrant,
   Page,
   PageRequest,
 } from './ledger.port.js';
@@ -49,9 +51,21 @@ export class FabricConsentLedger implements ConsentLedger {
 
   approveRequest(
     actor: LedgerIdentity,
-    approval: { requestId: string; grantId: string; reportIds: string[] | null; durationMinutes: number },
+    approval: {
+      requestId: string;
+      grantId: string;
+      reportIds: string[] | null;
+      durationMinutes: number;
+      granteeKind: GranteeKind;
+    },
   ): Promise<Committed<{ grant: GrantRecord; request: AccessRequestRecord }>> {
-    const args = [approval.requestId, approval.grantId, scopeArg(approval.reportIds), String(approval.durationMinutes)];
+    const args = [
+      approval.requestId,
+      approval.grantId,
+      scopeArg(approval.reportIds),
+      String(approval.durationMinutes),
+      approval.granteeKind,
+    ];
     return this.visibleEverywhere(actor, this.session.submit(actor, CONTRACT, 'ApproveRequest', args, parseApproval));
   }
 
@@ -72,6 +86,21 @@ export class FabricConsentLedger implements ConsentLedger {
       grant.purposeOfUse,
     ];
     return this.visibleEverywhere(actor, this.session.submit(actor, CONTRACT, 'GrantAccess', args, parseGrant));
+  }
+
+  grantOrganisationAccess(actor: LedgerIdentity, grant: NewOrganisationGrant): Promise<Committed<GrantRecord>> {
+    const args = [
+      grant.grantId,
+      grant.granteeKind,
+      grant.granteeMspId,
+      scopeArg(grant.reportIds),
+      String(grant.durationMinutes),
+      grant.purposeOfUse,
+    ];
+    return this.visibleEverywhere(
+      actor,
+      this.session.submit(actor, CONTRACT, 'GrantOrganisationAccess', args, parseGrant),
+    );
   }
 
   revokeGrant(actor: LedgerIdentity, grantId: string): Promise<Committed<GrantRecord>> {
@@ -121,6 +150,11 @@ export class FabricConsentLedger implements ConsentLedger {
   listGrantsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<GrantRecord>> {
     const args = [doctorId, ...pageArgs(page)];
     return this.session.evaluate(actor, CONTRACT, 'ListGrantsByDoctor', args, parsePage(parseGrant));
+  }
+
+  listGrantsByHospital(actor: LedgerIdentity, mspId: string, page: PageRequest): Promise<Page<GrantRecord>> {
+    const args = [mspId, ...pageArgs(page)];
+    return this.session.evaluate(actor, CONTRACT, 'ListGrantsByHospital', args, parsePage(parseGrant));
   }
 
   listEmergencyGrants(actor: LedgerIdentity, page: PageRequest): Promise<Page<GrantRecord>> {

@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { PURPOSE_OF_USE_CODES, type PurposeOfUse } from '../access/purpose-of-use.js';
+import { AUTHOR_ROLES, type AuthorRole, GRANTEE_KINDS, type GranteeKind } from './ledger.port.js';
 import type {
   AccessRequestRecord,
   EmergencyReviewOutcome,
@@ -102,8 +103,10 @@ class GrantRecordRecord implements GrantRecord {
   @IsIn(['consent', 'emergency']) kind!: 'consent' | 'emergency';
   @IsUUID() patientId!: string;
   @IsString() @IsNotEmpty() patientMspId!: string;
-  @IsUUID() doctorId!: string;
-  @IsString() @IsNotEmpty() doctorMspId!: string;
+  @IsIn(GRANTEE_KINDS) granteeKind!: GranteeKind;
+  @ValidateIf((_, value) => value !== null) @IsUUID() doctorId!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsString() @IsNotEmpty() doctorMspId!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsString() @IsNotEmpty() granteeMspId!: string | null;
   @ValidateIf((_, value) => value !== null) @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
   @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
   @IsISO8601({ strict: true }) validFrom!: string;
@@ -172,6 +175,7 @@ class ReportRecordRecord implements ReportRecord {
   @IsUUID() reportId!: string;
   @IsUUID() patientId!: string;
   @IsUUID() authorId!: string;
+  @IsIn(AUTHOR_ROLES) authorRole!: AuthorRole;
   @IsString() @IsNotEmpty() type!: string;
   @IsString() @IsNotEmpty() cid!: string;
   @Matches(/^[0-9a-f]{64}$/) ciphertextSha256!: string;
@@ -189,6 +193,7 @@ class AccessReceiptRecordRecord implements AccessReceiptRecord {
   @IsUUID() readerId!: string;
   @IsIn(['patient', 'author', 'grant', 'emergency']) basis!: AccessReceiptRecord['basis'];
   @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
+  @ValidateIf((_, value) => value !== null) @IsIn(GRANTEE_KINDS) granteeKind!: GranteeKind | null;
   @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
   @IsISO8601({ strict: true }) at!: string;
 }

@@ -81,10 +81,19 @@ export interface ConsentLedger {
   /** A doctor asks a patient for access (reason kept off-chain: only its keyed commitment). */
   requestAccess(actor: LedgerIdentity, request: NewAccessRequest): Promise<Committed<AccessRequestRecord>>;
 
-  /** The patient approves a pending request, choosing scope and duration of the grant it creates. */
+  /**
+   * The patient approves a pending request, choosing scope and duration of the grant it
+   * creates, and its grantee: the requesting doctor, their hospital, or the care team there.
+   */
   approveRequest(
     actor: LedgerIdentity,
-    approval: { requestId: string; grantId: string; reportIds: string[] | null; durationMinutes: number },
+    approval: {
+      requestId: string;
+      grantId: string;
+      reportIds: string[] | null;
+      durationMinutes: number;
+      granteeKind: GranteeKind;
+    },
   ): Promise<Committed<{ grant: GrantRecord; request: AccessRequestRecord }>>;
 
   /** The patient denies a pending request. */
@@ -95,6 +104,9 @@ export interface ConsentLedger {
 
   /** The patient grants a doctor access directly. */
   grantAccess(actor: LedgerIdentity, grant: NewConsentGrant): Promise<Committed<GrantRecord>>;
+
+  /** The patient grants every doctor of a hospital, or their care team at a hospital, access directly. */
+  grantOrganisationAccess(actor: LedgerIdentity, grant: NewOrganisationGrant): Promise<Committed<GrantRecord>>;
 
   /** The patient revokes a grant; effective for the next transaction (CONFLICT when it already ended). */
   revokeGrant(actor: LedgerIdentity, grantId: string): Promise<Committed<GrantRecord>>;
@@ -130,6 +142,9 @@ export interface ConsentLedger {
 
   /** Grants held by a doctor, oldest first, with their status at query time. */
   listGrantsByDoctor(actor: LedgerIdentity, doctorId: string, page: PageRequest): Promise<Page<GrantRecord>>;
+
+  /** Organisation grants to a hospital (both kinds), oldest first: its doctors and auditors. */
+  listGrantsByHospital(actor: LedgerIdentity, mspId: string, page: PageRequest): Promise<Page<GrantRecord>>;
 
   /** Every emergency grant, oldest first (auditors). */
   listEmergencyGrants(actor: LedgerIdentity, page: PageRequest): Promise<Page<GrantRecord>>;
@@ -295,6 +310,15 @@ export interface NewConsentGrant {
   purposeOfUse: PurposeOfUse;
 }
 
+export interface NewOrganisationGrant {
+  grantId: string;
+  granteeKind: 'hospital' | 'care-team';
+  granteeMspId: string;
+  reportIds: string[] | null;
+  durationMinutes: number;
+  purposeOfUse: PurposeOfUse;
+}
+
 export interface NewEmergency {
   grantId: string;
   patientId: string;
@@ -303,13 +327,21 @@ export interface NewEmergency {
   hours: number;
 }
 
+/** Who a grant lets in: one doctor, every doctor of a hospital, or the patient's care team at a hospital. */
+export const GRANTEE_KINDS = ['doctor', 'hospital', 'care-team'] as const;
+export type GranteeKind = (typeof GRANTEE_KINDS)[number];
+
 export interface GrantRecord {
   grantId: string;
   kind: 'consent' | 'emergency';
   patientId: string;
   patientMspId: string;
-  doctorId: string;
-  doctorMspId: string;
+  granteeKind: GranteeKind;
+  /** The doctor of a `doctor` grant; null for the organisation kinds. */
+  doctorId: string | null;
+  doctorMspId: string | null;
+  /** The hospital of a `hospital` or `care-team` grant; null for a doctor's. */
+  granteeMspId: string | null;
   reportIds: string[] | null;
   purposeOfUse: PurposeOfUse;
   validFrom: string;
@@ -339,8 +371,13 @@ export interface NewReportRecord {
   encryptionScheme: string;
 }
 
+/** The role in the author's certificate: a clinician's record, or one the patient added themself. */
+export const AUTHOR_ROLES = ['doctor', 'patient'] as const;
+export type AuthorRole = (typeof AUTHOR_ROLES)[number];
+
 export interface ReportRecord extends NewReportRecord {
   authorId: string;
+  authorRole: AuthorRole;
   recordedAt: string;
   txId: string;
 }
@@ -352,6 +389,8 @@ export interface AccessReceiptRecord {
   readerId: string;
   basis: 'patient' | 'author' | 'grant' | 'emergency';
   grantId: string | null;
+  /** The kind of grantee the grant used let in by; null for the patient and the author. */
+  granteeKind: GranteeKind | null;
   purposeOfUse: PurposeOfUse;
   at: string;
 }

@@ -66,10 +66,16 @@ export class PatientsService {
     return (await this.patientsWithActiveGrant(actor, doctor.id)).has(patientId);
   }
 
+  /** Patients whose active grant covers the doctor: their own, or one to every doctor of their hospital. */
   private async patientsWithActiveGrant(actor: LedgerIdentity, doctorId: string): Promise<Set<string>> {
-    const grants = await collectPages((bookmark) =>
+    const own = await collectPages((bookmark) =>
       this.ledger.consent.listGrantsByDoctor(actor, doctorId, { pageSize: 100, bookmark }),
     );
+    const hospitals = await collectPages((bookmark) =>
+      this.ledger.consent.listGrantsByHospital(actor, actor.mspId, { pageSize: 100, bookmark }),
+    );
+    // A care-team grant covers a doctor in care, whom the care assignment shows already.
+    const grants = [...own, ...hospitals.filter((grant) => grant.granteeKind === 'hospital')];
     return new Set(
       grants.filter((grant) => (grant.effectiveStatus ?? grant.status) === 'active').map((grant) => grant.patientId),
     );

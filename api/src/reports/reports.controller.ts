@@ -45,11 +45,14 @@ export class ReportsController {
   ) {}
 
   /**
-   * Uploads a case report for a patient: a file (multipart: `patientId`, `type`, `title`,
-   * then `file`) or a structured case report (`application/json`, see CaseReportDto).
-   * Streamed, encrypted, stored on IPFS and recorded on the ledger as the doctor.
+   * Uploads a record for a patient: a file (multipart: `patientId`, `type`, `title`, then
+   * `file`) or a structured case report (`application/json`, see CaseReportDto). A doctor
+   * writes for a patient in their care or under their grant; a patient adds records of
+   * their own only (marked patient-provided; 403 UPLOAD_FOR_ANOTHER_PATIENT otherwise,
+   * before anything is stored). Streamed, encrypted, stored on IPFS and recorded on the
+   * ledger as the author.
    */
-  @Roles('doctor')
+  @Roles('doctor', 'patient')
   @Post()
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(CaseReportDto) }] }, description: 'or multipart/form-data' })

@@ -13,6 +13,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQueryDto } from '../common/page-query.dto.js';
+import { AUTHOR_ROLES, type AuthorRole } from '../ledger/ledger.port.js';
 import type { ReportView } from './reports-query.service.js';
 import { REPORT_TYPES } from './upload.service.js';
 import type { UploadSaga } from './reports.repository.js';
@@ -119,11 +120,14 @@ export class ReportDto {
   @ApiProperty() txId!: string;
   @ApiProperty({ nullable: true }) blockNumber!: string | null;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  /** `patient`: the patient added it themself (patient-provided); `doctor`: a clinician wrote it. */
+  @ApiProperty({ enum: AUTHOR_ROLES }) authorRole!: AuthorRole;
 
   static fromSaga(saga: UploadSaga): ReportDto {
     const steps = saga.steps;
     return {
       id: saga.reportId,
+      authorRole: steps.authorRole ?? 'doctor',
       patientId: steps.patientId!,
       type: steps.type!,
       title: steps.title!,
@@ -156,6 +160,8 @@ export class ReportMetadataDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
   @ApiProperty({ format: 'uuid' }) authorId!: string;
+  /** Recorded on the ledger from the author's certificate: `patient` marks a patient-provided record. */
+  @ApiProperty({ enum: AUTHOR_ROLES }) authorRole!: AuthorRole;
   @ApiProperty() type!: string;
   @ApiProperty({ nullable: true }) title!: string | null;
   @ApiProperty({ nullable: true }) contentType!: string | null;
@@ -169,6 +175,7 @@ export class ReportMetadataDto {
       id: record.reportId,
       patientId: record.patientId,
       authorId: record.authorId,
+      authorRole: record.authorRole,
       type: record.type,
       title: view.title,
       contentType: view.contentType,

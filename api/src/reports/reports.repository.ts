@@ -16,6 +16,8 @@ export type SagaState = 'receiving' | 'stored' | 'recorded' | 'completed' | 'rol
 export interface SagaSteps {
   /** Which content store holds the upload's content: only a replica using that store settles it. */
   contentStore?: 'kubo' | 'helia';
+  /** Who adds the record: a clinician, or the patient (patient-provided). Absent in sagas of earlier versions: a doctor. */
+  authorRole?: 'doctor' | 'patient';
   patientId?: string;
   type?: string;
   title?: string;

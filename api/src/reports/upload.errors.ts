@@ -1,4 +1,4 @@
-import { ConflictError } from '../common/domain-error.js';
+import { ConflictError, DomainError } from '../common/domain-error.js';
 
 /** An Idempotency-Key sent again with a different upload (another patient, type or title). */
 export class IdempotencyKeyReusedError extends ConflictError {
@@ -9,4 +9,10 @@ export class IdempotencyKeyReusedError extends ConflictError {
 export class UploadInProgressError extends ConflictError {
   override readonly code = 'UPLOAD_IN_PROGRESS';
   readonly retryAfterSeconds = 2;
+}
+
+/** A patient adds records to their own file only. */
+export class UploadForAnotherPatientError extends DomainError {
+  readonly code = 'UPLOAD_FOR_ANOTHER_PATIENT';
+  readonly status = 403;
 }

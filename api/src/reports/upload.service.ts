@@ -15,7 +15,7 @@ import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.
 import { UsersRepository } from '../users/users.repository.js';
 import { type ReportFile, UnsupportedMediaTypeError } from './multipart-upload.js';
 import type { ReportFieldsDto } from './reports.dto.js';
-import { IdempotencyKeyReusedError, UploadInProgressError } from './upload.errors.js';
+import { IdempotencyKeyReusedError, UploadForAnotherPatientError, UploadInProgressError } from './upload.errors.js';
 import { commitmentKeyContext, dataKeyContext } from './record-keys.js';
 import { ReportsRepository, type SagaSteps, type UploadSaga } from './reports.repository.js';
 
@@ -34,8 +34,8 @@ export const ALLOWED_CONTENT_TYPES = new Set([
 
 /**
  * The upload saga: stream, digest and encrypt the file, add the ciphertext to IPFS, note
- * its CID in the saga row and pin it, record it on the ledger as the doctor, then store
- * metadata and key envelope. Each step is noted in the saga row before the next begins, so
+ * its CID in the saga row and pin it, record it on the ledger as its author (a doctor, or
+ * the patient themself), then store metadata and key envelope. Each step is noted in the saga row before the next begins, so
  * that a crash or an outage at any point (the FAULT_POINTS) leaves a state that
  * UploadRecovery completes or rolls back; while the request runs, a heartbeat keeps the
  * recovery worker away, and every state change is conditional, so the two never both win.
@@ -57,7 +57,7 @@ export class UploadService {
 
   /** Runs the saga for a validated upload: `fields` describe it, `file` streams its content. */
   async upload(
-    doctor: AuthenticatedUser,
+    author: AuthenticatedUser,
     fields: ReportFieldsDto,
     file: ReportFile,
     idempotencyKey: string | null,
@@ -69,6 +69,10 @@ export class UploadService {
         `content type ${contentType} is not accepted (accepted: ${[...ALLOWED_CONTENT_TYPES].join(', ')})`,
       );
     }
+    if (author.role === 'patient' && patientId !== author.id) {
+      // Refused before anything is read or stored; the chaincode refuses it again.
+      throw new UploadForAnotherPatientError('a patient adds records for themself only');
+    }
     const patient = await this.users.findById(patientId);
     if (!patient || patient.role !== 'patient') {
       throw new InvalidInputError('no patient has this id', {
@@ -78,6 +82,7 @@ export class UploadService {
     const keyWrapper = await this.patientKeys.wrapperFor(patientId);
     const steps: SagaSteps = {
       contentStore: this.store.kind,
+      authorRole: author.role === 'patient' ? 'patient' : 'doctor',
       patientId,
       type,
       title,
@@ -86,7 +91,7 @@ export class UploadService {
     };
     const { saga, existing } = await this.reports.startSaga({
       id: randomUUID(),
-      userId: doctor.id,
+      userId: author.id,
       idempotencyKey,
       reportId: randomUUID(),
       steps,
@@ -101,7 +106,7 @@ export class UploadService {
     );
     try {
       await this.storeContent(saga, steps, file, keyWrapper);
-      await this.record(doctor, saga, steps);
+      await this.record(author, saga, steps);
     } finally {
       clearInterval(heartbeat);
     }
@@ -158,13 +163,13 @@ export class UploadService {
   }
 
   /**
-   * Step 2: record the report on the ledger as the doctor, then complete the upload: its
+   * Step 2: record the report on the ledger as its author, then complete the upload: its
    * report row and key envelope written and the ledger proof noted, in one statement.
    */
-  private async record(doctor: AuthenticatedUser, saga: UploadSaga, steps: SagaSteps): Promise<void> {
+  private async record(author: AuthenticatedUser, saga: UploadSaga, steps: SagaSteps): Promise<void> {
     let recorded: SagaSteps;
     try {
-      const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
+      const actor = await this.identities.signingIdentity(author.id, author.hospital);
       const committed = await this.ledger.reports.record(actor, {
         reportId: saga.reportId,
         patientId: steps.patientId!,
@@ -186,7 +191,7 @@ export class UploadService {
       throw error;
     }
     this.faults.reached('upload:ledger-committed');
-    if (!(await this.reports.complete(saga, doctor.id, ['stored'], recorded)))
+    if (!(await this.reports.complete(saga, author.id, ['stored'], recorded)))
       await this.reclaim(saga, steps, recorded);
     Object.assign(steps, recorded);
   }

@@ -1,7 +1,8 @@
 /**
  * What the unit specs of the consent services share: the callers, the ledger records they start from,
- * the consent_statements table behind the real ConsentStatementsRepository, and the mocked ledger port
- * and signing identities. Test-only (the build leaves `testing` folders out).
+ * the consent_statements table behind the real ConsentStatementsRepository, the real HospitalDirectory
+ * over a two-hospital network, and the mocked ledger port and signing identities. Test-only (the build
+ * leaves `testing` folders out).
  */
 import { jest } from '@jest/globals';
 import type { KeyObject } from 'node:crypto';
@@ -10,6 +11,8 @@ import type { LedgerIdentityService } from '../../identity/ledger-identity.servi
 import { ChaincodeRefusedError } from '../../ledger/ledger.errors.js';
 import type {
   AccessRequestRecord,
+  CareAssignmentRecord,
+  CareLedger,
   Committed,
   ConsentLedger,
   GrantRecord,
@@ -18,7 +21,9 @@ import type {
   Page,
   PageRequest,
 } from '../../ledger/ledger.port.js';
+import type { NetworkProfile } from '../../ledger/network-profile.js';
 import { type ConsentStatement, ConsentStatementsRepository } from '../consent-statements.repository.js';
+import { HospitalDirectory } from '../hospital-directory.js';
 
 export const PATIENT: AuthenticatedUser = {
   id: '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10',
@@ -35,10 +40,26 @@ export const DOCTOR: AuthenticatedUser = {
 export const REQUEST_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 export const GRANT_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
 export const EMERGENCY_GRANT_ID = 'e0e0e0e0-1234-4abc-8def-0123456789ab';
+export const ORGANISATION_GRANT_ID = '0a0a0a0a-1234-4abc-8def-0123456789ab';
 /** A version 4 UUID, as the services draw for new requests and grants. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-const MSP_OF: Record<string, string> = { 'hospital-a': 'HospitalAMSP', 'hospital-b': 'HospitalBMSP' };
+/** A network of two hospitals, as the profile names them (only what HospitalDirectory reads). */
+export const NETWORK = {
+  channel: 'medledger',
+  chaincode: 'medledger',
+  hospitals: [
+    { hospital: 'hospital-a', mspId: 'HospitalAMSP' },
+    { hospital: 'hospital-b', mspId: 'HospitalBMSP' },
+  ],
+} as unknown as NetworkProfile;
+
+/** The real HospitalDirectory over NETWORK. */
+export const hospitalDirectory = () => new HospitalDirectory(NETWORK);
+
+const MSP_OF: Record<string, string> = Object.fromEntries(
+  NETWORK.hospitals.map(({ hospital, mspId }) => [hospital, mspId]),
+);
 
 /** The signing identity LedgerIdentityService opens for a user (a stand-in key: the ledger is mocked). */
 export const actorOf = (userId: string, hospital: string): LedgerIdentity => ({
@@ -73,8 +94,10 @@ export const grantRecord = (overrides: Partial<GrantRecord> = {}): GrantRecord =
   kind: 'consent',
   patientId: PATIENT.id,
   patientMspId: 'HospitalAMSP',
+  granteeKind: 'doctor',
   doctorId: DOCTOR.id,
   doctorMspId: 'HospitalBMSP',
+  granteeMspId: null,
   reportIds: null,
   purposeOfUse: 'TREAT',
   validFrom: '2026-11-21T10:00:00.000Z',
@@ -90,6 +113,23 @@ export const grantRecord = (overrides: Partial<GrantRecord> = {}): GrantRecord =
   txId: 'tx-granted',
   ...overrides,
 });
+
+/**
+ * An active consent grant of PATIENT to every doctor of hospital B (`hospital`) or to PATIENT's care
+ * team there (`care-team`), of all reports for a week, for treatment: no doctor named.
+ */
+export const organisationGrantRecord = (
+  granteeKind: 'hospital' | 'care-team',
+  overrides: Partial<GrantRecord> = {},
+): GrantRecord =>
+  grantRecord({
+    grantId: ORGANISATION_GRANT_ID,
+    granteeKind,
+    doctorId: null,
+    doctorMspId: null,
+    granteeMspId: 'HospitalBMSP',
+    ...overrides,
+  });
 
 /** An active, unreviewed emergency grant of DOCTOR on PATIENT for six hours, with a justification committed to. */
 export const emergencyGrantRecord = (overrides: Partial<GrantRecord> = {}): GrantRecord =>
@@ -181,20 +221,40 @@ export function statementsTable() {
 
 /**
  * What a consent service is built on, mocked: the ledger port with the `consent` methods given,
- * signing identities from `actorOf`, and the real statements repository over `statementsTable()`.
+ * signing identities from `actorOf`, the real statements repository over `statementsTable()`, and
+ * the real hospital directory over NETWORK.
  * `mocks` is what a test steers and inspects; `deps` is what the service is constructed with.
  */
 export function consentMocks<C extends Partial<ConsentLedger>>(consent: C) {
   const table = statementsTable();
+  /** The doctor's care assignments, as the ledger lists them (none unless a spec says so). */
+  const care = {
+    listByDoctor: jest.fn<CareLedger['listByDoctor']>(() => Promise.resolve({ items: [], nextBookmark: null })),
+  };
   const identities = {
     signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
   };
   return {
-    mocks: { consent, identities, statements: table.rows },
+    mocks: { consent, care, identities, statements: table.rows },
     deps: {
-      ledger: { consent } as unknown as LedgerPort,
+      ledger: { consent, care } as unknown as LedgerPort,
       identities: identities as unknown as LedgerIdentityService,
       statements: table.repository,
+      hospitals: hospitalDirectory(),
     },
   };
 }
+
+/** An active care assignment of `doctorId` for `patientId` at `hospitalMspId`. */
+export const careAssignmentRecord = (overrides: Partial<CareAssignmentRecord> = {}): CareAssignmentRecord => ({
+  assignmentId: 'ca5e0000-1234-4abc-8def-0123456789ab',
+  patientId: PATIENT.id,
+  doctorId: DOCTOR.id,
+  hospitalMspId: 'HospitalBMSP',
+  assignedBy: 'ad310000-1234-4abc-8def-0123456789ab',
+  startedAt: '2026-11-01T09:00:00.000Z',
+  endedAt: null,
+  endedBy: null,
+  txId: 'c'.repeat(64),
+  ...overrides,
+});
