@@ -7,6 +7,10 @@ import { PHI, sealReport } from '../support/phi.js';
 interface Grant {
   grantId: string;
   kind: string;
+  granteeKind: string;
+  doctorId: string | null;
+  doctorMspId: string | null;
+  granteeMspId: string | null;
   purposeOfUse: string;
   validFrom: string;
   expiresAt: string;
@@ -27,7 +31,17 @@ interface Receipt {
   readerMspId: string;
   basis: string;
   grantId: string | null;
+  granteeKind: string | null;
   purposeOfUse: string;
+}
+interface Report {
+  reportId: string;
+  patientId: string;
+  authorId: string;
+  authorMspId: string;
+  authorRole: string;
+  writeBasis: string;
+  writeBasisId: string;
 }
 interface Page<T> {
   items: T[];
@@ -37,6 +51,18 @@ interface Page<T> {
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
+/** Every item of a paged list query, following its bookmarks to the end. */
+async function everyPage<T>(page: (bookmark: string) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let bookmark = '';
+  do {
+    const next = await page(bookmark);
+    items.push(...next.items);
+    bookmark = next.nextBookmark ?? '';
+  } while (bookmark !== '');
+  return items;
+}
+
 describe('the MedLedger chaincode on the real network, with identities from the hospitals’ CAs', () => {
   let profile: NetworkProfile;
   let clients: PeerClients;
@@ -44,28 +70,29 @@ describe('the MedLedger chaincode on the real network, with identities from the 
   let adminB: LedgerActor;
   let doctorA: LedgerActor;
   let doctorB: LedgerActor;
+  let otherDoctorA: LedgerActor;
+  let otherDoctorB: LedgerActor;
   let patientA: LedgerActor;
   let patientB: LedgerActor;
   let auditor: LedgerActor;
   let reportId: string;
+  const everyone = () => [adminA, adminB, doctorA, doctorB, otherDoctorA, otherDoctorB, patientA, patientB, auditor];
 
   beforeAll(async () => {
     profile = loadNetworkProfile();
     clients = new PeerClients(profile);
-    [adminA, adminB, doctorA, doctorB, patientA, patientB, auditor] = await Promise.all([
+    [adminA, adminB, doctorA, doctorB, otherDoctorA, otherDoctorB, patientA, patientB, auditor] = await Promise.all([
       LedgerActor.enroll(profile, clients, 'hospital-a', 'admin', { settle: true }),
       LedgerActor.enroll(profile, clients, 'hospital-b', 'admin', { settle: true }),
+      LedgerActor.enroll(profile, clients, 'hospital-a', 'doctor', { settle: true }),
+      LedgerActor.enroll(profile, clients, 'hospital-b', 'doctor', { settle: true }),
       LedgerActor.enroll(profile, clients, 'hospital-a', 'doctor', { settle: true }),
       LedgerActor.enroll(profile, clients, 'hospital-b', 'doctor', { settle: true }),
       LedgerActor.enroll(profile, clients, 'hospital-a', 'patient', { settle: true }),
       LedgerActor.enroll(profile, clients, 'hospital-b', 'patient', { settle: true }),
       LedgerActor.enroll(profile, clients, 'hospital-b', 'auditor', { settle: true }),
     ]);
-    await Promise.all(
-      [adminA, adminB, doctorA, doctorB, patientA, patientB, auditor].map((actor) =>
-        actor.submit('participants', 'RegisterSelf'),
-      ),
-    );
+    await Promise.all(everyone().map((actor) => actor.submit('participants', 'RegisterSelf')));
     // The API side: the patient's care team, then an uploaded, encrypted report.
     await adminA.submit('care', 'AssignCare', randomUUID(), patientA.uid, doctorA.uid);
     reportId = randomUUID();
@@ -74,7 +101,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
   });
 
   afterAll(() => {
-    for (const actor of [adminA, adminB, doctorA, doctorB, patientA, patientB, auditor]) actor?.close();
+    for (const actor of everyone()) actor?.close();
     clients?.close();
   });
 
@@ -229,7 +256,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       ),
     ).toBe('INVALID_ARGUMENT');
     expect(
-      await refusalOf(patientB.submit('consent', 'ApproveRequest', requestId, randomUUID(), 'null', '10080')),
+      await refusalOf(patientB.submit('consent', 'ApproveRequest', requestId, randomUUID(), 'null', '10080', 'doctor')),
     ).toBe('FORBIDDEN');
 
     const grantId = randomUUID();
@@ -240,12 +267,19 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       grantId,
       JSON.stringify([reportId]),
       String((7 * DAY_MS) / MINUTE_MS),
+      'doctor',
     );
     expect(approved.result.request.status).toBe('approved');
-    expect(approved.result.grant).toMatchObject({ kind: 'consent', purposeOfUse: 'TREAT' });
+    expect(approved.result.grant).toMatchObject({
+      kind: 'consent',
+      granteeKind: 'doctor',
+      doctorId: doctorB.uid,
+      granteeMspId: null,
+      purposeOfUse: 'TREAT',
+    });
     expect(Date.parse(approved.result.grant.expiresAt) - Date.parse(approved.result.grant.validFrom)).toBe(7 * DAY_MS);
     await expect(doctorB.submit('reports', 'AccessReport', reportId)).resolves.toMatchObject({
-      result: { basis: 'grant', grantId, purposeOfUse: 'TREAT' },
+      result: { basis: 'grant', grantId, granteeKind: 'doctor', purposeOfUse: 'TREAT' },
     });
     const held = await doctorB.evaluate<Page<Grant>>('consent', 'ListGrantsByDoctor', doctorB.uid, '100', '');
     expect(held.items.find((grant) => grant.grantId === grantId)?.effectiveStatus).toBe('active');
@@ -325,10 +359,13 @@ describe('the MedLedger chaincode on the real network, with identities from the 
     await patientA.submit('consent', 'RevokeGrant', again);
   });
 
-  it('admins and auditors never open content; admins act only within their hospital', async () => {
+  it('admins and auditors never open content; admins assign only their own hospital’s doctors', async () => {
     expect(await refusalOf(adminA.submit('reports', 'AccessReport', reportId))).toBe('FORBIDDEN');
     expect(await refusalOf(auditor.submit('reports', 'AccessReport', reportId))).toBe('FORBIDDEN');
-    expect(await refusalOf(adminB.submit('care', 'AssignCare', randomUUID(), patientA.uid, doctorB.uid))).toBe(
+    expect(await refusalOf(adminB.submit('care', 'AssignCare', randomUUID(), patientA.uid, doctorA.uid))).toBe(
+      'FORBIDDEN',
+    );
+    expect(await refusalOf(adminA.submit('care', 'AssignCare', randomUUID(), patientB.uid, doctorB.uid))).toBe(
       'FORBIDDEN',
     );
     expect(await refusalOf(patientB.submit('reports', 'AccessReport', reportId))).toBe('FORBIDDEN');
@@ -351,6 +388,177 @@ describe('the MedLedger chaincode on the real network, with identities from the 
     expect(await refusalOf(doctorA.submit('reports', 'RecordReport', randomUUID(), ...args.slice(1), 'rot13'))).toBe(
       'INVALID_ARGUMENT',
     );
+  });
+
+  it('a patient records their own report, marked as brought by the patient, and never one for another patient', async () => {
+    const own = randomUUID();
+    const sealed = await sealReport(PHI.reportBody);
+    const recorded = await patientA.recordReport(own, patientA.uid, 'bill', sealed);
+    expect(recorded.result).toMatchObject({
+      reportId: own,
+      patientId: patientA.uid,
+      authorId: patientA.uid,
+      authorMspId: 'HospitalAMSP',
+      authorRole: 'patient',
+      writeBasis: 'self',
+      writeBasisId: patientA.uid,
+    });
+    await expect(auditor.evaluate<Report>('reports', 'GetReport', own)).resolves.toMatchObject({
+      authorRole: 'patient',
+    });
+    await expect(doctorA.evaluate<Report>('reports', 'GetReport', reportId)).resolves.toMatchObject({
+      authorRole: 'doctor',
+    });
+    await expect(patientA.submit<Receipt>('reports', 'AccessReport', own)).resolves.toMatchObject({
+      result: { basis: 'patient', grantId: null, granteeKind: null, purposeOfUse: 'PATRQT' },
+    });
+
+    const forAnother = randomUUID();
+    expect(await refusalOf(patientA.recordReport(forAnother, patientB.uid, 'bill', sealed))).toBe('FORBIDDEN');
+    expect(await refusalOf(patientA.recordReport(forAnother, otherDoctorA.uid, 'bill', sealed))).toBe('FORBIDDEN');
+    expect(await refusalOf(auditor.evaluate('reports', 'GetReport', forAnother))).toBe('NOT_FOUND');
+  });
+
+  describe('grants to a hospital as a whole and to the care team of a hospital', () => {
+    // A patient of their own, so that the grants of the tests above (doctorB's, revoked or
+    // expired) play no part in the refusals here.
+    let patient: LedgerActor;
+    let chosen: string;
+    let other: string;
+    let teamReport: string;
+
+    beforeAll(async () => {
+      patient = await LedgerActor.enroll(profile, clients, 'hospital-a', 'patient', { settle: true });
+      await patient.submit('participants', 'RegisterSelf');
+      await adminA.submit('care', 'AssignCare', randomUUID(), patient.uid, doctorA.uid);
+      [chosen, other, teamReport] = [randomUUID(), randomUUID(), randomUUID()];
+      for (const id of [chosen, other, teamReport]) {
+        await doctorA.recordReport(id, patient.uid, 'lab', await sealReport(PHI.reportBody));
+      }
+    });
+
+    afterAll(() => patient?.close());
+
+    it('to HospitalB as a whole: two of its doctors open the chosen report and no other, a HospitalA doctor without care is refused, and revocation stops it', async () => {
+      const grantId = randomUUID();
+      const granted = await patient.grantOrganisation<Grant>(
+        grantId,
+        'hospital',
+        'HospitalBMSP',
+        [chosen],
+        DAY_MS / MINUTE_MS,
+      );
+      expect(granted.result).toMatchObject({
+        kind: 'consent',
+        granteeKind: 'hospital',
+        granteeMspId: 'HospitalBMSP',
+        doctorId: null,
+        doctorMspId: null,
+        reportIds: [chosen],
+      });
+      for (const doctor of [doctorB, otherDoctorB]) {
+        const opened = await doctor.submit<Receipt>('reports', 'AccessReport', chosen);
+        expect(opened.result).toMatchObject({
+          txId: opened.txId,
+          readerId: doctor.uid,
+          readerMspId: 'HospitalBMSP',
+          basis: 'grant',
+          grantId,
+          granteeKind: 'hospital',
+          purposeOfUse: 'TREAT',
+        });
+        expect(await refusalOf(doctor.submit('reports', 'AccessReport', other))).toBe('FORBIDDEN');
+      }
+      expect(await refusalOf(otherDoctorA.submit('reports', 'AccessReport', chosen))).toBe('FORBIDDEN');
+      // Reading is all it allows: it is no basis for writing.
+      expect(
+        await refusalOf(doctorB.recordReport(randomUUID(), patient.uid, 'lab', await sealReport(PHI.reportBody))),
+      ).toBe('FORBIDDEN');
+      // The network outlives each run, so the hospital's list is paged to its end.
+      const ofB = await everyPage<Grant>((bookmark) =>
+        otherDoctorB.evaluate('consent', 'ListGrantsByHospital', 'HospitalBMSP', '100', bookmark),
+      );
+      expect(ofB.find((grant) => grant.grantId === grantId)?.effectiveStatus).toBe('active');
+      expect(await refusalOf(doctorA.evaluate('consent', 'ListGrantsByHospital', 'HospitalBMSP', '100', ''))).toBe(
+        'FORBIDDEN',
+      );
+
+      await patient.submit('consent', 'RevokeGrant', grantId);
+      for (const doctor of [doctorB, otherDoctorB]) {
+        expect(await refusalOf(doctor.submit('reports', 'AccessReport', chosen))).toBe('GRANT_REVOKED');
+      }
+    });
+
+    it('to HospitalB as a whole, and stops at expiry: a five-minute grant given ten minutes ago opens nothing', async () => {
+      const grantId = randomUUID();
+      await patient.submitBackdated(
+        10 * MINUTE_MS,
+        'consent',
+        'GrantOrganisationAccess',
+        grantId,
+        'hospital',
+        'HospitalBMSP',
+        JSON.stringify([other]),
+        '5',
+        'TREAT',
+      );
+      // A settled no-op after it: every peer that endorses the opening holds the grant.
+      await patient.submit('system', 'Ping');
+      expect(await refusalOf(otherDoctorB.submit('reports', 'AccessReport', other))).toBe('GRANT_EXPIRED');
+    });
+
+    it('to the care team at HospitalB: a doctor assigned after the grant opens, and is refused once the assignment ended', async () => {
+      const grantId = randomUUID();
+      await patient.grantOrganisation<Grant>(grantId, 'care-team', 'HospitalBMSP', [teamReport], DAY_MS / MINUTE_MS);
+      expect(await refusalOf(doctorB.submit('reports', 'AccessReport', teamReport))).toBe('FORBIDDEN');
+
+      // HospitalB's admin puts its own doctor in the HospitalA patient's care team there.
+      const assignmentId = randomUUID();
+      const assigned = await adminB.submit('care', 'AssignCare', assignmentId, patient.uid, doctorB.uid);
+      expect(assigned.result).toMatchObject({ hospitalMspId: 'HospitalBMSP', patientId: patient.uid });
+      await expect(doctorB.submit<Receipt>('reports', 'AccessReport', teamReport)).resolves.toMatchObject({
+        result: { basis: 'grant', grantId, granteeKind: 'care-team' },
+      });
+      // Another doctor of the grantee hospital, not in the team.
+      expect(await refusalOf(otherDoctorB.submit('reports', 'AccessReport', teamReport))).toBe('FORBIDDEN');
+
+      await adminB.submit('care', 'EndCare', assignmentId);
+      expect(await refusalOf(doctorB.submit('reports', 'AccessReport', teamReport))).toBe('FORBIDDEN');
+      await patient.submit('consent', 'RevokeGrant', grantId);
+    });
+
+    it('an approval for the requesting doctor’s hospital lets its other doctors in too', async () => {
+      const requestId = randomUUID();
+      await doctorB.submit(
+        'consent',
+        'RequestAccess',
+        requestId,
+        patient.uid,
+        JSON.stringify([other]),
+        '1',
+        'CAREMGT',
+        commitmentTo(PHI.requestReason),
+      );
+      const grantId = randomUUID();
+      const approved = await patient.submit<{ grant: Grant }>(
+        'consent',
+        'ApproveRequest',
+        requestId,
+        grantId,
+        JSON.stringify([other]),
+        '60',
+        'hospital',
+      );
+      expect(approved.result.grant).toMatchObject({
+        granteeKind: 'hospital',
+        granteeMspId: 'HospitalBMSP',
+        doctorId: null,
+      });
+      await expect(otherDoctorB.submit<Receipt>('reports', 'AccessReport', other)).resolves.toMatchObject({
+        result: { grantId, granteeKind: 'hospital', purposeOfUse: 'CAREMGT' },
+      });
+      await patient.submit('consent', 'RevokeGrant', grantId);
+    });
   });
 
   it('the patient pages through every opening of their report with LevelDB bookmarks, oldest first', async () => {

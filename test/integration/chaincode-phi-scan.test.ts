@@ -63,6 +63,7 @@ describe('no PHI on the ledger', () => {
       randomUUID(),
       JSON.stringify([reportId]),
       String(3 * 24 * 60),
+      'doctor',
     );
     await otherDoctor.submit('reports', 'AccessReport', reportId);
     const emergencyId = randomUUID();
@@ -71,6 +72,12 @@ describe('no PHI on the ledger', () => {
     // The auditor's note on the review stays with the API; the ledger gets the outcome only.
     await auditor.submit('consent', 'ReviewEmergency', emergencyId, 'appropriate');
     await patient.submit('reports', 'AccessReport', reportId);
+    // A document the patient brings themself, shared with the care team at HospitalB.
+    const ownReportId = randomUUID();
+    const ownSealed = await sealReport(`${PHI.fileName}\n${PHI.fullName}\n${PHI.reportBody}`);
+    await patient.recordReport(ownReportId, patient.uid, 'bill', ownSealed);
+    const organisationGrantId = randomUUID();
+    await patient.grantOrganisation(organisationGrantId, 'care-team', otherDoctor.mspId, [ownReportId], 60);
     const last = await doctor.submit('system', 'Ping');
 
     const reader = connectAs(clients.of('hospital-a'), auditor.identity);
@@ -87,6 +94,9 @@ describe('no PHI on the ledger', () => {
         sealed.cid,
         reasonCommitment,
         justificationCommitment,
+        ownReportId,
+        ownSealed.cid,
+        organisationGrantId,
       ];
       expect(findInBlocks(blocks, expected).sort()).toEqual([...expected].sort());
     } finally {

@@ -68,7 +68,10 @@ export class LedgerActor {
     return { result: JSON.parse(text) as T, txId: status.transactionId, blockNumber: status.blockNumber };
   }
 
-  /** As a doctor, records `sealed` on the ledger as report `reportId` of the patient `patientId`. */
+  /**
+   * Records `sealed` on the ledger as report `reportId` of the patient `patientId`: as a
+   * doctor (under care or a grant), or as a patient for themself (`patientId` their uid).
+   */
   recordReport(reportId: string, patientId: string, type: string, sealed: SealedReport): Promise<Committed<unknown>> {
     const { cid, ciphertextSha256, plaintextCommitment, size } = sealed;
     return this.submit(
@@ -82,6 +85,30 @@ export class LedgerActor {
       plaintextCommitment,
       size,
       'aes-256-gcm-chunked-v1',
+    );
+  }
+
+  /**
+   * As a patient, grants the hospital `granteeMspId` as a whole (`hospital`) or its care
+   * team of the patient (`care-team`) access to `reportIds` (null: all) for `minutes`.
+   */
+  grantOrganisation<T = Record<string, unknown>>(
+    grantId: string,
+    granteeKind: 'hospital' | 'care-team',
+    granteeMspId: string,
+    reportIds: string[] | null,
+    minutes: number,
+    purposeOfUse = 'TREAT',
+  ): Promise<Committed<T>> {
+    return this.submit<T>(
+      'consent',
+      'GrantOrganisationAccess',
+      grantId,
+      granteeKind,
+      granteeMspId,
+      JSON.stringify(reportIds),
+      String(minutes),
+      purposeOfUse,
     );
   }
 

@@ -26,7 +26,7 @@ const grantPayload = (overrides: Record<string, unknown> = {}) => ({
 /** Each consent event as the chaincode emits it. */
 const PAYLOADS: Record<string, Record<string, unknown>> = {
   AccessRequested: { requestId: REQUEST_ID, patientId: PATIENT_ID, doctorId: DOCTOR_ID, purposeOfUse: 'TREAT' },
-  RequestApproved: { requestId: REQUEST_ID, ...grantPayload() },
+  RequestApproved: { requestId: REQUEST_ID, requesterId: DOCTOR_ID, ...grantPayload() },
   RequestDenied: { requestId: REQUEST_ID, patientId: PATIENT_ID, doctorId: DOCTOR_ID },
   RequestCancelled: { requestId: REQUEST_ID, patientId: PATIENT_ID, doctorId: DOCTOR_ID },
   AccessGranted: grantPayload(),
@@ -106,6 +106,26 @@ describe('ledgerEventEffects', () => {
     ['an array', [PAYLOADS.AccessRequested]],
   ])('a payload that is %s causes nothing', (_what, payload) => {
     expect(ledgerEventEffects(ledgerEvent('AccessRequested', payload))).toEqual(NOTHING);
+  });
+
+  it('an approval that lets in the requester’s hospital tells the requester, and creates no grant notification or reminder for a doctor it does not name', () => {
+    const payload = {
+      requestId: REQUEST_ID,
+      requesterId: DOCTOR_ID,
+      ...grantPayload({ doctorId: null, granteeKind: 'hospital', granteeMspId: 'HospitalBMSP' }),
+    };
+
+    const effects = ledgerEventEffects(ledgerEvent('RequestApproved', payload));
+
+    expect(effects.notifications).toEqual([
+      {
+        userId: DOCTOR_ID,
+        kind: 'request-approved',
+        subject: { type: 'access-request', id: REQUEST_ID },
+        sourceTxId: expect.any(String),
+      },
+    ]);
+    expect(effects.reminder).toBeNull();
   });
 
   describe('expiry reminder', () => {

@@ -47,7 +47,8 @@ export function ledgerEventEffects(event: LedgerEvent): LedgerEventEffects {
       return {
         ...NONE,
         notifications: [
-          ...about(doctorId, 'request-approved', 'access-request', requestId),
+          // The requester hears of it even when the grant lets in their hospital or care team, not them by name.
+          ...about(ids.requesterId ?? doctorId, 'request-approved', 'access-request', requestId),
           ...about(doctorId, 'grant-created', 'grant', grantId),
         ],
         reminder: reminderOf(ids),

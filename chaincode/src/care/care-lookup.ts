@@ -1,8 +1,9 @@
 import type { Context } from 'fabric-contract-api';
 import { parseJsonObject } from '../canonical-json';
 import { corruptState } from '../errors';
+import { readIndexed } from '../ledger-state';
 import { requireUuid } from '../validation';
-import { CARE_ACTIVE, CARE_OBJECT_TYPE } from './care-assignment';
+import { CARE_ACTIVE, CARE_OBJECT_TYPE, CareAssignment } from './care-assignment';
 
 export function careKey(ctx: Context, assignmentId: string): string {
   return ctx.stub.createCompositeKey(CARE_OBJECT_TYPE, [assignmentId]);
@@ -25,4 +26,18 @@ export async function activeCareOf(ctx: Context, patientId: string, doctorId: st
   } catch (error) {
     throw corruptState(`active care pointer is invalid (${(error as Error).message})`);
   }
+}
+
+/**
+ * The doctor's active care assignment for the patient, or null: the pointer, then the
+ * assignment it names (for the hospital that assigned the doctor). Both reads stay in the
+ * transaction's read set, so an EndCare committed meanwhile invalidates the transaction.
+ */
+export async function activeCareAssignment(
+  ctx: Context,
+  patientId: string,
+  doctorId: string,
+): Promise<CareAssignment | null> {
+  const assignmentId = await activeCareOf(ctx, patientId, doctorId);
+  return assignmentId === null ? null : readIndexed(ctx, careKey(ctx, assignmentId), CareAssignment.fromState);
 }

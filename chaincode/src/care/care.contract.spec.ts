@@ -43,13 +43,39 @@ describe('CareContract', () => {
     ).rejects.toThrow(/^FORBIDDEN: only admin/);
   });
 
-  it('refuses a patient or a doctor of another hospital (FORBIDDEN)', async () => {
-    await expect(scenario.assignCare(people.adminB, assignmentId(1), people.patientA, people.doctorB)).rejects.toThrow(
-      /^FORBIDDEN: patient .* another hospital/,
-    );
+  it('refuses a doctor of another hospital (FORBIDDEN)', async () => {
     await expect(scenario.assignCare(people.adminA, assignmentId(1), people.patientA, people.doctorB)).rejects.toThrow(
       /^FORBIDDEN: doctor .* another hospital/,
     );
+    await expect(scenario.assignCare(people.adminB, assignmentId(1), people.patientA, people.doctorA)).rejects.toThrow(
+      /^FORBIDDEN: doctor .* another hospital/,
+    );
+    expect(scenario.ledger.keys('care')).toEqual([]);
+  });
+
+  it('an admin assigns a doctor of their hospital to a patient of another hospital; the assignment is their hospital’s', async () => {
+    const assignment = await scenario.assignCare(people.adminB, assignmentId(1), people.patientA, people.doctorB);
+    expect(assignment).toMatchObject({
+      patientId: people.patientA.uid,
+      doctorId: people.doctorB.uid,
+      hospitalMspId: HOSPITAL_B,
+      assignedBy: people.adminB.uid,
+    });
+    // One active assignment per pair, whichever hospital made it.
+    await expect(scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.doctorB)).rejects.toThrow(
+      /^CONFLICT: .* already in the care team/,
+    );
+    // Its hospital's admins end it; the patient's hospital's do not.
+    await expect(scenario.submit(people.adminA, (ctx) => care.EndCare(ctx, assignmentId(1)))).rejects.toThrow(
+      /^FORBIDDEN: .*another hospital/,
+    );
+    await expect(scenario.submit(people.adminB, (ctx) => care.EndCare(ctx, assignmentId(1)))).resolves.toContain(
+      '"endedBy"',
+    );
+    const ofB = await scenario.query<{ items: Array<{ assignmentId: string }> }>(people.adminB, (ctx) =>
+      care.ListCareByHospital(ctx, HOSPITAL_B, '10', ''),
+    );
+    expect(ofB.items.map((item) => item.assignmentId)).toEqual([assignmentId(1)]);
   });
 
   it('refuses unknown parties and parties of the wrong role (NOT_FOUND)', async () => {

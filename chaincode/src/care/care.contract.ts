@@ -19,7 +19,11 @@ import { requireMspId, requireUuid } from '../validation';
 import { CARE_BY_DOCTOR, CARE_BY_HOSPITAL, CARE_BY_PATIENT, CareAssignment } from './care-assignment';
 import { activeCareKey, activeCareOf, careKey } from './care-lookup';
 
-/** Care teams: which doctor treats which patient, assigned and ended by the patient's hospital's admins. */
+/**
+ * Care teams: which doctor treats which patient, assigned and ended by the admins of the
+ * doctor's hospital, for patients of any hospital (a patient of one hospital treated at
+ * another's emergency department is in that hospital's care team there).
+ */
 @Info({ title: 'CareContract', description: 'Care-team assignments of patients to doctors' })
 export class CareContract extends LedgerContract {
   constructor() {
@@ -27,18 +31,20 @@ export class CareContract extends LedgerContract {
   }
 
   /**
-   * Puts a doctor in a patient's care team from now on. Admin only; the patient and the
-   * doctor must both belong to the admin's hospital. One active assignment per pair.
-   * Returns the assignment.
+   * Puts a doctor in a patient's care team from now on. Admin only: the doctor must belong
+   * to the admin's hospital, the patient may be of any hospital, and the assignment is the
+   * admin's hospital's (`hospitalMspId`: its admins end it, and it admits the doctor under
+   * the patient's grants to that hospital's care team). One active assignment per pair
+   * (CONFLICT). Emits `CareAssigned`. Returns the assignment.
    */
   @Transaction()
   @Returns('string')
   async AssignCare(ctx: Context, assignmentId: string, patientId: string, doctorId: string): Promise<string> {
     const admin = await requireCaller(ctx, 'assign care', ['admin']);
     requireUuid(assignmentId, 'assignmentId');
-    const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    // The patient may be of any hospital; only that they are a registered patient is checked.
+    await requireParty(ctx, patientId, 'patientId', 'patient');
     const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
-    if (patient.mspId !== admin.mspId) throw forbidden(`patient ${patientId} belongs to another hospital`);
     if (doctor.mspId !== admin.mspId) throw forbidden(`doctor ${doctorId} belongs to another hospital`);
     const key = careKey(ctx, assignmentId);
     if (await exists(ctx, key)) throw conflict(`care assignment ${assignmentId} already exists`);

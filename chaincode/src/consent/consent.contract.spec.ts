@@ -16,7 +16,7 @@ import {
   Scenario,
 } from '../testing/fixtures';
 
-const { consent } = contracts;
+const { consent, care, reports } = contracts;
 const REASON = commitment('reason text kept off-chain');
 const JUSTIFICATION = commitment('unconscious on arrival');
 
@@ -42,6 +42,8 @@ describe('ConsentContract', () => {
 
   const declare = (hours: string, n = 1, at?: string, doctor = people.doctorB, patient = people.patientA) =>
     scenario.submit(doctor, (ctx) => consent.DeclareEmergency(ctx, grantId(n), patient.uid, JUSTIFICATION, hours), at);
+  const revokeAs = (patient: Person, n: number) =>
+    scenario.submit(patient, (ctx) => consent.RevokeGrant(ctx, grantId(n)));
   const review = (outcome: string, n = 1, who = people.auditor) =>
     scenario.submit(who, (ctx) => consent.ReviewEmergency(ctx, grantId(n), outcome));
 
@@ -110,7 +112,7 @@ describe('ConsentContract', () => {
       const answer = JSON.parse(
         await scenario.submit(
           people.patientA,
-          (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(10))),
+          (ctx) => consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(10)), 'doctor'),
           '2026-07-01T00:00:00.000Z',
         ),
       );
@@ -124,8 +126,10 @@ describe('ConsentContract', () => {
         kind: 'consent',
         patientId: people.patientA.uid,
         patientMspId: HOSPITAL_A,
+        granteeKind: 'doctor',
         doctorId: people.doctorB.uid,
         doctorMspId: HOSPITAL_B,
+        granteeMspId: null,
         reportIds: null,
         purposeOfUse: 'CAREMGT',
         validFrom: '2026-07-01T00:00:00.000Z',
@@ -145,9 +149,12 @@ describe('ConsentContract', () => {
         name: 'RequestApproved',
         payload: {
           requestId: requestId(1),
+          requesterId: people.doctorB.uid,
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
+          granteeKind: 'doctor',
+          granteeMspId: null,
           kind: 'consent',
           purposeOfUse: 'CAREMGT',
           validFrom: '2026-07-01T00:00:00.000Z',
@@ -160,11 +167,91 @@ describe('ConsentContract', () => {
       });
     });
 
+    it('the patient approves for the requesting doctor’s whole hospital: every doctor of it opens, doctorId null', async () => {
+      await request(people.doctorB, [reportId(1)], '30', 1, 'CAREMGT');
+      const answer = JSON.parse(
+        await scenario.submit(
+          people.patientA,
+          (ctx) =>
+            consent.ApproveRequest(ctx, requestId(1), grantId(1), JSON.stringify([reportId(1)]), '60', 'hospital'),
+          '2026-07-01T00:00:00.000Z',
+        ),
+      );
+      expect(answer.grant).toMatchObject({
+        granteeKind: 'hospital',
+        doctorId: null,
+        doctorMspId: null,
+        granteeMspId: HOSPITAL_B,
+        purposeOfUse: 'CAREMGT',
+        requestId: requestId(1),
+        expiresAt: '2026-07-01T01:00:00.000Z',
+      });
+      expect(answer.request).toMatchObject({ status: 'approved', grantId: grantId(1), doctorId: people.doctorB.uid });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'RequestApproved',
+        payload: {
+          requestId: requestId(1),
+          requesterId: people.doctorB.uid,
+          grantId: grantId(1),
+          patientId: people.patientA.uid,
+          doctorId: null,
+          granteeKind: 'hospital',
+          granteeMspId: HOSPITAL_B,
+          kind: 'consent',
+          purposeOfUse: 'CAREMGT',
+          validFrom: '2026-07-01T00:00:00.000Z',
+          expiresAt: '2026-07-01T01:00:00.000Z',
+        },
+      });
+      for (const doctor of [people.doctorB, people.otherDoctorB]) {
+        await expect(scenario.access(doctor, reportId(1))).resolves.toMatchObject({
+          grantId: grantId(1),
+          granteeKind: 'hospital',
+          purposeOfUse: 'CAREMGT',
+        });
+      }
+      await expect(scenario.access(people.otherDoctorA, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+    });
+
+    it('the patient approves for the care team at the requesting doctor’s hospital: its members only', async () => {
+      await request(people.doctorB, null, '30', 1);
+      const answer = JSON.parse(
+        await scenario.submit(people.patientA, (ctx) =>
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(2)), 'care-team'),
+        ),
+      );
+      expect(answer.grant).toMatchObject({ granteeKind: 'care-team', granteeMspId: HOSPITAL_B, doctorId: null });
+      // The requester is not let in by having asked: only by being in the team.
+      await expect(scenario.access(people.doctorB, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+      await scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.otherDoctorB);
+      await expect(scenario.access(people.otherDoctorB, reportId(1))).resolves.toMatchObject({
+        granteeKind: 'care-team',
+        grantId: grantId(1),
+      });
+    });
+
+    it.each([
+      ['an unknown grantee kind', 'ward'],
+      ['no grantee kind', ''],
+    ])('refuses approving with %s (INVALID_ARGUMENT), leaving the request pending', async (_label, kind) => {
+      await request();
+      await expect(
+        scenario.submit(people.patientA, (ctx) =>
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1)), kind),
+        ),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: granteeKind/);
+      expect(scenario.ledger.keys('grant')).toEqual([]);
+      await expect(
+        scenario.query(people.patientA, (ctx) => consent.GetRequest(ctx, requestId(1))),
+      ).resolves.toMatchObject({ status: 'pending' });
+    });
+
     it('only the patient addressed decides, once; a decided request cannot be cancelled', async () => {
       await request();
       await expect(
         scenario.submit(people.otherPatientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1)), 'doctor'),
         ),
       ).rejects.toThrow(/^FORBIDDEN: /);
       await expect(scenario.submit(people.doctorB, (ctx) => consent.DenyRequest(ctx, requestId(1)))).rejects.toThrow(
@@ -177,7 +264,7 @@ describe('ConsentContract', () => {
       expect(scenario.ledger.events.at(-1)?.name).toBe('RequestDenied');
       await expect(
         scenario.submit(people.patientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1)), 'doctor'),
         ),
       ).rejects.toThrow(/^CONFLICT: .*already denied/);
       await expect(scenario.submit(people.doctorB, (ctx) => consent.CancelRequest(ctx, requestId(1)))).rejects.toThrow(
@@ -197,7 +284,7 @@ describe('ConsentContract', () => {
       expect(scenario.ledger.events.at(-1)?.name).toBe('RequestCancelled');
       await expect(
         scenario.submit(people.patientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1)), 'doctor'),
         ),
       ).rejects.toThrow(/^CONFLICT: .*already cancelled/);
     });
@@ -207,7 +294,7 @@ describe('ConsentContract', () => {
       await request();
       await expect(
         scenario.submit(people.patientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1))),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(1)), 'doctor'),
         ),
       ).rejects.toThrow(/^CONFLICT: grant/);
       await expect(
@@ -241,6 +328,8 @@ describe('ConsentContract', () => {
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
+          granteeKind: 'doctor',
+          granteeMspId: null,
           kind: 'consent',
           purposeOfUse: 'TREAT',
           validFrom: '2026-01-10T00:00:00.000Z',
@@ -340,6 +429,8 @@ describe('ConsentContract', () => {
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
+          granteeKind: 'doctor',
+          granteeMspId: null,
           kind: 'consent',
           purposeOfUse: 'TREAT',
           validFrom: '2026-02-01T00:00:00.000Z',
@@ -392,6 +483,8 @@ describe('ConsentContract', () => {
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
+          granteeKind: 'doctor',
+          granteeMspId: null,
           kind: 'emergency',
           purposeOfUse: 'ETREAT',
           validFrom: '2026-08-01T10:00:00.000Z',
@@ -544,6 +637,373 @@ describe('ConsentContract', () => {
     });
   });
 
+  describe('grants to a hospital as a whole or to its care team', () => {
+    type GrantPage = { items: Array<{ grantId: string; effectiveStatus: string }>; nextBookmark: string | null };
+    const T0 = '2026-09-01T08:00:00.000Z';
+    const orgGrant = (
+      n: number,
+      kind: 'hospital' | 'care-team',
+      scope: string[] | null = [reportId(1)],
+      minutes = days(1),
+      at: string | undefined = T0,
+      mspId = HOSPITAL_B,
+    ) => scenario.grantOrganisation(people.patientA, grantId(n), kind, mspId, scope, minutes, at);
+    const revoke = (n: number, at?: string) =>
+      scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(n)), at);
+
+    it('to HospitalB as a whole: two of its doctors open the chosen report and no other; a HospitalA doctor without care is refused', async () => {
+      const grant = await scenario.grantOrganisation(
+        people.patientA,
+        grantId(1),
+        'hospital',
+        HOSPITAL_B,
+        [reportId(1)],
+        days(1),
+        T0,
+        'CAREMGT',
+      );
+      expect(grant).toEqual({
+        grantId: grantId(1),
+        kind: 'consent',
+        patientId: people.patientA.uid,
+        patientMspId: HOSPITAL_A,
+        granteeKind: 'hospital',
+        doctorId: null,
+        doctorMspId: null,
+        granteeMspId: HOSPITAL_B,
+        reportIds: [reportId(1)],
+        purposeOfUse: 'CAREMGT',
+        validFrom: T0,
+        expiresAt: '2026-09-02T08:00:00.000Z',
+        status: 'active',
+        revokedAt: null,
+        requestId: null,
+        justificationCommitment: null,
+        reviewed: null,
+        reviewOutcome: null,
+        reviewedBy: null,
+        reviewedAt: null,
+        txId: scenario.ledger.lastTxId,
+      });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'AccessGranted',
+        payload: {
+          grantId: grantId(1),
+          patientId: people.patientA.uid,
+          doctorId: null,
+          granteeKind: 'hospital',
+          granteeMspId: HOSPITAL_B,
+          kind: 'consent',
+          purposeOfUse: 'CAREMGT',
+          validFrom: T0,
+          expiresAt: '2026-09-02T08:00:00.000Z',
+        },
+      });
+      for (const doctor of [people.doctorB, people.otherDoctorB]) {
+        await expect(scenario.access(doctor, reportId(1))).resolves.toEqual({
+          txId: scenario.ledger.lastTxId,
+          reportId: reportId(1),
+          patientId: people.patientA.uid,
+          readerId: doctor.uid,
+          readerMspId: HOSPITAL_B,
+          readerRole: 'doctor',
+          basis: 'grant',
+          grantId: grantId(1),
+          granteeKind: 'hospital',
+          purposeOfUse: 'CAREMGT',
+          at: scenario.ledger.now,
+        });
+        expect(scenario.ledger.events.at(-1)).toMatchObject({
+          name: 'ReportAccessed',
+          payload: { readerId: doctor.uid, grantId: grantId(1), granteeKind: 'hospital', basis: 'grant' },
+        });
+        await expect(scenario.access(doctor, reportId(2))).rejects.toThrow(/^FORBIDDEN: no grant/);
+      }
+      await expect(scenario.access(people.otherDoctorA, reportId(1))).rejects.toThrow(/^FORBIDDEN: no grant/);
+      // A grant to the hospital is for reading: it is no basis to write for the patient.
+      await expect(scenario.recordReport(people.doctorB, reportArguments(3, people.patientA))).rejects.toThrow(
+        /^FORBIDDEN: .*neither an active care assignment nor an active grant/,
+      );
+    });
+
+    it('revocation stops every doctor of the hospital from the next transaction (GRANT_REVOKED); the hospital’s copy is rewritten', async () => {
+      await orgGrant(1, 'hospital', null);
+      await scenario.access(people.doctorB, reportId(1));
+      const revoked = JSON.parse(await revoke(1, '2026-09-01T09:00:00.000Z'));
+      expect(revoked).toMatchObject({
+        status: 'revoked',
+        revokedAt: '2026-09-01T09:00:00.000Z',
+        granteeKind: 'hospital',
+      });
+      expect(scenario.ledger.events.at(-1)).toMatchObject({
+        name: 'GrantRevoked',
+        payload: { grantId: grantId(1), doctorId: null, granteeKind: 'hospital', granteeMspId: HOSPITAL_B },
+      });
+      for (const doctor of [people.doctorB, people.otherDoctorB]) {
+        await expect(scenario.access(doctor, reportId(1), '2026-09-01T09:00:00.001Z')).rejects.toThrow(
+          new RegExp(`^GRANT_REVOKED: grant ${grantId(1)}`),
+        );
+      }
+      const copy = scenario.ledger.read(
+        scenario.ledger.compositeKey('grant~org', [people.patientA.uid, HOSPITAL_B, grantId(1)]),
+      );
+      expect(JSON.parse(copy ?? '')).toEqual(revoked);
+      expect(scenario.ledger.keys('grant~pair')).toEqual([]);
+      expect(scenario.ledger.keys('grant~doctor')).toEqual([]);
+    });
+
+    it('expiry: allowed 1 ms before expiresAt, GRANT_EXPIRED exactly at it', async () => {
+      await orgGrant(1, 'hospital', [reportId(1)], days(1));
+      await expect(
+        scenario.access(people.otherDoctorB, reportId(1), '2026-09-02T07:59:59.999Z'),
+      ).resolves.toMatchObject({
+        granteeKind: 'hospital',
+      });
+      await expect(scenario.access(people.otherDoctorB, reportId(1), '2026-09-02T08:00:00.000Z')).rejects.toThrow(
+        new RegExp(`^GRANT_EXPIRED: grant ${grantId(1)}`),
+      );
+    });
+
+    it('refuses non-patients, doctor grantees, unknown or malformed hospitals, ETREAT, another patient’s reports and a used ID', async () => {
+      const attempt = (who: Person, kind: string, mspId: string, scope = 'null', purpose = 'TREAT', n = 1) =>
+        scenario.submit(who, (ctx) =>
+          consent.GrantOrganisationAccess(ctx, grantId(n), kind, mspId, scope, String(days(1)), purpose),
+        );
+      await expect(attempt(people.doctorB, 'hospital', HOSPITAL_B)).rejects.toThrow(/^FORBIDDEN: only patient/);
+      await expect(attempt(people.auditor, 'hospital', HOSPITAL_B)).rejects.toThrow(/^FORBIDDEN: /);
+      await expect(attempt(people.patientA, 'doctor', HOSPITAL_B)).rejects.toThrow(/^INVALID_ARGUMENT: granteeKind/);
+      await expect(attempt(people.patientA, 'ward', HOSPITAL_B)).rejects.toThrow(/^INVALID_ARGUMENT: granteeKind/);
+      await expect(attempt(people.patientA, 'hospital', 'Hospital B')).rejects.toThrow(
+        /^INVALID_ARGUMENT: granteeMspId/,
+      );
+      await expect(attempt(people.patientA, 'care-team', 'HospitalCMSP')).rejects.toThrow(
+        /^NOT_FOUND: hospital HospitalCMSP has no registered participant/,
+      );
+      await expect(attempt(people.patientA, 'hospital', HOSPITAL_B, 'null', 'ETREAT')).rejects.toThrow(
+        /^INVALID_ARGUMENT: purposeOfUse/,
+      );
+      await expect(
+        attempt(people.otherPatientA, 'hospital', HOSPITAL_B, JSON.stringify([reportId(1)])),
+      ).rejects.toThrow(/^REPORT_NOT_OF_PATIENT: /);
+      await expect(attempt(people.patientA, 'hospital', HOSPITAL_B, 'null', 'TREAT', 1)).resolves.toBeTruthy();
+      await expect(attempt(people.patientA, 'care-team', HOSPITAL_A, 'null', 'TREAT', 1)).rejects.toThrow(
+        /^CONFLICT: grant/,
+      );
+      expect(scenario.ledger.keys('grant')).toEqual([scenario.ledger.compositeKey('grant', [grantId(1)])]);
+    });
+
+    describe('to the care team at a hospital', () => {
+      it('admits a doctor assigned after the grant, from their assignment’s start; refuses the hospital’s other doctors and another hospital’s team', async () => {
+        await orgGrant(1, 'care-team', [reportId(1)], days(30));
+        await expect(scenario.access(people.doctorB, reportId(1), '2026-09-01T09:00:00.000Z')).rejects.toThrow(
+          /^FORBIDDEN: no grant/,
+        );
+        await scenario.assignCare(
+          people.adminB,
+          assignmentId(2),
+          people.patientA,
+          people.doctorB,
+          '2026-09-01T10:00:00.000Z',
+        );
+        await expect(scenario.access(people.doctorB, reportId(1), '2026-09-01T11:00:00.000Z')).resolves.toMatchObject({
+          basis: 'grant',
+          grantId: grantId(1),
+          granteeKind: 'care-team',
+          purposeOfUse: 'TREAT',
+        });
+        // At the transaction's time: an opening dated before the assignment started is not covered.
+        await expect(scenario.access(people.doctorB, reportId(1), '2026-09-01T09:59:59.999Z')).rejects.toThrow(
+          /^FORBIDDEN: /,
+        );
+        await expect(scenario.access(people.doctorB, reportId(2), '2026-09-01T11:00:01.000Z')).rejects.toThrow(
+          /^FORBIDDEN: no grant/,
+        );
+        // A doctor of the grantee hospital who is not in the patient's care team there.
+        await expect(scenario.access(people.otherDoctorB, reportId(1), '2026-09-01T11:00:02.000Z')).rejects.toThrow(
+          /^FORBIDDEN: no grant/,
+        );
+        // HospitalA's care team is not HospitalB's.
+        await scenario.assignCare(
+          people.adminA,
+          assignmentId(3),
+          people.patientA,
+          people.otherDoctorA,
+          '2026-09-01T11:00:03.000Z',
+        );
+        await expect(scenario.access(people.otherDoctorA, reportId(1), '2026-09-01T11:00:04.000Z')).rejects.toThrow(
+          /^FORBIDDEN: no grant/,
+        );
+      });
+
+      it('refuses a doctor whose assignment ended (FORBIDDEN: the grant does not apply to them any more)', async () => {
+        await scenario.assignCare(
+          people.adminB,
+          assignmentId(2),
+          people.patientA,
+          people.doctorB,
+          '2026-09-01T07:00:00.000Z',
+        );
+        await orgGrant(1, 'care-team', null, days(30));
+        await expect(scenario.access(people.doctorB, reportId(2), '2026-09-01T09:00:00.000Z')).resolves.toMatchObject({
+          granteeKind: 'care-team',
+        });
+        await scenario.submit(people.adminB, (ctx) => care.EndCare(ctx, assignmentId(2)), '2026-09-01T10:00:00.000Z');
+        await expect(scenario.access(people.doctorB, reportId(2), '2026-09-01T10:00:00.001Z')).rejects.toThrow(
+          /^FORBIDDEN: no grant/,
+        );
+      });
+
+      it('for a doctor in the team, an ended grant says why (GRANT_EXPIRED, GRANT_REVOKED); for one outside, FORBIDDEN', async () => {
+        await scenario.assignCare(
+          people.adminB,
+          assignmentId(2),
+          people.patientA,
+          people.doctorB,
+          '2026-09-01T07:00:00.000Z',
+        );
+        await orgGrant(1, 'care-team', null, days(1));
+        await expect(scenario.access(people.doctorB, reportId(2), '2026-09-02T08:00:00.000Z')).rejects.toThrow(
+          new RegExp(`^GRANT_EXPIRED: grant ${grantId(1)}`),
+        );
+        await expect(scenario.access(people.otherDoctorB, reportId(2), '2026-09-02T08:00:01.000Z')).rejects.toThrow(
+          /^FORBIDDEN: no grant/,
+        );
+        await orgGrant(2, 'care-team', null, days(1), '2026-09-03T00:00:00.000Z');
+        await revoke(2, '2026-09-03T01:00:00.000Z');
+        await expect(scenario.access(people.doctorB, reportId(2), '2026-09-03T02:00:00.000Z')).rejects.toThrow(
+          new RegExp(`^GRANT_REVOKED: grant ${grantId(2)}`),
+        );
+      });
+
+      it('to the care team at the patient’s own hospital: the doctors its admins assign', async () => {
+        await orgGrant(1, 'care-team', null, days(1), T0, HOSPITAL_A);
+        await expect(scenario.access(people.otherDoctorA, reportId(2))).rejects.toThrow(/^FORBIDDEN: /);
+        await scenario.assignCare(people.adminA, assignmentId(2), people.patientA, people.otherDoctorA);
+        await expect(scenario.access(people.otherDoctorA, reportId(2))).resolves.toMatchObject({
+          granteeKind: 'care-team',
+          readerMspId: HOSPITAL_A,
+        });
+        await scenario.assignCare(people.adminB, assignmentId(3), people.patientA, people.doctorB);
+        await expect(scenario.access(people.doctorB, reportId(2))).rejects.toThrow(/^FORBIDDEN: /);
+      });
+    });
+
+    it('prefers the doctor’s own consent grant, then the organisation’s, then an emergency grant', async () => {
+      await scenario.declareEmergency(people.doctorB, grantId(1), people.patientA, 24, '2026-09-01T07:00:00.000Z');
+      await orgGrant(2, 'hospital', null, days(1));
+      expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({
+        basis: 'grant',
+        grantId: grantId(2),
+        granteeKind: 'hospital',
+        purposeOfUse: 'TREAT',
+      });
+      await scenario.grant(people.patientA, grantId(3), people.doctorB, [reportId(1)], days(1), undefined, 'HRESCH');
+      expect(await scenario.access(people.doctorB, reportId(1))).toMatchObject({
+        grantId: grantId(3),
+        granteeKind: 'doctor',
+        purposeOfUse: 'HRESCH',
+      });
+      await revoke(2);
+      expect(await scenario.access(people.doctorB, reportId(2))).toMatchObject({
+        basis: 'emergency',
+        grantId: grantId(1),
+        granteeKind: 'doctor',
+      });
+    });
+
+    it('GetReport and ListReportsByPatient show a covered doctor what they may open, and nothing more', async () => {
+      await orgGrant(1, 'hospital', [reportId(2)], days(1));
+      await expect(
+        scenario.query(people.otherDoctorB, (ctx) => reports.GetReport(ctx, reportId(2))),
+      ).resolves.toMatchObject({ reportId: reportId(2) });
+      await expect(scenario.query(people.otherDoctorB, (ctx) => reports.GetReport(ctx, reportId(1)))).rejects.toThrow(
+        /^NOT_FOUND: /,
+      );
+      const listed = await scenario.query<{ items: Array<{ reportId: string }> }>(people.doctorB, (ctx) =>
+        reports.ListReportsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(listed.items.map((report) => report.reportId)).toEqual([reportId(2)]);
+      const none = await scenario.query<{ items: unknown[] }>(people.otherDoctorA, (ctx) =>
+        reports.ListReportsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(none.items).toEqual([]);
+      await orgGrant(2, 'care-team', null, days(1));
+      await scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.doctorB);
+      const team = await scenario.query<{ items: Array<{ reportId: string }> }>(people.doctorB, (ctx) =>
+        reports.ListReportsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(team.items.map((report) => report.reportId)).toEqual([reportId(1), reportId(2)]);
+      const notInTeam = await scenario.query<{ items: Array<{ reportId: string }> }>(people.otherDoctorB, (ctx) =>
+        reports.ListReportsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(notInTeam.items.map((report) => report.reportId)).toEqual([reportId(2)]);
+    });
+
+    it('GetGrant: the patient, any doctor of the grantee hospital, auditors of either hospital; NOT_FOUND for others', async () => {
+      await orgGrant(1, 'care-team', null);
+      for (const who of [people.patientA, people.doctorB, people.otherDoctorB, people.auditor, people.auditorB]) {
+        await expect(scenario.query(who, (ctx) => consent.GetGrant(ctx, grantId(1)))).resolves.toMatchObject({
+          grantId: grantId(1),
+          granteeKind: 'care-team',
+          effectiveStatus: 'active',
+        });
+      }
+      for (const who of [people.doctorA, people.otherDoctorA, people.adminA, people.adminB, people.patientB]) {
+        await expect(scenario.query(who, (ctx) => consent.GetGrant(ctx, grantId(1)))).rejects.toThrow(/^NOT_FOUND: /);
+      }
+    });
+
+    it('ListGrantsByHospital: doctors and auditors of that hospital only, with the effective status', async () => {
+      await orgGrant(1, 'hospital', null, days(1), '2026-09-01T08:00:00.000Z');
+      await orgGrant(2, 'care-team', null, days(30), '2026-09-01T09:00:00.000Z');
+      await orgGrant(3, 'hospital', null, days(30), '2026-09-01T10:00:00.000Z', HOSPITAL_A);
+      await scenario.grant(people.patientA, grantId(4), people.doctorB, null, days(30), '2026-09-01T11:00:00.000Z');
+      for (const who of [people.doctorB, people.auditorB]) {
+        const page = await scenario.query<GrantPage>(
+          who,
+          (ctx) => consent.ListGrantsByHospital(ctx, HOSPITAL_B, '10', ''),
+          '2026-09-05T00:00:00.000Z',
+        );
+        expect(page.items.map(({ grantId: id, effectiveStatus }) => [id, effectiveStatus])).toEqual([
+          [grantId(1), 'expired'],
+          [grantId(2), 'active'],
+        ]);
+        expect(page.nextBookmark).toBeNull();
+      }
+      const first = await scenario.query<GrantPage>(people.doctorB, (ctx) =>
+        consent.ListGrantsByHospital(ctx, HOSPITAL_B, '1', ''),
+      );
+      expect(first.items.map((item) => item.grantId)).toEqual([grantId(1)]);
+      const ofA = await scenario.query<GrantPage>(people.auditor, (ctx) =>
+        consent.ListGrantsByHospital(ctx, HOSPITAL_A, '10', ''),
+      );
+      expect(ofA.items.map((item) => item.grantId)).toEqual([grantId(3)]);
+      for (const who of [people.doctorA, people.auditor, people.adminB, people.patientA, people.patientB]) {
+        await expect(
+          scenario.query(who, (ctx) => consent.ListGrantsByHospital(ctx, HOSPITAL_B, '10', '')),
+        ).rejects.toThrow(/^FORBIDDEN: /);
+      }
+      await expect(
+        scenario.query(people.doctorB, (ctx) => consent.ListGrantsByHospital(ctx, 'Hospital B', '10', '')),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: mspId/);
+      await expect(
+        scenario.query(people.auditor, (ctx) =>
+          consent.ListGrantsByHospital(ctx, HOSPITAL_A, '1', first.nextBookmark ?? ''),
+        ),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: bookmark/);
+      // The patient's list has all four; the doctor's own list has only the grant in their name.
+      const given = await scenario.query<GrantPage>(people.patientA, (ctx) =>
+        consent.ListGrantsByPatient(ctx, people.patientA.uid, '10', ''),
+      );
+      expect(given.items.map((item) => item.grantId)).toEqual([grantId(1), grantId(2), grantId(3), grantId(4)]);
+      const held = await scenario.query<GrantPage>(people.doctorB, (ctx) =>
+        consent.ListGrantsByDoctor(ctx, people.doctorB.uid, '10', ''),
+      );
+      expect(held.items.map((item) => item.grantId)).toEqual([grantId(4)]);
+    });
+  });
+
   describe('state written by the previous version', () => {
     it('a pending request without a purpose is approved into a TREAT grant, and stored in the new shape', async () => {
       scenario.plant('request', requestId(1), legacy.request(1));
@@ -552,7 +1012,7 @@ describe('ConsentContract', () => {
       ).resolves.toMatchObject({ purposeOfUse: 'TREAT', reasonCommitment: digest('legacy reason') });
       const answer = JSON.parse(
         await scenario.submit(people.patientA, (ctx) =>
-          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(7))),
+          consent.ApproveRequest(ctx, requestId(1), grantId(1), 'null', String(days(7)), 'doctor'),
         ),
       );
       expect(answer.grant).toMatchObject({ kind: 'consent', purposeOfUse: 'TREAT', requestId: requestId(1) });
@@ -600,6 +1060,34 @@ describe('ConsentContract', () => {
         purposeOfUse: 'ETREAT',
       });
       await expect(review('appropriate')).rejects.toThrow(/^CONFLICT: .*already reviewed/);
+    });
+
+    it('a grant without a grantee kind is a grant to its doctor: they open under it, and its revocation stores the new shape', async () => {
+      scenario.plantGrant(legacy.grantToDoctor(1, { purposeOfUse: 'CAREMGT' }));
+      await expect(scenario.query(people.doctorB, (ctx) => consent.GetGrant(ctx, grantId(1)))).resolves.toMatchObject({
+        granteeKind: 'doctor',
+        granteeMspId: null,
+        effectiveStatus: 'active',
+      });
+      await expect(scenario.access(people.doctorB, reportId(1))).resolves.toMatchObject({
+        basis: 'grant',
+        grantId: grantId(1),
+        granteeKind: 'doctor',
+        purposeOfUse: 'CAREMGT',
+      });
+      await expect(scenario.access(people.otherDoctorB, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+      await revokeAs(people.patientA, 1);
+      const pairKey = scenario.ledger.compositeKey('grant~pair', [people.patientA.uid, people.doctorB.uid, grantId(1)]);
+      expect(JSON.parse(scenario.ledger.read(pairKey) ?? '')).toMatchObject({
+        status: 'revoked',
+        granteeKind: 'doctor',
+        granteeMspId: null,
+      });
+      expect(scenario.ledger.events.at(-1)?.payload).toMatchObject({
+        granteeKind: 'doctor',
+        doctorId: people.doctorB.uid,
+      });
+      await expect(scenario.access(people.doctorB, reportId(1))).rejects.toThrow(/^GRANT_REVOKED: /);
     });
 
     it('a consent grant without a purpose is TREAT: the doctor opens under it and the patient revokes it', async () => {

@@ -4,13 +4,14 @@ import { canonicalJson } from '../canonical-json';
 import { conflict, forbidden, invalidArgument, notFound } from '../errors';
 import { emitEvent, exists, putIndex, putRecord, readIndexed, readIndexPage, requireRecord } from '../ledger-state';
 import { Participant } from '../participants/participant';
-import { requireCaller, requireParty } from '../participants/participant-lookup';
+import { requireCaller, requireHospital, requireParty } from '../participants/participant-lookup';
 import { requireReportsOfPatient } from '../reports/report-lookup';
 import { transactionTime } from '../transaction-context';
 import {
   parseReportIdsArgument,
   requireCommitmentHex,
   requireIntegerText,
+  requireMspId,
   requireOneOf,
   requireUuid,
 } from '../validation';
@@ -19,11 +20,15 @@ import {
   EMERGENCY_HOURS,
   Grant,
   GRANT_BY_DOCTOR,
+  GRANT_BY_HOSPITAL,
   GRANT_BY_PATIENT,
   GRANT_EMERGENCY,
   GRANT_MINUTES,
+  GRANTEE_KINDS,
+  granteeOf,
   HOUR_MS,
   MINUTE_MS,
+  ORGANISATION_GRANTEE_KINDS,
   REQUEST_DAYS,
   REVIEW_OUTCOMES,
 } from './grant';
@@ -31,7 +36,8 @@ import { grantKey, grantsOfPair, grantStateAt, grantView, putGrant, requireNoEme
 import { EMERGENCY_PURPOSE, requireConsentPurpose } from './purpose-of-use';
 
 /**
- * Consent: doctors ask, patients grant for a purpose of use, limit in time, and revoke; in
+ * Consent: doctors ask, patients grant (to one doctor, to a hospital as a whole, or to the
+ * care team of a hospital) for a purpose of use, limit in time, and revoke; in
  * an emergency a doctor breaks the glass for at most 24 hours (one emergency grant per
  * patient at a time), and an auditor reviews it afterwards. Texts (reasons,
  * justifications, the auditor's note) stay off-chain; the ledger holds keyed commitments
@@ -102,8 +108,10 @@ export class ConsentContract extends LedgerContract {
   /**
    * The patient addressed approves a pending request, choosing the scope (`reportIdsJson`)
    * and `durationMinutes` (5 minutes to 365 days) of the consent grant `grantId` that it
-   * creates from now, for the request's purpose of use; the request's `durationDays` is the
-   * doctor's ask, not a bound. Returns `{grant, request}`.
+   * creates from now, for the request's purpose of use, and its grantee (`granteeKind`):
+   * the requesting `doctor`, or the requesting doctor's hospital as a whole (`hospital`) or
+   * its `care-team` of the patient. The request's `durationDays` is the doctor's ask, not a
+   * bound. Returns `{grant, request}`.
    */
   @Transaction()
   @Returns('string')
@@ -113,20 +121,23 @@ export class ConsentContract extends LedgerContract {
     grantId: string,
     reportIdsJson: string,
     durationMinutes: string,
+    granteeKind: string,
   ): Promise<string> {
     const patient = await requireCaller(ctx, 'approve requests', ['patient']);
     const request = await pendingRequestOf(ctx, requestId, (found) => found.patientId === patient.uid);
     requireUuid(grantId, 'grantId');
     const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
     const minutes = requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max);
+    const kind = requireOneOf(granteeKind, 'granteeKind', GRANTEE_KINDS);
     await requireReportsOfPatient(ctx, patient.uid, reportIds);
     const now = transactionTime(ctx);
     const grant = await writeGrant(ctx, {
       grantId,
       kind: 'consent',
       patient,
-      doctorId: request.doctorId,
-      doctorMspId: request.doctorMspId,
+      ...(kind === 'doctor'
+        ? { granteeKind: kind, doctorId: request.doctorId, doctorMspId: request.doctorMspId, granteeMspId: null }
+        : { granteeKind: kind, doctorId: null, doctorMspId: null, granteeMspId: request.doctorMspId }),
       reportIds,
       purposeOfUse: request.purposeOfUse,
       expiresAt: later(now, minutes * MINUTE_MS),
@@ -135,7 +146,8 @@ export class ConsentContract extends LedgerContract {
     });
     const approved = AccessRequest.create({ ...request, status: 'approved', decidedAt: now, grantId });
     await putRecord(ctx, requestKey(ctx, requestId), approved);
-    emitEvent(ctx, 'RequestApproved', { requestId, ...grantEvent(grant) });
+    // The requesting doctor hears of the decision whoever the grant lets in (an organisation grant names no doctor).
+    emitEvent(ctx, 'RequestApproved', { requestId, requesterId: request.doctorId, ...grantEvent(grant) });
     return canonicalJson({ grant, request: approved });
   }
 
@@ -190,8 +202,7 @@ export class ConsentContract extends LedgerContract {
       grantId,
       kind: 'consent',
       patient,
-      doctorId: doctor.uid,
-      doctorMspId: doctor.mspId,
+      ...doctorGrantee(doctor),
       reportIds,
       purposeOfUse: purpose,
       expiresAt: later(transactionTime(ctx), minutes * MINUTE_MS),
@@ -203,8 +214,56 @@ export class ConsentContract extends LedgerContract {
   }
 
   /**
-   * The grant's patient revokes it; every transaction after this one is refused under it
-   * (GRANT_REVOKED). Revoking a revoked or expired grant is a CONFLICT. Returns the grant.
+   * The calling patient grants a hospital access to the reports in `reportIdsJson` (JSON
+   * array, or `null` for all) for `durationMinutes` minutes from now (5 minutes to 365
+   * days), for `purposeOfUse` (an HL7 PurposeOfUse code other than ETREAT): with
+   * `granteeKind` `hospital`, every doctor of the hospital `granteeMspId`; with `care-team`,
+   * the doctors that hospital has assigned to the patient at the time of each opening
+   * (assigned before or after the grant). `granteeMspId` must be a hospital some
+   * participant registered from (NOT_FOUND otherwise). Emits `AccessGranted`. Returns the
+   * grant.
+   */
+  @Transaction()
+  @Returns('string')
+  async GrantOrganisationAccess(
+    ctx: Context,
+    grantId: string,
+    granteeKind: string,
+    granteeMspId: string,
+    reportIdsJson: string,
+    durationMinutes: string,
+    purposeOfUse: string,
+  ): Promise<string> {
+    const patient = await requireCaller(ctx, 'grant access', ['patient']);
+    requireUuid(grantId, 'grantId');
+    const kind = requireOneOf(granteeKind, 'granteeKind', ORGANISATION_GRANTEE_KINDS);
+    const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
+    const minutes = requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max);
+    const purpose = requireConsentPurpose(purposeOfUse, 'purposeOfUse');
+    const hospital = await requireHospital(ctx, granteeMspId, 'granteeMspId');
+    await requireReportsOfPatient(ctx, patient.uid, reportIds);
+    const grant = await writeGrant(ctx, {
+      grantId,
+      kind: 'consent',
+      patient,
+      granteeKind: kind,
+      doctorId: null,
+      doctorMspId: null,
+      granteeMspId: hospital,
+      reportIds,
+      purposeOfUse: purpose,
+      expiresAt: later(transactionTime(ctx), minutes * MINUTE_MS),
+      requestId: null,
+      justificationCommitment: null,
+    });
+    emitEvent(ctx, 'AccessGranted', grantEvent(grant));
+    return canonicalJson(grant);
+  }
+
+  /**
+   * The grant's patient revokes it, whoever its grantee; every transaction after this one
+   * is refused under it (GRANT_REVOKED). Revoking a revoked or expired grant is a CONFLICT.
+   * Returns the grant.
    */
   @Transaction()
   @Returns('string')
@@ -254,8 +313,7 @@ export class ConsentContract extends LedgerContract {
       grantId,
       kind: 'emergency',
       patient,
-      doctorId: doctor.uid,
-      doctorMspId: doctor.mspId,
+      ...doctorGrantee(doctor),
       reportIds: null,
       purposeOfUse: EMERGENCY_PURPOSE,
       expiresAt: later(now, duration * HOUR_MS),
@@ -279,7 +337,7 @@ export class ConsentContract extends LedgerContract {
     const reviewOutcome = requireOneOf(outcome, 'outcome', REVIEW_OUTCOMES);
     const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
     if (grant.kind !== 'emergency') throw invalidArgument(`grant ${grantId} is not an emergency grant`);
-    if (!involvesHospital(grant, auditor.mspId)) {
+    if (!grantInvolvesHospital(grant, auditor.mspId)) {
       throw forbidden(`emergency grant ${grantId} involves neither the auditor's hospital's patient nor its doctor`);
     }
     if (grant.reviewed) throw conflict(`emergency grant ${grantId} is already reviewed`);
@@ -311,7 +369,7 @@ export class ConsentContract extends LedgerContract {
     const caller = await requireCaller(ctx, 'read requests', ['patient', 'doctor', 'auditor', 'admin']);
     const key = requestKey(ctx, requireUuid(requestId, 'requestId'));
     const request = await requireRecord(ctx, key, AccessRequest.fromState, `access request ${requestId}`);
-    if (!concerns(caller, request)) throw notFound(`access request ${requestId} does not exist`);
+    if (!requestConcerns(caller, request)) throw notFound(`access request ${requestId} does not exist`);
     return canonicalJson(request);
   }
 
@@ -343,8 +401,8 @@ export class ConsentContract extends LedgerContract {
 
   /**
    * One grant with its `effectiveStatus` at the query's time (active, expired, revoked),
-   * for its patient, its doctor and the auditors of either one's hospital; NOT_FOUND for
-   * anyone else.
+   * for its patient, its grantee (the doctor, or any doctor of the grantee hospital) and
+   * the auditors of the patient's or the grantee's hospital; NOT_FOUND for anyone else.
    */
   @Transaction(false)
   @Returns('string')
@@ -352,13 +410,13 @@ export class ConsentContract extends LedgerContract {
     const caller = await requireCaller(ctx, 'read grants', ['patient', 'doctor', 'auditor', 'admin']);
     const key = grantKey(ctx, requireUuid(grantId, 'grantId'));
     const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
-    if (!concerns(caller, grant)) throw notFound(`grant ${grantId} does not exist`);
+    if (!grantConcerns(caller, grant)) throw notFound(`grant ${grantId} does not exist`);
     return canonicalJson(grantView(grant, transactionTime(ctx)));
   }
 
   /**
-   * Grants a patient gave (both kinds), oldest first: the patient and the auditors of the
-   * patient's hospital. Answers `{items, nextBookmark}`.
+   * Grants a patient gave (both kinds, to every kind of grantee), oldest first: the
+   * patient and the auditors of the patient's hospital. Answers `{items, nextBookmark}`.
    */
   @Transaction(false)
   @Returns('string')
@@ -370,8 +428,9 @@ export class ConsentContract extends LedgerContract {
   }
 
   /**
-   * Grants a doctor holds (both kinds), oldest first: the doctor and the auditors of the
-   * doctor's hospital. Answers `{items, nextBookmark}`.
+   * Grants a doctor holds in their own name (both kinds), oldest first: the doctor and the
+   * auditors of the doctor's hospital; grants to the doctor's hospital or care team are
+   * in ListGrantsByHospital. Answers `{items, nextBookmark}`.
    */
   @Transaction(false)
   @Returns('string')
@@ -380,6 +439,20 @@ export class ConsentContract extends LedgerContract {
     const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
     requireSelfOrAuditor(caller, doctor);
     return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_DOCTOR, [doctor.uid], pageSize, bookmark));
+  }
+
+  /**
+   * Grants to the hospital `mspId` as a whole or to its care teams, oldest first, each
+   * with its `effectiveStatus`: doctors and auditors of that hospital only (FORBIDDEN
+   * otherwise). Answers `{items, nextBookmark}`.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async ListGrantsByHospital(ctx: Context, mspId: string, pageSize: string, bookmark: string): Promise<string> {
+    const caller = await requireCaller(ctx, 'list grants', ['doctor', 'auditor']);
+    requireMspId(mspId, 'mspId');
+    if (caller.mspId !== mspId) throw forbidden(`a ${caller.role} lists only the grants to their own hospital`);
+    return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_HOSPITAL, [mspId], pageSize, bookmark));
   }
 
   /**
@@ -393,7 +466,7 @@ export class ConsentContract extends LedgerContract {
     const auditor = await requireCaller(ctx, 'list emergencies', ['auditor']);
     return canonicalJson(
       await grantsFromIndex(ctx, GRANT_EMERGENCY, [], pageSize, bookmark, (grant) =>
-        involvesHospital(grant, auditor.mspId),
+        grantInvolvesHospital(grant, auditor.mspId),
       ),
     );
   }
@@ -406,14 +479,17 @@ function requestKey(ctx: Context, requestId: string): string {
 const later = (time: string, millis: number): string => new Date(Date.parse(time) + millis).toISOString();
 
 /**
- * The payload of an event that creates or changes a grant: its IDs, kind, purpose and
- * terms in time, which the API's notification listener reads (its expiry reminders need
- * both ends). IDs, codes and times only, like every event.
+ * The payload of an event that creates or changes a grant: its IDs, kind, grantee (the
+ * doctor, or `doctorId` null and the grantee hospital), purpose and terms in time, which
+ * the API's notification listener reads (its expiry reminders need both ends). IDs,
+ * codes and times only, like every event.
  */
 const grantEvent = (grant: Grant) => ({
   grantId: grant.grantId,
   patientId: grant.patientId,
   doctorId: grant.doctorId,
+  granteeKind: grant.granteeKind,
+  granteeMspId: grant.granteeMspId,
   kind: grant.kind,
   purposeOfUse: grant.purposeOfUse,
   validFrom: grant.validFrom,
@@ -433,15 +509,21 @@ async function pendingRequestOf(
   return request;
 }
 
-/** Writes a new grant from now with its four index entries; CONFLICT when the grant ID is taken. */
+/** The grantee fields of a grant to one doctor. */
+const doctorGrantee = (doctor: Participant) =>
+  ({ granteeKind: 'doctor', doctorId: doctor.uid, doctorMspId: doctor.mspId, granteeMspId: null }) as const;
+
+/** Writes a new grant from now with its copy and index entries; CONFLICT when the grant ID is taken. */
 async function writeGrant(
   ctx: Context,
   terms: Pick<
     Grant,
     | 'grantId'
     | 'kind'
+    | 'granteeKind'
     | 'doctorId'
     | 'doctorMspId'
+    | 'granteeMspId'
     | 'reportIds'
     | 'purposeOfUse'
     | 'expiresAt'
@@ -457,8 +539,10 @@ async function writeGrant(
     kind: terms.kind,
     patientId: terms.patient.uid,
     patientMspId: terms.patient.mspId,
+    granteeKind: terms.granteeKind,
     doctorId: terms.doctorId,
     doctorMspId: terms.doctorMspId,
+    granteeMspId: terms.granteeMspId,
     reportIds: terms.reportIds,
     purposeOfUse: terms.purposeOfUse,
     validFrom: transactionTime(ctx),
@@ -477,23 +561,28 @@ async function writeGrant(
   return grant;
 }
 
-/** The two ends of a grant or request, each with its hospital. */
-interface Parties {
-  patientId: string;
-  patientMspId: string;
-  doctorId: string;
-  doctorMspId: string;
+/** Whether the caller may read a request: its patient, its doctor, or an auditor of either one's hospital. */
+const requestConcerns = (caller: Participant, request: AccessRequest): boolean =>
+  caller.uid === request.patientId ||
+  caller.uid === request.doctorId ||
+  (caller.role === 'auditor' && (request.patientMspId === caller.mspId || request.doctorMspId === caller.mspId));
+
+/** Whether the patient's hospital or the grantee's (the doctor's, or the hospital granted) is `mspId`. */
+const grantInvolvesHospital = (grant: Grant, mspId: string): boolean =>
+  grant.patientMspId === mspId || granteeOf(grant).mspId === mspId;
+
+/**
+ * Whether the caller may read a grant: its patient; its doctor, or for a grant to a
+ * hospital or a care team any doctor of that hospital; or an auditor of the patient's or
+ * the grantee's hospital.
+ */
+function grantConcerns(caller: Participant, grant: Grant): boolean {
+  if (caller.uid === grant.patientId) return true;
+  if (caller.role === 'auditor') return grantInvolvesHospital(grant, caller.mspId);
+  const grantee = granteeOf(grant);
+  if (grantee.kind === 'doctor') return caller.uid === grantee.doctorId;
+  return caller.role === 'doctor' && caller.mspId === grantee.mspId;
 }
-
-/** Whether the patient or the doctor of a grant or request is of the hospital `mspId`. */
-const involvesHospital = (record: Parties, mspId: string): boolean =>
-  record.patientMspId === mspId || record.doctorMspId === mspId;
-
-/** Whether the caller may read a grant or request: one of its parties, or an auditor of either one's hospital. */
-const concerns = (caller: Participant, record: Parties): boolean =>
-  caller.uid === record.patientId ||
-  caller.uid === record.doctorId ||
-  (caller.role === 'auditor' && involvesHospital(record, caller.mspId));
 
 /** The caller lists `subject`'s records only as `subject`, or as an auditor of `subject`'s hospital. */
 function requireSelfOrAuditor(caller: Participant, subject: Participant): void {

@@ -1,6 +1,6 @@
-import { emergencyGrantFields, grantFields, grantId, people } from '../testing/fixtures';
+import { emergencyGrantFields, grantFields, grantId, organisationGrantFields, people } from '../testing/fixtures';
 import { Grant } from './grant';
-import { grantStateAt, requireActiveGrant, requireNoEmergencyInForce } from './grant-rules';
+import { activeGrant, grantStateAt, requireActiveGrant, requireNoEmergencyInForce } from './grant-rules';
 
 function consentGrant(n: number, validFrom: string, expiresAt: string, revokedAt: string | null = null): Grant {
   return Grant.create(grantFields(n, { validFrom, expiresAt, status: revokedAt ? 'revoked' : 'active', revokedAt }));
@@ -46,6 +46,34 @@ describe('grant rules', () => {
       new RegExp(`^GRANT_REVOKED: grant ${grantId(3)}`),
     );
     expect(() => requireActiveGrant([], '2026-01-04T00:00:00.000Z', 'no grant')).toThrow(/^FORBIDDEN: no grant/);
+  });
+
+  describe('several active grants: the doctor’s own consent, then a hospital’s or care team’s, then an emergency', () => {
+    const at = '2026-01-01T00:30:00.000Z';
+    const own = Grant.create(grantFields(3));
+    const hospital = Grant.create(organisationGrantFields(2, 'hospital'));
+    const careTeam = Grant.create(organisationGrantFields(1, 'care-team'));
+    const emergency = Grant.create(emergencyGrantFields(4));
+
+    it.each([
+      ['own consent over all', [emergency, careTeam, hospital, own], own],
+      ['an organisation over an emergency', [emergency, hospital], hospital],
+      ['the first organisation grant on a tie', [careTeam, hospital], careTeam],
+      ['an emergency when nothing else', [emergency], emergency],
+    ])('%s', (_label, grants, chosen) => {
+      expect(activeGrant(grants, at)).toBe(chosen);
+    });
+
+    it('refuses over every applicable grant, whatever its grantee: the one that ended last', () => {
+      const hospitalRevoked = Grant.create(
+        organisationGrantFields(5, 'hospital', { status: 'revoked', revokedAt: '2026-01-01T12:00:00.000Z' }),
+      );
+      const ownExpired = consentGrant(6, '2026-01-01T00:00:00.000Z', '2026-01-01T06:00:00.000Z');
+      expect(() => requireActiveGrant([ownExpired, hospitalRevoked], '2026-01-01T13:00:00.000Z', 'none')).toThrow(
+        new RegExp(`^GRANT_REVOKED: grant ${grantId(5)}`),
+      );
+      expect(() => requireActiveGrant([ownExpired, hospitalRevoked], '2026-01-01T05:00:00.000Z', 'none')).not.toThrow();
+    });
   });
 
   it('refuses to build inconsistent grants', () => {

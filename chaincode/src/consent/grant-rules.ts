@@ -2,7 +2,17 @@ import type { Context } from 'fabric-contract-api';
 import { emergencyActive, forbidden, grantExpired, grantRevoked } from '../errors';
 import { canonicalBytes } from '../canonical-json';
 import { putIndex, scanRecords } from '../ledger-state';
-import { Grant, GRANT_BY_DOCTOR, GRANT_BY_PAIR, GRANT_BY_PATIENT, GRANT_EMERGENCY, GRANT_OBJECT_TYPE } from './grant';
+import {
+  Grant,
+  GRANT_BY_DOCTOR,
+  GRANT_BY_HOSPITAL,
+  GRANT_BY_ORGANISATION,
+  GRANT_BY_PAIR,
+  GRANT_BY_PATIENT,
+  GRANT_EMERGENCY,
+  GRANT_OBJECT_TYPE,
+  granteeOf,
+} from './grant';
 
 /**
  * What a grant allows at a given transaction time. A grant is active from `validFrom`
@@ -33,28 +43,63 @@ export async function grantsOfPair(ctx: Context, patientId: string, doctorId: st
   return scanRecords(ctx, GRANT_BY_PAIR, [patientId, doctorId], Grant.fromState);
 }
 
-/** Writes a grant and its copy under the pair; with `indexed`, the first time, its list index entries too. */
+/**
+ * Every grant a patient ever gave a hospital as a whole or its care team (`mspId` the
+ * hospital), in grant ID order: one range read.
+ */
+export async function grantsOfOrganisation(ctx: Context, patientId: string, mspId: string): Promise<Grant[]> {
+  return scanRecords(ctx, GRANT_BY_ORGANISATION, [patientId, mspId], Grant.fromState);
+}
+
+/** Where the copy of a grant lies: under its pair for a doctor, under the patient and hospital otherwise. */
+function grantCopyKey(ctx: Context, grant: Grant): string {
+  const grantee = granteeOf(grant);
+  return grantee.kind === 'doctor'
+    ? ctx.stub.createCompositeKey(GRANT_BY_PAIR, [grant.patientId, grantee.doctorId, grant.grantId])
+    : ctx.stub.createCompositeKey(GRANT_BY_ORGANISATION, [grant.patientId, grantee.mspId, grant.grantId]);
+}
+
+/**
+ * Writes a grant and its copy (under the pair, or under the patient and the grantee
+ * hospital); with `indexed`, the first time, its list index entries too: by patient, by
+ * doctor or by grantee hospital, and for auditors when it is an emergency grant.
+ */
 export async function putGrant(ctx: Context, grant: Grant, indexed: boolean): Promise<void> {
   const bytes = canonicalBytes(grant);
   await ctx.stub.putState(grantKey(ctx, grant.grantId), bytes);
-  await ctx.stub.putState(
-    ctx.stub.createCompositeKey(GRANT_BY_PAIR, [grant.patientId, grant.doctorId, grant.grantId]),
-    bytes,
-  );
+  await ctx.stub.putState(grantCopyKey(ctx, grant), bytes);
   if (!indexed) return;
+  const grantee = granteeOf(grant);
   await putIndex(ctx, GRANT_BY_PATIENT, [grant.patientId, grant.validFrom, grant.grantId]);
-  await putIndex(ctx, GRANT_BY_DOCTOR, [grant.doctorId, grant.validFrom, grant.grantId]);
+  if (grantee.kind === 'doctor')
+    await putIndex(ctx, GRANT_BY_DOCTOR, [grantee.doctorId, grant.validFrom, grant.grantId]);
+  else await putIndex(ctx, GRANT_BY_HOSPITAL, [grantee.mspId, grant.validFrom, grant.grantId]);
   if (grant.kind === 'emergency') await putIndex(ctx, GRANT_EMERGENCY, [grant.validFrom, grant.grantId]);
 }
 
-/** The first active grant of the list at `time`, consent grants before emergency ones; null if none. */
+/**
+ * Which of several active grants an opening goes under: the doctor's own consent first,
+ * then a grant to their hospital or care team, then an emergency grant (break glass is
+ * the last resort, and its receipts are the ones auditors review).
+ */
+const preference = (grant: Grant): number => (grant.kind === 'emergency' ? 2 : grant.granteeKind === 'doctor' ? 0 : 1);
+
+/** The active grant of the list at `time` that `preference` ranks first (the earlier one on a tie); null if none. */
 export function activeGrant(grants: Grant[], time: string): Grant | null {
-  const active = grants.filter((grant) => grantStateAt(grant, time) === 'active');
-  return active.find((grant) => grant.kind === 'consent') ?? active[0] ?? null;
+  let chosen: Grant | null = null;
+  for (const grant of grants) {
+    if (grantStateAt(grant, time) !== 'active') continue;
+    if (chosen === null || preference(grant) < preference(chosen)) chosen = grant;
+  }
+  return chosen;
 }
 
-/** The grant under which a doctor opens a report now; see requireActiveGrant for the refusals. */
-export function requireOpeningGrant(grants: Grant[], reportId: string, time: string): Grant {
+/** Whether `grant` is the doctor's own active consent grant, which no other grant is preferred to. */
+export const isPreferredActive = (grant: Grant, time: string): boolean =>
+  preference(grant) === 0 && grantStateAt(grant, time) === 'active';
+
+/** The grant among `grants` under which a doctor opens a report now; see requireActiveGrant for the refusals. */
+export function requireCoveringGrant(grants: Grant[], reportId: string, time: string): Grant {
   return requireActiveGrant(
     grants.filter((grant) => grantCovers(grant, reportId)),
     time,

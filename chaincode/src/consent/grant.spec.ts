@@ -1,6 +1,15 @@
 import { canonicalBytes } from '../canonical-json';
-import { digest, emergencyGrantFields, grantFields, legacy, LegacyGrant, people } from '../testing/fixtures';
-import { Grant } from './grant';
+import {
+  digest,
+  emergencyGrantFields,
+  grantFields,
+  HOSPITAL_B,
+  legacy,
+  LegacyGrant,
+  organisationGrantFields,
+  people,
+} from '../testing/fixtures';
+import { Grant, granteeOf } from './grant';
 
 const stored = (record: object) => canonicalBytes(record);
 
@@ -50,6 +59,69 @@ describe('Grant', () => {
       },
     );
 
+    it.each(['hospital', 'care-team'] as const)('builds a consent grant to a %s: its hospital, no doctor', (kind) => {
+      const grant = Grant.create(organisationGrantFields(1, kind));
+      expect(grant).toMatchObject({ granteeKind: kind, granteeMspId: HOSPITAL_B, doctorId: null, doctorMspId: null });
+      expect(granteeOf(grant)).toEqual({ kind, mspId: HOSPITAL_B });
+      expect(granteeOf(Grant.create(grantFields(2)))).toEqual({
+        kind: 'doctor',
+        doctorId: people.doctorB.uid,
+        mspId: HOSPITAL_B,
+      });
+    });
+
+    it.each([
+      ['a grant to a doctor without the doctor', grantFields(1, { doctorId: null }), /names the doctor/],
+      ['a grant to a doctor without their hospital', grantFields(1, { doctorMspId: null }), /names the doctor/],
+      [
+        'a grant to a doctor naming a grantee hospital',
+        grantFields(1, { granteeMspId: HOSPITAL_B }),
+        /names the doctor/,
+      ],
+      [
+        'a grant to a hospital naming a doctor',
+        organisationGrantFields(1, 'hospital', { doctorId: people.doctorB.uid }),
+        /names its hospital .* and no doctor/,
+      ],
+      [
+        'a grant to a care team naming a doctor’s hospital',
+        organisationGrantFields(1, 'care-team', { doctorMspId: HOSPITAL_B }),
+        /names its hospital .* and no doctor/,
+      ],
+      [
+        'a grant to a hospital without the hospital',
+        organisationGrantFields(1, 'hospital', { granteeMspId: null }),
+        /names its hospital/,
+      ],
+      [
+        'an emergency grant to a hospital',
+        emergencyGrantFields(1, {
+          granteeKind: 'hospital',
+          doctorId: null,
+          doctorMspId: null,
+          granteeMspId: HOSPITAL_B,
+        }),
+        /only consent grants go to a hospital or a care team/,
+      ],
+      ['an unknown grantee kind', grantFields(1, { granteeKind: 'ward' as never }), /^INVALID_ARGUMENT: granteeKind/],
+      [
+        'a malformed grantee hospital',
+        organisationGrantFields(1, 'hospital', { granteeMspId: 'Hospital B' }),
+        /^INVALID_ARGUMENT: granteeMspId/,
+      ],
+    ])('refuses %s (INVALID_ARGUMENT)', (_label, fields, message) => {
+      expect(() => Grant.create(fields)).toThrow(message);
+      expect(() => Grant.create(fields)).toThrow(/^INVALID_ARGUMENT: /);
+    });
+
+    it('requires granteeKind and granteeMspId, even where the previous version had none', () => {
+      for (const field of ['granteeKind', 'granteeMspId'] as const) {
+        const fields: Partial<Grant> = grantFields(1);
+        delete fields[field];
+        expect(() => Grant.create(fields as Grant)).toThrow(new RegExp(`^INVALID_ARGUMENT: ${field}`));
+      }
+    });
+
     it('takes a reviewed emergency grant with or without an outcome (a review before outcomes had none)', () => {
       const review = { reviewed: true, reviewedBy: people.auditor.uid, reviewedAt: '2026-01-02T00:00:00.000Z' };
       expect(Grant.create(emergencyGrantFields(1, { ...review, reviewOutcome: 'inappropriate' })).reviewOutcome).toBe(
@@ -61,15 +133,40 @@ describe('Grant', () => {
 
   describe('fromState', () => {
     it('reads back what this version stores, unchanged', () => {
-      for (const grant of [Grant.create(grantFields(1)), Grant.create(emergencyGrantFields(2))]) {
+      for (const grant of [
+        Grant.create(grantFields(1)),
+        Grant.create(emergencyGrantFields(2)),
+        Grant.create(organisationGrantFields(3, 'hospital')),
+        Grant.create(organisationGrantFields(4, 'care-team')),
+      ]) {
         expect(Grant.fromState(stored(grant))).toEqual(grant);
       }
     });
 
-    it('reads a consent grant of the previous version as TREAT, without justification or outcome', () => {
+    it('reads a grant of the version before grantee kinds as a grant to its doctor, without a grantee hospital', () => {
+      const previous = legacy.grantToDoctor(1);
+      expect(previous).not.toHaveProperty('granteeKind');
+      expect(Grant.fromState(stored(previous))).toEqual({ ...previous, granteeKind: 'doctor', granteeMspId: null });
+      const emergency = { ...legacy.grantToDoctor(2), ...emergencyGrantFields(2) } as Record<string, unknown>;
+      delete emergency.granteeKind;
+      delete emergency.granteeMspId;
+      expect(Grant.fromState(stored(emergency))).toMatchObject({ kind: 'emergency', granteeKind: 'doctor' });
+    });
+
+    it('keeps a stored grantee kind: a grant to a hospital that names a doctor is corrupt state', () => {
+      const inconsistent = { ...legacy.grantToDoctor(1), granteeKind: 'hospital', granteeMspId: HOSPITAL_B };
+      expect(() => Grant.fromState(stored(inconsistent))).toThrow(
+        /^CORRUPT_STATE: stored grant is invalid .*no doctor/,
+      );
+    });
+
+    it('reads a consent grant of the version before purposes as TREAT, to its doctor, without justification or outcome', () => {
       const grant = Grant.fromState(stored(legacy.consentGrant(1)));
       expect(grant).toMatchObject({
         kind: 'consent',
+        granteeKind: 'doctor',
+        doctorId: people.doctorB.uid,
+        granteeMspId: null,
         purposeOfUse: 'TREAT',
         justificationCommitment: null,
         reviewOutcome: null,

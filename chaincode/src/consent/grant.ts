@@ -25,11 +25,29 @@ export const GRANT_BY_DOCTOR = 'grant~doctor';
  * a check invalidates the transaction.
  */
 export const GRANT_BY_PAIR = 'grant~pair';
+/**
+ * grant~org(patientId, granteeMspId, grantId) → a copy of a grant to a hospital or a care
+ * team, rewritten with it: what AccessReport scans, in one range read of the patient's
+ * grants to the reader's own hospital, beside the pair's (see GRANT_BY_PAIR).
+ */
+export const GRANT_BY_ORGANISATION = 'grant~org';
+/** grant~hospital(granteeMspId, validFrom, grantId): grants to a hospital or a care team, by that hospital. */
+export const GRANT_BY_HOSPITAL = 'grant~hospital';
 /** grant~emergency(validFrom, grantId): break-glass grants, for auditors. */
 export const GRANT_EMERGENCY = 'grant~emergency';
 
 export const GRANT_KINDS = ['consent', 'emergency'] as const;
 export type GrantKind = (typeof GRANT_KINDS)[number];
+/**
+ * Who a grant lets in: one `doctor`; every doctor of a `hospital`; or the `care-team` of
+ * a hospital, that is the doctors that hospital has assigned to the patient at the time
+ * of each opening (see grant-coverage).
+ */
+export const GRANTEE_KINDS = ['doctor', 'hospital', 'care-team'] as const;
+export type GranteeKind = (typeof GRANTEE_KINDS)[number];
+/** The grantee kinds that name a hospital rather than a doctor. */
+export const ORGANISATION_GRANTEE_KINDS = ['hospital', 'care-team'] as const;
+export type OrganisationGranteeKind = (typeof ORGANISATION_GRANTEE_KINDS)[number];
 export const GRANT_STATUSES = ['active', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 /** An auditor's finding on an emergency grant; the auditor's note stays off-chain. */
@@ -49,23 +67,30 @@ export const REQUEST_DAYS = { min: 1, max: 365 } as const;
 export const EMERGENCY_HOURS = { min: 1, max: 24 } as const;
 
 /**
- * A patient's permission for a doctor to open some (`reportIds`) or all (`null`) of the
+ * A patient's permission for a grantee to open some (`reportIds`) or all (`null`) of the
  * patient's reports, for a purpose of use, from `validFrom` until just before `expiresAt`.
- * Consent grants come from the patient (directly or by approving a request, whose purpose
- * they take) and never have the purpose ETREAT. Emergency grants are declared by the
- * doctor (break glass), always have the purpose ETREAT, carry `justificationCommitment`
- * (an HMAC-SHA-256 of the justification's text under a key kept off-chain; the chaincode
- * checks only its format) and wait for an auditor's review: `reviewed` with, for reviews
- * since outcomes were recorded, `reviewOutcome`. `status` records revocation only; expiry
- * follows from the time (see grant-rules).
+ * The grantee (`granteeKind`) is one doctor (`doctorId`, `doctorMspId`; `granteeMspId`
+ * null), or a hospital as a whole or its care team of the patient (`granteeMspId`;
+ * `doctorId` and `doctorMspId` null). Consent grants come from the patient (directly or by
+ * approving a request, whose purpose they take) and never have the purpose ETREAT.
+ * Emergency grants are declared by the doctor (break glass) and go to that doctor only,
+ * always have the purpose ETREAT, carry `justificationCommitment` (an HMAC-SHA-256 of the
+ * justification's text under a key kept off-chain; the chaincode checks only its format)
+ * and wait for an auditor's review: `reviewed` with, for reviews since outcomes were
+ * recorded, `reviewOutcome`. `status` records revocation only; expiry follows from the
+ * time (see grant-rules).
  */
 export class Grant {
   readonly grantId: string;
   readonly kind: GrantKind;
   readonly patientId: string;
   readonly patientMspId: string;
-  readonly doctorId: string;
-  readonly doctorMspId: string;
+  readonly granteeKind: GranteeKind;
+  /** The doctor of a grant to a doctor; null for a hospital or a care team. */
+  readonly doctorId: string | null;
+  readonly doctorMspId: string | null;
+  /** The hospital of a grant to a hospital or a care team; null for a grant to a doctor. */
+  readonly granteeMspId: string | null;
   readonly reportIds: string[] | null;
   readonly purposeOfUse: PurposeOfUse;
   readonly validFrom: string;
@@ -86,8 +111,10 @@ export class Grant {
     this.kind = fields.kind;
     this.patientId = fields.patientId;
     this.patientMspId = fields.patientMspId;
+    this.granteeKind = fields.granteeKind;
     this.doctorId = fields.doctorId;
     this.doctorMspId = fields.doctorMspId;
+    this.granteeMspId = fields.granteeMspId;
     this.reportIds = fields.reportIds;
     this.purposeOfUse = fields.purposeOfUse;
     this.validFrom = fields.validFrom;
@@ -109,8 +136,10 @@ export class Grant {
       kind: requireOneOf(fields.kind, 'kind', GRANT_KINDS),
       patientId: requireUuid(fields.patientId, 'patientId'),
       patientMspId: requireMspId(fields.patientMspId, 'patientMspId'),
-      doctorId: requireUuid(fields.doctorId, 'doctorId'),
-      doctorMspId: requireMspId(fields.doctorMspId, 'doctorMspId'),
+      granteeKind: requireOneOf(fields.granteeKind, 'granteeKind', GRANTEE_KINDS),
+      doctorId: nullable(fields.doctorId, (value) => requireUuid(value, 'doctorId')),
+      doctorMspId: nullable(fields.doctorMspId, (value) => requireMspId(value, 'doctorMspId')),
+      granteeMspId: nullable(fields.granteeMspId, (value) => requireMspId(value, 'granteeMspId')),
       reportIds: requireReportIds(fields.reportIds, 'reportIds'),
       purposeOfUse: requirePurposeOfUse(fields.purposeOfUse, 'purposeOfUse'),
       validFrom: requireIsoTime(fields.validFrom, 'validFrom'),
@@ -143,22 +172,42 @@ export class Grant {
 }
 
 /**
- * A grant as the previous chaincode version wrote it, in today's terms (the chaincode is
+ * A grant as an earlier chaincode version wrote it, in today's terms (the chaincode is
  * upgraded in place, so such records stay on the ledger, under the grant's key and under
- * the pair): its `justificationSha256` is read as the commitment; a grant without a
- * purpose is for emergency treatment (ETREAT) when it is an emergency grant and for
- * treatment (TREAT) otherwise; and it has no review outcome, even when reviewed (the
- * previous version recorded none). Fields under their new names win. Nothing is written
- * back; a transaction that rewrites the grant (revocation, review) stores the new shape.
+ * the pair). Before grantees other than doctors, every grant went to one doctor: a grant
+ * without `granteeKind` is a grant to a doctor, without `granteeMspId`. Before purposes
+ * and keyed commitments, its `justificationSha256` is read as the commitment; a grant
+ * without a purpose is for emergency treatment (ETREAT) when it is an emergency grant and
+ * for treatment (TREAT) otherwise; and it has no review outcome, even when reviewed (that
+ * version recorded none). Fields under their new names win. Nothing is written back; a
+ * transaction that rewrites the grant (revocation, review) stores the new shape.
  */
 function withLegacyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
   const legacyPurpose = raw.kind === 'emergency' ? EMERGENCY_PURPOSE : LEGACY_CONSENT_PURPOSE;
   return {
     ...raw,
+    granteeKind: 'granteeKind' in raw ? raw.granteeKind : 'doctor',
+    granteeMspId: 'granteeMspId' in raw ? raw.granteeMspId : null,
     justificationCommitment: 'justificationCommitment' in raw ? raw.justificationCommitment : raw.justificationSha256,
     purposeOfUse: 'purposeOfUse' in raw ? raw.purposeOfUse : legacyPurpose,
     reviewOutcome: 'reviewOutcome' in raw ? raw.reviewOutcome : null,
   };
+}
+
+/** Who a grant lets in, with the fields of its kind (which checkTerms guarantees) typed. */
+export type Grantee =
+  { kind: 'doctor'; doctorId: string; mspId: string } | { kind: OrganisationGranteeKind; mspId: string };
+
+export function granteeOf(grant: Grant): Grantee {
+  if (grant.granteeKind === 'doctor') {
+    if (grant.doctorId !== null && grant.doctorMspId !== null) {
+      return { kind: 'doctor', doctorId: grant.doctorId, mspId: grant.doctorMspId };
+    }
+  } else if (grant.granteeMspId !== null) {
+    return { kind: grant.granteeKind, mspId: grant.granteeMspId };
+  }
+  // Unreachable for a grant built by Grant.create.
+  throw corruptState(`grant ${grant.grantId} does not name its grantee`);
 }
 
 /** The rules that tie a grant's fields together, so that no inconsistent grant is ever stored or read. */
@@ -167,6 +216,7 @@ function checkTerms(grant: Grant): void {
   if ((grant.status === 'revoked') !== (grant.revokedAt !== null)) {
     throw invalidArgument('revokedAt is set exactly when the grant is revoked');
   }
+  checkGrantee(grant);
   if ((grant.kind === 'emergency') !== (grant.purposeOfUse === EMERGENCY_PURPOSE)) {
     throw invalidArgument(`the purpose of use is ${EMERGENCY_PURPOSE} exactly when the grant is an emergency grant`);
   }
@@ -207,4 +257,20 @@ function checkTerms(grant: Grant): void {
       throw invalidArgument('only a reviewed emergency grant has a review outcome');
     }
   }
+}
+
+/** Exactly the fields of the grantee's kind: a doctor and their hospital, or a hospital alone. */
+function checkGrantee(grant: Grant): void {
+  if (grant.granteeKind === 'doctor') {
+    if (grant.doctorId === null || grant.doctorMspId === null || grant.granteeMspId !== null) {
+      throw invalidArgument(
+        'a grant to a doctor names the doctor and their hospital (doctorId, doctorMspId) and no granteeMspId',
+      );
+    }
+    return;
+  }
+  if (grant.doctorId !== null || grant.doctorMspId !== null || grant.granteeMspId === null) {
+    throw invalidArgument(`a grant to a ${grant.granteeKind} names its hospital (granteeMspId) and no doctor`);
+  }
+  if (grant.kind !== 'consent') throw invalidArgument('only consent grants go to a hospital or a care team');
 }

@@ -1,12 +1,27 @@
 import type { Context } from 'fabric-contract-api';
 import { forbidden, notFound } from '../errors';
-import { readRecord } from '../ledger-state';
+import { exists, readRecord } from '../ledger-state';
 import { callerOf } from '../transaction-context';
-import { requireUuid } from '../validation';
-import { PARTICIPANT_OBJECT_TYPE, Participant, ROLES, Role } from './participant';
+import { requireMspId, requireUuid } from '../validation';
+import { HOSPITAL_OBJECT_TYPE, PARTICIPANT_OBJECT_TYPE, Participant, ROLES, Role } from './participant';
 
 export function participantKey(ctx: Context, uid: string): string {
   return ctx.stub.createCompositeKey(PARTICIPANT_OBJECT_TYPE, [uid]);
+}
+
+export function hospitalKey(ctx: Context, mspId: string): string {
+  return ctx.stub.createCompositeKey(HOSPITAL_OBJECT_TYPE, [mspId]);
+}
+
+/**
+ * A hospital named by an argument: an MSP id that some participant registered from (see
+ * HOSPITAL_OBJECT_TYPE), or NOT_FOUND, so that nothing is granted to a hospital that is not
+ * on the channel or to a misspelt one.
+ */
+export async function requireHospital(ctx: Context, mspIdArgument: unknown, name: string): Promise<string> {
+  const mspId = requireMspId(mspIdArgument, name);
+  if (!(await exists(ctx, hospitalKey(ctx, mspId)))) throw notFound(`hospital ${mspId} has no registered participant`);
+  return mspId;
 }
 
 /** The caller's claims from its certificate (`ehr.uid`, `ehr.role`, MSP id), checked for shape only. */

@@ -6,6 +6,15 @@ export const ROLES = ['doctor', 'patient', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PARTICIPANT_OBJECT_TYPE = 'participant';
+/**
+ * hospital(mspId): a hospital (MSP) at least one participant registered from. An index
+ * entry (its meaning is in the key) that RegisterSelf writes on every call, so that a
+ * hospital whose users all registered under an earlier chaincode version is known once
+ * any of them registers again (the API registers each hospital's first admin at every
+ * start). It is written blind, never read there, so that concurrent registrations of one
+ * hospital never conflict.
+ */
+export const HOSPITAL_OBJECT_TYPE = 'hospital';
 
 /**
  * A user the ledger knows: pseudonymous ID, role and hospital (MSP), as the user's own

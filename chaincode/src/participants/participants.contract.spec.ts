@@ -1,4 +1,14 @@
-import { contracts, HOSPITAL_A, impostorOf, people, Scenario, uuid } from '../testing/fixtures';
+import {
+  contracts,
+  days,
+  grantId,
+  HOSPITAL_A,
+  HOSPITAL_B,
+  impostorOf,
+  people,
+  Scenario,
+  uuid,
+} from '../testing/fixtures';
 
 const { participants } = contracts;
 
@@ -24,11 +34,43 @@ describe('ParticipantsContract', () => {
     ]);
   });
 
-  it('RegisterSelf is idempotent: a second call changes nothing and emits nothing', async () => {
+  it('RegisterSelf is idempotent: a second call changes no record and emits nothing', async () => {
     await scenario.register(people.patientA);
+    const key = scenario.ledger.compositeKey('participant', [people.patientA.uid]);
+    const before = scenario.ledger.read(key);
     const again = JSON.parse(await scenario.submit(people.patientA, (ctx) => participants.RegisterSelf(ctx)));
     expect(again.txId).not.toBe(scenario.ledger.lastTxId);
+    expect(scenario.ledger.read(key)).toBe(before);
     expect(scenario.ledger.events).toHaveLength(1);
+  });
+
+  it('RegisterSelf marks the caller’s hospital as having participants, again on every call', async () => {
+    await scenario.register(people.doctorB);
+    expect(scenario.ledger.keys('hospital')).toEqual([scenario.ledger.compositeKey('hospital', [HOSPITAL_B])]);
+    await scenario.register(people.patientA, people.patientA);
+    expect(scenario.ledger.keys('hospital')).toEqual([
+      scenario.ledger.compositeKey('hospital', [HOSPITAL_A]),
+      scenario.ledger.compositeKey('hospital', [HOSPITAL_B]),
+    ]);
+  });
+
+  it('a hospital whose participants registered under the previous version is known once one registers again', async () => {
+    await scenario.register(people.patientA);
+    // As the previous version stored doctorB: the participant, and no hospital mark.
+    scenario.plant('participant', people.doctorB.uid, {
+      uid: people.doctorB.uid,
+      role: 'doctor',
+      mspId: HOSPITAL_B,
+      registeredAt: '2026-01-01T00:00:00.000Z',
+      txId: 'e'.repeat(64),
+    });
+    const grantToB = (n: number) =>
+      scenario.grantOrganisation(people.patientA, grantId(n), 'hospital', HOSPITAL_B, null, days(1));
+    await expect(grantToB(1)).rejects.toThrow(/^NOT_FOUND: hospital HospitalBMSP/);
+    const events = scenario.ledger.events.length;
+    await scenario.register(people.doctorB);
+    expect(scenario.ledger.events).toHaveLength(events);
+    await expect(grantToB(1)).resolves.toMatchObject({ granteeKind: 'hospital', granteeMspId: HOSPITAL_B });
   });
 
   it('refuses the same uid under another hospital or role with CONFLICT', async () => {

@@ -2,10 +2,10 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContract } from '../ledger-contract';
 import { canonicalJson } from '../canonical-json';
 import { conflict } from '../errors';
-import { emitEvent, putRecord, readRecord, requireRecord } from '../ledger-state';
+import { emitEvent, putIndex, putRecord, readRecord, requireRecord } from '../ledger-state';
 import { transactionTime } from '../transaction-context';
 import { requireUuid } from '../validation';
-import { Participant } from './participant';
+import { HOSPITAL_OBJECT_TYPE, Participant } from './participant';
 import { certificateClaims, participantKey, requireCaller } from './participant-lookup';
 
 /**
@@ -19,9 +19,11 @@ export class ParticipantsContract extends LedgerContract {
   }
 
   /**
-   * Records the caller's uid, role and hospital from its certificate. Idempotent: a second
-   * call with the same certificate facts changes nothing (and emits no event); the same uid
-   * under another role or hospital is a CONFLICT. Returns the participant.
+   * Records the caller's uid, role and hospital from its certificate, and that the hospital
+   * has registered participants (the mark grants to a hospital are checked against).
+   * Idempotent: a second call with the same certificate facts changes no record (it writes
+   * the same hospital mark again) and emits no event; the same uid under another role or
+   * hospital is a CONFLICT. Returns the participant.
    */
   @Transaction()
   @Returns('string')
@@ -33,6 +35,7 @@ export class ParticipantsContract extends LedgerContract {
       if (existing.role !== claims.role || existing.mspId !== claims.mspId) {
         throw conflict(`participant ${claims.uid} is registered with another role or hospital`);
       }
+      await putIndex(ctx, HOSPITAL_OBJECT_TYPE, [existing.mspId]);
       return canonicalJson(existing);
     }
     const participant = Participant.create({
@@ -41,6 +44,7 @@ export class ParticipantsContract extends LedgerContract {
       txId: ctx.stub.getTxID(),
     });
     await putRecord(ctx, key, participant);
+    await putIndex(ctx, HOSPITAL_OBJECT_TYPE, [participant.mspId]);
     emitEvent(ctx, 'ParticipantRegistered', { uid: participant.uid });
     return canonicalJson(participant);
   }

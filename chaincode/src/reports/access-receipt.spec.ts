@@ -4,9 +4,13 @@ import { AccessBasis, AccessReceipt } from './access-receipt';
 
 const TX = 'a'.repeat(64);
 
-/** A receipt's fields as this version stores them: the previous version's, with a purpose. */
-const receiptFields = (basis: AccessBasis, purposeOfUse: string) =>
-  ({ ...legacy.receipt(basis, TX), purposeOfUse }) as unknown as AccessReceipt;
+/** A receipt's fields as this version stores them: the oldest version's, with a purpose and the kind of grantee. */
+const receiptFields = (basis: AccessBasis, purposeOfUse: string, granteeKind: string | null = defaultKind(basis)) =>
+  ({ ...legacy.receipt(basis, TX), purposeOfUse, granteeKind }) as unknown as AccessReceipt;
+
+function defaultKind(basis: AccessBasis): string | null {
+  return basis === 'grant' || basis === 'emergency' ? 'doctor' : null;
+}
 
 describe('AccessReceipt', () => {
   it.each([
@@ -29,9 +33,22 @@ describe('AccessReceipt', () => {
   });
 
   it('requires a purpose of use', () => {
-    expect(() => AccessReceipt.create(legacy.receipt('patient', TX) as unknown as AccessReceipt)).toThrow(
-      /^INVALID_ARGUMENT: purposeOfUse/,
-    );
+    const withoutPurpose = { ...legacy.receipt('patient', TX), granteeKind: null } as unknown as AccessReceipt;
+    expect(() => AccessReceipt.create(withoutPurpose)).toThrow(/^INVALID_ARGUMENT: purposeOfUse/);
+  });
+
+  it.each(['doctor', 'hospital', 'care-team'])('records an opening under a grant to a %s', (kind) => {
+    expect(AccessReceipt.create(receiptFields('grant', 'TREAT', kind)).granteeKind).toBe(kind);
+  });
+
+  it.each([
+    ['a grant opening without a grantee kind', receiptFields('grant', 'TREAT', null)],
+    ['a patient opening with a grantee kind', receiptFields('patient', 'PATRQT', 'doctor')],
+    ['an author opening with a grantee kind', receiptFields('author', 'TREAT', 'hospital')],
+    ['an emergency opening under a hospital', receiptFields('emergency', 'ETREAT', 'hospital')],
+    ['an unknown grantee kind', receiptFields('grant', 'TREAT', 'ward')],
+  ])('refuses %s (INVALID_ARGUMENT)', (_label, fields) => {
+    expect(() => AccessReceipt.create(fields)).toThrow(/^INVALID_ARGUMENT: /);
   });
 
   it('reads back what this version stores, unchanged', () => {
@@ -44,10 +61,33 @@ describe('AccessReceipt', () => {
     ['author', 'TREAT'],
     ['grant', 'TREAT'],
     ['emergency', 'ETREAT'],
-  ] as const)('reads a receipt of the previous version on basis %s as %s', (basis, purpose) => {
+  ] as const)('reads a receipt of the version before purposes on basis %s as %s', (basis, purpose) => {
     const receipt = AccessReceipt.fromState(canonicalBytes(legacy.receipt(basis, TX)));
-    expect(receipt).toMatchObject({ basis, purposeOfUse: purpose });
+    expect(receipt).toMatchObject({ basis, purposeOfUse: purpose, granteeKind: defaultKind(basis) });
     expect(receipt.grantId).toBe(basis === 'grant' || basis === 'emergency' ? grantId(1) : null);
+  });
+
+  it.each([
+    ['patient', null],
+    ['author', null],
+    ['grant', 'doctor'],
+    ['emergency', 'doctor'],
+  ] as const)(
+    'reads a receipt of the version before grantee kinds on basis %s with the grantee kind %p',
+    (basis, kind) => {
+      const stored = legacy.receiptWithPurpose(basis, TX);
+      expect(stored).not.toHaveProperty('granteeKind');
+      const receipt = AccessReceipt.fromState(canonicalBytes(stored));
+      expect(receipt).toEqual({ ...stored, granteeKind: kind });
+    },
+  );
+
+  it('keeps a stored grantee kind, so that an inconsistent one is corrupt state', () => {
+    const stored = { ...legacy.receiptWithPurpose('grant', TX), granteeKind: 'care-team' };
+    expect(AccessReceipt.fromState(canonicalBytes(stored)).granteeKind).toBe('care-team');
+    expect(() =>
+      AccessReceipt.fromState(canonicalBytes({ ...legacy.receiptWithPurpose('patient', TX), granteeKind: 'doctor' })),
+    ).toThrow(/^CORRUPT_STATE: /);
   });
 
   it('refuses a stored receipt with an unknown basis or a purpose its basis excludes (CORRUPT_STATE)', () => {

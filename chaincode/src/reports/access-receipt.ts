@@ -5,6 +5,7 @@ import {
   PurposeOfUse,
   requirePurposeOfUse,
 } from '../consent/purpose-of-use';
+import { GRANTEE_KINDS, GranteeKind } from '../consent/grant';
 import { corruptState, invalidArgument } from '../errors';
 import { nullable, requireIsoTime, requireMspId, requireOneOf, requireTxId, requireUuid } from '../validation';
 
@@ -35,6 +36,9 @@ export const PURPOSE_WITHOUT_GRANT: Readonly<Record<'patient' | 'author', Purpos
  * by the AccessReport transaction whose ID it carries, before the API releases anything.
  * `purposeOfUse` follows from the basis: for `grant` and `emergency`, the purpose of the
  * grant used (ETREAT exactly for `emergency`); for `patient`, PATRQT; for `author`, TREAT.
+ * For an opening under a grant, `grantId` names it and `granteeKind` says whom it let in
+ * (the reader by name, `doctor`; the reader's hospital, `hospital`; or the reader as one
+ * of its care team, `care-team`); both are null for the patient and the author.
  */
 export class AccessReceipt {
   readonly txId: string;
@@ -45,6 +49,7 @@ export class AccessReceipt {
   readonly readerRole: (typeof READER_ROLES)[number];
   readonly basis: AccessBasis;
   readonly grantId: string | null;
+  readonly granteeKind: GranteeKind | null;
   readonly purposeOfUse: PurposeOfUse;
   readonly at: string;
 
@@ -57,6 +62,7 @@ export class AccessReceipt {
     this.readerRole = fields.readerRole;
     this.basis = fields.basis;
     this.grantId = fields.grantId;
+    this.granteeKind = fields.granteeKind;
     this.purposeOfUse = fields.purposeOfUse;
     this.at = fields.at;
   }
@@ -71,12 +77,16 @@ export class AccessReceipt {
       readerRole: requireOneOf(fields.readerRole, 'readerRole', READER_ROLES),
       basis: requireOneOf(fields.basis, 'basis', ACCESS_BASES),
       grantId: nullable(fields.grantId, (value) => requireUuid(value, 'grantId')),
+      granteeKind: nullable(fields.granteeKind, (value) => requireOneOf(value, 'granteeKind', GRANTEE_KINDS)),
       purposeOfUse: requirePurposeOfUse(fields.purposeOfUse, 'purposeOfUse'),
       at: requireIsoTime(fields.at, 'at'),
     });
     const throughGrant = receipt.basis === 'grant' || receipt.basis === 'emergency';
-    if (throughGrant !== (receipt.grantId !== null)) {
-      throw invalidArgument('grantId is set exactly when the basis is a grant');
+    if (throughGrant !== (receipt.grantId !== null) || throughGrant !== (receipt.granteeKind !== null)) {
+      throw invalidArgument('grantId and granteeKind are set exactly when the basis is a grant');
+    }
+    if (receipt.basis === 'emergency' && receipt.granteeKind !== 'doctor') {
+      throw invalidArgument('an emergency grant lets in only the doctor who declared it');
     }
     checkPurpose(receipt);
     return receipt;
@@ -114,12 +124,20 @@ const LEGACY_PURPOSE_BY_BASIS: Record<AccessBasis, PurposeOfUse> = {
 };
 
 /**
- * A receipt as the previous chaincode version wrote it, before purposes were recorded (the
- * chaincode is upgraded in place, so such records stay on the ledger): its purpose follows
- * from the basis, a grant's being TREAT as every consent grant's then was, an emergency
- * grant's ETREAT. A receipt with a purpose keeps it. Receipts are never rewritten.
+ * A receipt as an earlier chaincode version wrote it (the chaincode is upgraded in place,
+ * so such records stay on the ledger). Before grants to hospitals and care teams, every
+ * grant went to one doctor: an opening under a grant without `granteeKind` was the
+ * doctor's by name (`doctor`), and one without a grant has none. Before purposes were
+ * recorded, the purpose follows from the basis, a grant's being TREAT as every consent
+ * grant's then was, an emergency grant's ETREAT. Stored fields are kept. Receipts are
+ * never rewritten.
  */
 function withLegacyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
-  if ('purposeOfUse' in raw) return raw;
-  return { ...raw, purposeOfUse: LEGACY_PURPOSE_BY_BASIS[requireOneOf(raw.basis, 'basis', ACCESS_BASES)] };
+  const basis = requireOneOf(raw.basis, 'basis', ACCESS_BASES);
+  const throughGrant = basis === 'grant' || basis === 'emergency';
+  return {
+    ...raw,
+    granteeKind: 'granteeKind' in raw ? raw.granteeKind : throughGrant ? 'doctor' : null,
+    purposeOfUse: 'purposeOfUse' in raw ? raw.purposeOfUse : LEGACY_PURPOSE_BY_BASIS[basis],
+  };
 }

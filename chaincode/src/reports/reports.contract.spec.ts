@@ -6,6 +6,7 @@ import {
   grantId,
   HOSPITAL_A,
   HOSPITAL_B,
+  legacy,
   people,
   reportArguments,
   reportId,
@@ -33,6 +34,7 @@ describe('ReportsContract', () => {
         hospitalMspId: HOSPITAL_A,
         authorId: people.doctorA.uid,
         authorMspId: HOSPITAL_A,
+        authorRole: 'doctor',
         recordedAt: '2026-03-02T10:00:00.000Z',
         writeBasis: 'care',
         writeBasisId: assignmentId(1),
@@ -41,7 +43,12 @@ describe('ReportsContract', () => {
       expect(scenario.ledger.events.at(-1)).toEqual({
         txId: scenario.ledger.lastTxId,
         name: 'ReportRecorded',
-        payload: { reportId: reportId(1), patientId: people.patientA.uid, authorId: people.doctorA.uid },
+        payload: {
+          reportId: reportId(1),
+          patientId: people.patientA.uid,
+          authorId: people.doctorA.uid,
+          authorRole: 'doctor',
+        },
       });
     });
 
@@ -52,12 +59,11 @@ describe('ReportsContract', () => {
     });
 
     it.each([
-      ['a patient', people.patientA],
       ['an admin', people.adminA],
       ['an auditor', people.auditor],
     ])('refuses %s (FORBIDDEN)', async (_label, who) => {
       await expect(scenario.recordReport(who, reportArguments(1, people.patientA))).rejects.toThrow(
-        /^FORBIDDEN: only doctor/,
+        /^FORBIDDEN: only doctor or patient/,
       );
     });
 
@@ -139,6 +145,98 @@ describe('ReportsContract', () => {
     });
   });
 
+  describe('RecordReport by a patient', () => {
+    it('records the patient’s own document: author role patient, basis self, one event saying so', async () => {
+      const args = reportArguments(1, people.patientB, { type: 'prescription' });
+      const report = await scenario.recordReport(people.patientB, args, '2026-03-02T10:00:00.000Z');
+      expect(report).toEqual({
+        ...args,
+        size: 4096,
+        hospitalMspId: HOSPITAL_B,
+        authorId: people.patientB.uid,
+        authorMspId: HOSPITAL_B,
+        authorRole: 'patient',
+        recordedAt: '2026-03-02T10:00:00.000Z',
+        writeBasis: 'self',
+        writeBasisId: people.patientB.uid,
+        txId: scenario.ledger.lastTxId,
+      });
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId: scenario.ledger.lastTxId,
+        name: 'ReportRecorded',
+        payload: {
+          reportId: reportId(1),
+          patientId: people.patientB.uid,
+          authorId: people.patientB.uid,
+          authorRole: 'patient',
+        },
+      });
+      const listed = await scenario.query<{ items: Array<{ reportId: string; authorRole: string }> }>(
+        people.patientB,
+        (ctx) => reports.ListReportsByPatient(ctx, people.patientB.uid, '10', ''),
+      );
+      expect(listed.items).toEqual([expect.objectContaining({ reportId: reportId(1), authorRole: 'patient' })]);
+    });
+
+    it('accepts every report type from a patient', async () => {
+      const types = ['report', 'prescription', 'bill', 'lab', 'imaging', 'note'];
+      for (const [n, type] of types.entries()) {
+        await scenario.recordReport(people.patientA, reportArguments(n + 1, people.patientA, { type }));
+      }
+      expect(scenario.ledger.keys('report')).toHaveLength(types.length);
+    });
+
+    it.each([
+      ['another patient of their hospital', people.otherPatientA],
+      ['a patient of another hospital', people.patientB],
+      ['a doctor', people.doctorA],
+      ['an unregistered uid', { uid: reportId(99) }],
+    ])('refuses a patient recording for %s (FORBIDDEN), storing nothing', async (_label, other) => {
+      await expect(
+        scenario.recordReport(people.patientA, reportArguments(1, people.patientA, { patientId: other.uid })),
+      ).rejects.toThrow(/^FORBIDDEN: a patient records reports for themself only/);
+      expect(scenario.ledger.keys('report')).toEqual([]);
+      expect(scenario.ledger.events.at(-1)?.name).toBe('CareAssigned');
+    });
+
+    it('checks the arguments first (INVALID_ARGUMENT) and refuses an erased patient (CONFLICT)', async () => {
+      await expect(
+        scenario.recordReport(people.patientA, reportArguments(1, people.patientA, { patientId: 'me' })),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: patientId/);
+      await expect(
+        scenario.recordReport(people.patientA, reportArguments(1, people.patientA, { type: 'x-ray' })),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: type/);
+      await scenario.submit(people.adminA, (ctx) => erasure.RecordErasure(ctx, people.patientA.uid));
+      await expect(scenario.recordReport(people.patientA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^CONFLICT: patient .* was erased/,
+      );
+    });
+
+    it('the patient opens it with basis patient; a doctor only under a grant, and never as its author', async () => {
+      await scenario.recordReport(people.patientA, reportArguments(1, people.patientA));
+      await expect(scenario.access(people.patientA, reportId(1))).resolves.toMatchObject({
+        basis: 'patient',
+        grantId: null,
+        granteeKind: null,
+        purposeOfUse: 'PATRQT',
+      });
+      // doctorA is in the patient's care team: care lets a doctor write, not read.
+      await expect(scenario.access(people.doctorA, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+      await expect(scenario.query(people.doctorA, (ctx) => reports.GetReport(ctx, reportId(1)))).rejects.toThrow(
+        /^NOT_FOUND: /,
+      );
+      await scenario.grant(people.patientA, grantId(1), people.doctorA, [reportId(1)], days(1));
+      await expect(scenario.access(people.doctorA, reportId(1))).resolves.toMatchObject({
+        basis: 'grant',
+        granteeKind: 'doctor',
+      });
+      await expect(scenario.query(people.doctorA, (ctx) => reports.GetReport(ctx, reportId(1)))).resolves.toMatchObject(
+        { authorRole: 'patient', authorId: people.patientA.uid },
+      );
+      await expect(scenario.access(people.otherPatientA, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+    });
+  });
+
   describe('AccessReport', () => {
     beforeEach(async () => {
       await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
@@ -156,6 +254,7 @@ describe('ReportsContract', () => {
         readerRole: 'patient',
         basis: 'patient',
         grantId: null,
+        granteeKind: null,
         purposeOfUse: 'PATRQT',
         at: '2026-06-01T12:00:00.000Z',
       });
@@ -168,6 +267,7 @@ describe('ReportsContract', () => {
           patientId: people.patientA.uid,
           readerId: people.patientA.uid,
           grantId: null,
+          granteeKind: null,
           basis: 'patient',
           purposeOfUse: 'PATRQT',
         },
@@ -192,11 +292,12 @@ describe('ReportsContract', () => {
         readerRole: 'doctor',
         basis: 'grant',
         grantId: grantId(1),
+        granteeKind: 'doctor',
         purposeOfUse: 'CAREMGT',
       });
       expect(scenario.ledger.events.at(-1)).toMatchObject({
         name: 'ReportAccessed',
-        payload: { grantId: grantId(1), basis: 'grant', purposeOfUse: 'CAREMGT' },
+        payload: { grantId: grantId(1), granteeKind: 'doctor', basis: 'grant', purposeOfUse: 'CAREMGT' },
       });
       await expect(scenario.access(people.doctorB, reportId(2))).rejects.toThrow(/^FORBIDDEN: no grant/);
     });
@@ -305,16 +406,57 @@ describe('ReportsContract', () => {
       expect(scenario.ledger.events.length).toBe(events);
     });
 
+    it('a patient voids an unrecorded ID of their own upload, the mark naming them; not a recorded one (CONFLICT)', async () => {
+      const mark = JSON.parse(await voidReport(people.patientA, reportId(5), '2026-03-02T10:00:00.000Z'));
+      expect(mark).toMatchObject({
+        reportId: reportId(5),
+        voidedBy: people.patientA.uid,
+        voidedByMspId: HOSPITAL_A,
+        voidedAt: '2026-03-02T10:00:00.000Z',
+      });
+      expect(scenario.ledger.events.at(-1)?.payload).toEqual({ reportId: reportId(5), voidedBy: people.patientA.uid });
+      await expect(scenario.recordReport(people.patientA, reportArguments(5, people.patientA))).rejects.toThrow(
+        /^CONFLICT: report .* \(or its ID was voided\)/,
+      );
+      await scenario.recordReport(people.patientA, reportArguments(6, people.patientA));
+      await expect(voidReport(people.patientA, reportId(6))).rejects.toThrow(/^CONFLICT: report .* is recorded/);
+      await scenario.recordReport(people.doctorA, reportArguments(7, people.patientA));
+      await expect(voidReport(people.patientA, reportId(7))).rejects.toThrow(/^CONFLICT: report .* is recorded/);
+    });
+
     it.each([
-      ['a patient', people.patientA],
       ['an admin', people.adminA],
       ['an auditor', people.auditor],
     ])('refuses %s (FORBIDDEN)', async (_label, who) => {
-      await expect(voidReport(who, reportId(1))).rejects.toThrow(/^FORBIDDEN: only doctor/);
+      await expect(voidReport(who, reportId(1))).rejects.toThrow(/^FORBIDDEN: only doctor or patient/);
     });
 
     it('refuses a malformed ID (INVALID_ARGUMENT)', async () => {
       await expect(voidReport(people.doctorA, 'report-1')).rejects.toThrow(/^INVALID_ARGUMENT: reportId/);
+    });
+  });
+
+  describe('reports written by the previous version', () => {
+    it('a report without an author role is a doctor’s: read, listed and opened as one', async () => {
+      const stored = legacy.report(1);
+      expect(stored).not.toHaveProperty('authorRole');
+      scenario.plant('report', reportId(1), stored);
+      await expect(scenario.query(people.auditor, (ctx) => reports.GetReport(ctx, reportId(1)))).resolves.toEqual({
+        ...stored,
+        authorRole: 'doctor',
+      });
+      await expect(scenario.access(people.doctorA, reportId(1))).resolves.toMatchObject({
+        basis: 'author',
+        granteeKind: null,
+      });
+      await expect(scenario.access(people.patientA, reportId(1))).resolves.toMatchObject({ basis: 'patient' });
+    });
+
+    it('a stored author role is kept, so an inconsistent one is corrupt state', () => {
+      scenario.plant('report', reportId(1), { ...legacy.report(1), authorRole: 'patient' });
+      return expect(scenario.query(people.auditor, (ctx) => reports.GetReport(ctx, reportId(1)))).rejects.toThrow(
+        /^CORRUPT_STATE: stored report is invalid/,
+      );
     });
   });
 

@@ -3,13 +3,9 @@ import { LedgerContract } from '../ledger-contract';
 import { canonicalJson, parseJsonObject } from '../canonical-json';
 import { activeCareKey, activeCareOf } from '../care/care-lookup';
 import { requireCid } from '../cid';
-import {
-  grantsOfPair,
-  requireActiveGrant,
-  requireOpeningGrant,
-  grantCovers,
-  grantStateAt,
-} from '../consent/grant-rules';
+import { grantsApplyingTo, requireOpeningGrant } from '../consent/grant-coverage';
+import { GranteeKind } from '../consent/grant';
+import { grantCovers, grantsOfPair, grantStateAt, requireActiveGrant } from '../consent/grant-rules';
 import { requireNotErased } from '../erasure/erasure-lookup';
 import { ChaincodeError, conflict, ErrorCode, forbidden, notFound } from '../errors';
 import {
@@ -55,7 +51,10 @@ import {
 import { receiptKey, reportKey } from './report-lookup';
 import { ReportVoid } from './report-void';
 
-/** Medical records: recorded by doctors, opened (with a receipt) by whoever the rules allow. */
+/**
+ * Medical records: recorded by doctors, and by patients for themselves; opened (with a
+ * receipt) by whoever the rules allow.
+ */
 @Info({ title: 'ReportsContract', description: 'Reports, their content digests and every opening of their content' })
 export class ReportsContract extends LedgerContract {
   constructor() {
@@ -63,10 +62,13 @@ export class ReportsContract extends LedgerContract {
   }
 
   /**
-   * Records a report written by the calling doctor for a patient under their active care
-   * assignment or an active grant of theirs. A report ID is recorded once (CONFLICT
-   * after); nothing is recorded for an erased patient (CONFLICT). `size` is the
-   * ciphertext's byte count, as a decimal string. Returns the report.
+   * Records a report: written by the calling doctor for a patient under their active care
+   * assignment or an active grant of theirs to that doctor (a grant to a hospital or a care
+   * team is for reading only); or brought by the calling patient, for themself only
+   * (`patientId` their own uid, FORBIDDEN otherwise), on the basis `self`. The report's
+   * `authorRole` is the caller's role. A report ID is recorded once (CONFLICT after);
+   * nothing is recorded for an erased patient (CONFLICT). `size` is the ciphertext's byte
+   * count, as a decimal string. Emits `ReportRecorded`. Returns the report.
    */
   @Transaction()
   @Returns('string')
@@ -82,7 +84,7 @@ export class ReportsContract extends LedgerContract {
     encryptionScheme: string,
   ): Promise<string> {
     await StateBatch.prefetch(ctx, recordReportReads(ctx, reportId, patientId));
-    const doctor = await requireCaller(ctx, 'record reports', ['doctor']);
+    const author = await requireCaller(ctx, 'record reports', ['doctor', 'patient']);
     requireUuid(reportId, 'reportId');
     const fields = {
       type: requireOneOf(type, 'type', REPORT_TYPES),
@@ -92,49 +94,55 @@ export class ReportsContract extends LedgerContract {
       size: requireIntegerText(size, 'size', REPORT_SIZE.min, REPORT_SIZE.max),
       encryptionScheme: requireOneOf(encryptionScheme, 'encryptionScheme', ENCRYPTION_SCHEMES),
     };
-    const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    let patient: Participant;
+    if (author.role === 'patient') {
+      requireUuid(patientId, 'patientId');
+      if (patientId !== author.uid) throw forbidden('a patient records reports for themself only');
+      patient = author;
+    } else {
+      patient = await requireParty(ctx, patientId, 'patientId', 'patient');
+    }
     requireNotErased(patient, 'new reports');
     const now = transactionTime(ctx);
-    const care = await activeCareOf(ctx, patient.uid, doctor.uid);
-    const writeBasisId =
-      care ??
-      requireActiveGrant(
-        await grantsOfPair(ctx, patient.uid, doctor.uid),
-        now,
-        `doctor ${doctor.uid} has neither an active care assignment nor an active grant for patient ${patient.uid}`,
-      ).grantId;
+    const basis = author.role === 'patient' ? selfBasis(patient) : await doctorWriteBasis(ctx, patient, author, now);
     const key = reportKey(ctx, reportId);
     if (await exists(ctx, key)) throw conflict(`report ${reportId} is already recorded (or its ID was voided)`);
     const report = Report.create({
       reportId,
       patientId: patient.uid,
       hospitalMspId: patient.mspId,
-      authorId: doctor.uid,
-      authorMspId: doctor.mspId,
+      authorId: author.uid,
+      authorMspId: author.mspId,
+      authorRole: author.role === 'patient' ? 'patient' : 'doctor',
       ...fields,
       recordedAt: now,
-      writeBasis: care ? 'care' : 'grant',
-      writeBasisId,
+      ...basis,
       txId: ctx.stub.getTxID(),
     });
     await putRecord(ctx, key, report);
     await putIndex(ctx, REPORT_BY_PATIENT, [report.patientId, now, reportId]);
     await putIndex(ctx, REPORT_BY_AUTHOR, [report.authorId, now, reportId]);
-    emitEvent(ctx, 'ReportRecorded', { reportId, patientId: report.patientId, authorId: report.authorId });
+    emitEvent(ctx, 'ReportRecorded', {
+      reportId,
+      patientId: report.patientId,
+      authorId: report.authorId,
+      authorRole: report.authorRole,
+    });
     return canonicalJson(report);
   }
 
   /**
-   * Marks a report ID that the calling doctor's upload gave up on as never to be recorded,
-   * so that a `RecordReport` of it still on its way is refused; the API's recovery does this
-   * before it unpins an upload's content. CONFLICT when the report is recorded (then the
-   * upload is to be completed instead); voiding a voided ID again changes nothing. Returns
-   * the void mark.
+   * Marks a report ID that the caller's upload (a doctor's, or a patient's own) gave up on
+   * as never to be recorded, so that a `RecordReport` of it still on its way is refused;
+   * the API's recovery does this, as the uploader, before it unpins an upload's content.
+   * The mark records who voided. CONFLICT when the report is recorded (then the upload is
+   * to be completed instead); voiding a voided ID again changes nothing. Returns the void
+   * mark.
    */
   @Transaction()
   @Returns('string')
   async VoidReport(ctx: Context, reportId: string): Promise<string> {
-    const doctor = await requireCaller(ctx, 'void report IDs', ['doctor']);
+    const uploader = await requireCaller(ctx, 'void report IDs', ['doctor', 'patient']);
     const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
     const existing = await ctx.stub.getState(key);
     if (existing.length > 0) {
@@ -145,23 +153,26 @@ export class ReportsContract extends LedgerContract {
     }
     const mark = ReportVoid.create({
       reportId,
-      voidedBy: doctor.uid,
-      voidedByMspId: doctor.mspId,
+      voidedBy: uploader.uid,
+      voidedByMspId: uploader.mspId,
       voidedAt: transactionTime(ctx),
       txId: ctx.stub.getTxID(),
     });
     await putRecord(ctx, key, mark);
-    emitEvent(ctx, 'ReportVoided', { reportId, voidedBy: doctor.uid });
+    emitEvent(ctx, 'ReportVoided', { reportId, voidedBy: uploader.uid });
     return canonicalJson(mark);
   }
 
   /**
    * Opens a report's content: submitted (and committed) before the API releases any of it.
-   * Allowed for the patient, the author, and a doctor with an active grant covering the
-   * report (consent, or emergency); refused for admins and auditors always. Writes and
-   * returns the access receipt, whose `txId` is this transaction's ID, with the basis and
-   * the purpose of use of the opening (the grant's, or PATRQT for the patient and TREAT for
-   * the author).
+   * Allowed for the patient (basis patient, even for a report they brought themselves), the
+   * author, and a doctor covered by an active grant covering the report: their own consent
+   * grant, a grant to their hospital, a grant to the care team at their hospital while
+   * they are in it, or their emergency grant, preferred in that order (see grant-coverage);
+   * refused for admins and auditors always. Writes and returns the access receipt, whose
+   * `txId` is this transaction's ID, with the basis, the grant and the kind of grantee it
+   * let in, and the purpose of use of the opening (the grant's, or PATRQT for the patient
+   * and TREAT for the author). Emits `ReportAccessed`.
    */
   @Transaction()
   @Returns('string')
@@ -170,7 +181,7 @@ export class ReportsContract extends LedgerContract {
     const reader = await requireCaller(ctx, 'open report content', ['patient', 'doctor']);
     const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
     const report = await requireRecord(ctx, key, Report.fromState, `report ${reportId}`);
-    const { basis, grantId, purposeOfUse } = await openingBasis(ctx, reader, report, transactionTime(ctx));
+    const { basis, grantId, granteeKind, purposeOfUse } = await openingBasis(ctx, reader, report, transactionTime(ctx));
     const receipt = AccessReceipt.create({
       txId: ctx.stub.getTxID(),
       reportId,
@@ -180,6 +191,7 @@ export class ReportsContract extends LedgerContract {
       readerRole: reader.role as 'patient' | 'doctor',
       basis,
       grantId,
+      granteeKind,
       purposeOfUse,
       at: transactionTime(ctx),
     });
@@ -193,6 +205,7 @@ export class ReportsContract extends LedgerContract {
       patientId: receipt.patientId,
       readerId: reader.uid,
       grantId,
+      granteeKind,
       basis,
       purposeOfUse,
     });
@@ -217,8 +230,9 @@ export class ReportsContract extends LedgerContract {
 
   /**
    * A patient's reports, oldest first: the patient and auditors see all; a doctor sees those
-   * they wrote or may open now (so a page may hold fewer than `pageSize` items: follow
-   * `nextBookmark` until it is null). Answers `{items, nextBookmark}`.
+   * they wrote or may open now under any grant that covers them (as AccessReport decides;
+   * so a page may hold fewer than `pageSize` items: follow `nextBookmark` until it is
+   * null). Answers `{items, nextBookmark}`.
    */
   @Transaction(false)
   @Returns('string')
@@ -231,7 +245,7 @@ export class ReportsContract extends LedgerContract {
     const page = await reportsFromIndex(ctx, REPORT_BY_PATIENT, patient.uid, pageSize, bookmark);
     if (caller.role !== 'doctor') return canonicalJson(page);
     const now = transactionTime(ctx);
-    const grants = await grantsOfPair(ctx, patient.uid, caller.uid);
+    const grants = await grantsApplyingTo(ctx, patient.uid, caller, now);
     const visible = page.items.filter(
       (report) =>
         report.authorId === caller.uid ||
@@ -266,11 +280,13 @@ export class ReportsContract extends LedgerContract {
 
 /**
  * The keys RecordReport reads (caller, patient, their care pointer, the report ID), to
- * fetch in one message; none while an ID is malformed (the checks then refuse it).
+ * fetch in one message; for a patient's own record, the caller and the report ID only.
+ * None while an ID is malformed (the checks then refuse it).
  */
 function recordReportReads(ctx: Context, reportId: string, patientId: string): string[] {
-  const { uid } = callerOf(ctx);
+  const { uid, role } = callerOf(ctx);
   if (!isUuid(uid) || !isUuid(patientId) || !isUuid(reportId)) return [];
+  if (role === 'patient') return [participantKey(ctx, uid), reportKey(ctx, reportId)];
   return [
     participantKey(ctx, uid),
     participantKey(ctx, patientId),
@@ -285,27 +301,50 @@ function accessReportReads(ctx: Context, reportId: string): string[] {
   return isUuid(uid) && isUuid(reportId) ? [participantKey(ctx, uid), reportKey(ctx, reportId)] : [];
 }
 
+/** The write basis of a patient's own record. */
+const selfBasis = (patient: Participant) => ({ writeBasis: 'self', writeBasisId: patient.uid }) as const;
+
+/**
+ * Why a doctor may write for the patient now: their active care assignment, else their
+ * own active grant (consent or emergency); FORBIDDEN, GRANT_EXPIRED or GRANT_REVOKED
+ * otherwise. Grants to a hospital or a care team let doctors read, not write.
+ */
+async function doctorWriteBasis(ctx: Context, patient: Participant, doctor: Participant, now: string) {
+  const care = await activeCareOf(ctx, patient.uid, doctor.uid);
+  if (care !== null) return { writeBasis: 'care', writeBasisId: care } as const;
+  const grant = requireActiveGrant(
+    await grantsOfPair(ctx, patient.uid, doctor.uid),
+    now,
+    `doctor ${doctor.uid} has neither an active care assignment nor an active grant for patient ${patient.uid}`,
+  );
+  return { writeBasis: 'grant', writeBasisId: grant.grantId } as const;
+}
+
+/** Why a reader opens a report: the basis, the grant and the kind of grantee it let in, and the purpose. */
+interface Opening {
+  basis: AccessBasis;
+  grantId: string | null;
+  granteeKind: GranteeKind | null;
+  purposeOfUse: PurposeOfUse;
+}
+
 /**
  * Why the reader may open the report now and for what purpose, or the refusal (FORBIDDEN,
  * GRANT_EXPIRED, GRANT_REVOKED).
  */
-async function openingBasis(
-  ctx: Context,
-  reader: Participant,
-  report: Report,
-  now: string,
-): Promise<{ basis: AccessBasis; grantId: string | null; purposeOfUse: PurposeOfUse }> {
+async function openingBasis(ctx: Context, reader: Participant, report: Report, now: string): Promise<Opening> {
   if (reader.role === 'patient') {
     if (reader.uid !== report.patientId) throw forbidden(`report ${report.reportId} is another patient's`);
-    return { basis: 'patient', grantId: null, purposeOfUse: PURPOSE_WITHOUT_GRANT.patient };
+    return { basis: 'patient', grantId: null, granteeKind: null, purposeOfUse: PURPOSE_WITHOUT_GRANT.patient };
   }
   if (reader.uid === report.authorId) {
-    return { basis: 'author', grantId: null, purposeOfUse: PURPOSE_WITHOUT_GRANT.author };
+    return { basis: 'author', grantId: null, granteeKind: null, purposeOfUse: PURPOSE_WITHOUT_GRANT.author };
   }
-  const grant = requireOpeningGrant(await grantsOfPair(ctx, report.patientId, reader.uid), report.reportId, now);
+  const grant = await requireOpeningGrant(ctx, report.patientId, reader, report.reportId, now);
   return {
     basis: grant.kind === 'emergency' ? 'emergency' : 'grant',
     grantId: grant.grantId,
+    granteeKind: grant.granteeKind,
     purposeOfUse: grant.purposeOfUse,
   };
 }

@@ -5,7 +5,7 @@ import { canonicalBytes } from '../canonical-json';
 import { CareContract } from '../care/care.contract';
 import { BASE32_ALPHABET, CID_CODECS, SHA2_256 } from '../cid';
 import { ConsentContract } from '../consent/consent.contract';
-import { Grant, GRANT_BY_PAIR, GRANT_OBJECT_TYPE } from '../consent/grant';
+import { Grant, GRANT_BY_PAIR, GRANT_OBJECT_TYPE, OrganisationGranteeKind } from '../consent/grant';
 import type { PurposeOfUse } from '../consent/purpose-of-use';
 import { ParticipantsContract } from '../participants/participants.contract';
 import type { Role } from '../participants/participant';
@@ -33,7 +33,7 @@ function person(n: number, role: Role, mspId: string): Person {
   return { uid, role, mspId, caller: { mspId, attributes: { 'ehr.uid': uid, 'ehr.role': role } } };
 }
 
-/** The cast of the unit tests: two hospitals, each with an admin, doctors, patients and an auditor. */
+/** The cast of the unit tests: two hospitals, each with an admin, two doctors, patients and an auditor. */
 export const people = {
   adminA: person(1, 'admin', HOSPITAL_A),
   adminB: person(2, 'admin', HOSPITAL_B),
@@ -45,6 +45,7 @@ export const people = {
   patientB: person(8, 'patient', HOSPITAL_B),
   auditor: person(9, 'auditor', HOSPITAL_A),
   auditorB: person(10, 'auditor', HOSPITAL_B),
+  otherDoctorB: person(11, 'doctor', HOSPITAL_B),
 } as const;
 
 /** A certificate whose facts contradict what `who` registered with (another hospital's MSP). */
@@ -154,8 +155,9 @@ export class Scenario {
     );
   }
 
-  async recordReport(doctor: Person, args: ReportArguments, at?: string) {
-    return JSON.parse(await this.ledger.submit({ caller: doctor.caller, at }, (ctx) => recordWith(ctx, args)));
+  /** `author` (a doctor, or a patient for themself) records a report. */
+  async recordReport(author: Person, args: ReportArguments, at?: string) {
+    return JSON.parse(await this.ledger.submit({ caller: author.caller, at }, (ctx) => recordWith(ctx, args)));
   }
 
   /**
@@ -178,6 +180,36 @@ export class Scenario {
     );
   }
 
+  /**
+   * The patient grants the hospital `mspId` as a whole (`hospital`) or its care team of the
+   * patient (`care-team`) access for `minutes`, for `purposeOfUse` (treatment unless said
+   * otherwise).
+   */
+  async grantOrganisation(
+    patient: Person,
+    id: string,
+    granteeKind: OrganisationGranteeKind,
+    mspId: string,
+    reportIds: string[] | null,
+    minutes: number,
+    at?: string,
+    purposeOfUse: PurposeOfUse = 'TREAT',
+  ) {
+    return JSON.parse(
+      await this.ledger.submit({ caller: patient.caller, at }, (ctx) =>
+        contracts.consent.GrantOrganisationAccess(
+          ctx,
+          id,
+          granteeKind,
+          mspId,
+          JSON.stringify(reportIds),
+          String(minutes),
+          purposeOfUse,
+        ),
+      ),
+    );
+  }
+
   /** The doctor breaks the glass on `patient`'s reports for `hours`, on a committed justification. */
   async declareEmergency(doctor: Person, id: string, patient: Person, hours: number, at?: string) {
     return JSON.parse(
@@ -195,8 +227,8 @@ export class Scenario {
     this.ledger.seed(this.ledger.compositeKey(objectType, [id]), canonicalBytes(record));
   }
 
-  /** Plants a grant of the previous version where reads find it: under its key and under its pair. */
-  plantGrant(record: LegacyGrant): void {
+  /** Plants a grant to a doctor of an earlier version where reads find it: under its key and under its pair. */
+  plantGrant(record: LegacyGrant | PreGranteeGrant): void {
     this.plant(GRANT_OBJECT_TYPE, record.grantId, record);
     const pairKey = this.ledger.compositeKey(GRANT_BY_PAIR, [record.patientId, record.doctorId, record.grantId]);
     this.ledger.seed(pairKey, canonicalBytes(record));
@@ -244,8 +276,10 @@ export function grantFields(n: number, overrides: Partial<Grant> = {}): Grant {
     kind: 'consent',
     patientId: people.patientA.uid,
     patientMspId: people.patientA.mspId,
+    granteeKind: 'doctor',
     doctorId: people.doctorB.uid,
     doctorMspId: people.doctorB.mspId,
+    granteeMspId: null,
     reportIds: null,
     purposeOfUse: 'TREAT',
     validFrom: '2026-01-01T00:00:00.000Z',
@@ -263,6 +297,13 @@ export function grantFields(n: number, overrides: Partial<Grant> = {}): Grant {
   };
 }
 
+/** The fields of a consent grant of `patientA` to HospitalB as a whole (or to its care team), a day from 2026-01-01. */
+export const organisationGrantFields = (
+  n: number,
+  granteeKind: OrganisationGranteeKind = 'hospital',
+  overrides: Partial<Grant> = {},
+): Grant => grantFields(n, { granteeKind, doctorId: null, doctorMspId: null, granteeMspId: HOSPITAL_B, ...overrides });
+
 /** The fields of an unreviewed emergency grant of `doctorB` on `patientA`, for one hour from 2026-01-01. */
 export const emergencyGrantFields = (n: number, overrides: Partial<Grant> = {}): Grant =>
   grantFields(n, {
@@ -274,7 +315,7 @@ export const emergencyGrantFields = (n: number, overrides: Partial<Grant> = {}):
     ...overrides,
   });
 
-/** A grant exactly as the previous chaincode version stored it. */
+/** A grant exactly as the version before purposes of use stored it. */
 export interface LegacyGrant {
   grantId: string;
   kind: 'consent' | 'emergency';
@@ -295,14 +336,61 @@ export interface LegacyGrant {
   txId: string;
 }
 
+/** A grant exactly as the version before grantees other than doctors stored it: today's, without the grantee fields. */
+export type PreGranteeGrant = Omit<Grant, 'granteeKind' | 'granteeMspId' | 'doctorId' | 'doctorMspId'> & {
+  doctorId: string;
+  doctorMspId: string;
+};
+
 const LEGACY_TX = 'e'.repeat(64);
 
 /**
- * Records as the previous chaincode version wrote them: bare `reasonSha256` and
- * `justificationSha256`, no purpose of use, no review outcome. Between `patientA` and
- * `doctorB` unless overridden.
+ * Records as earlier chaincode versions wrote them. The oldest (`consentGrant`,
+ * `emergencyGrant`, `request`, `receipt`): bare `reasonSha256` and `justificationSha256`,
+ * no purpose of use, no review outcome. The previous one (`grantToDoctor`, `report`,
+ * `receiptWithPurpose`): purposes and commitments, but no grantee kind (every grant went
+ * to one doctor, every receipt's grant too) and no author role (only doctors wrote).
+ * Between `patientA` and `doctorB` unless overridden.
  */
 export const legacy = {
+  grantToDoctor: (n: number, overrides: Partial<PreGranteeGrant> = {}): PreGranteeGrant => {
+    const fields: Record<string, unknown> = {
+      ...grantFields(n, { expiresAt: '2027-01-01T00:00:00.000Z', txId: LEGACY_TX }),
+    };
+    delete fields.granteeKind;
+    delete fields.granteeMspId;
+    return {
+      ...(fields as PreGranteeGrant),
+      doctorId: people.doctorB.uid,
+      doctorMspId: people.doctorB.mspId,
+      ...overrides,
+    };
+  },
+
+  /** A report of `doctorA` for `patientA` under care assignment 1, without an author role. */
+  report: (n: number, overrides: Record<string, unknown> = {}) => ({
+    ...reportArguments(n, people.patientA),
+    size: 4096,
+    hospitalMspId: people.patientA.mspId,
+    authorId: people.doctorA.uid,
+    authorMspId: people.doctorA.mspId,
+    recordedAt: '2026-01-01T00:00:00.000Z',
+    writeBasis: 'care',
+    writeBasisId: assignmentId(1),
+    txId: LEGACY_TX,
+    ...overrides,
+  }),
+
+  receiptWithPurpose: (
+    basis: 'patient' | 'author' | 'grant' | 'emergency',
+    txId: string,
+    overrides: Record<string, unknown> = {},
+  ) => ({
+    ...legacy.receipt(basis, txId),
+    purposeOfUse: { patient: 'PATRQT', author: 'TREAT', grant: 'CAREMGT', emergency: 'ETREAT' }[basis],
+    ...overrides,
+  }),
+
   consentGrant: (n: number, overrides: Partial<LegacyGrant> = {}): LegacyGrant => ({
     grantId: grantId(n),
     kind: 'consent',
