@@ -6,6 +6,7 @@ import { dataSourceOptions } from '../../api/src/database/data-source-options.js
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { callApi, expectErrorEnvelope } from '../support/api.js';
 import { submitBackdated } from '../support/backdated.js';
+import { findInBlocks, readChannelBlocks } from '../support/blocks.js';
 import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
 import { loadNetworkProfile, type NetworkProfile } from '../support/network-profile.js';
 import { storedLedgerIdentity } from '../support/stored-identities.js';
@@ -64,11 +65,20 @@ describe('patient-provided records and grants to a hospital or a care team', () 
   };
 
   /** A patient's own upload: a multipart file or a JSON note. */
+  /** Titles and file names of patients' uploads: PHI that must stay off the ledger. */
+  const phi: string[] = [];
+
+  /** A patient's own upload, under a title and file name unique to the run. */
   const uploadOwn = (
     owner: SignedIn,
     patientId: string,
     file: { bytes: Uint8Array; contentType: string; name: string },
-  ) => uploadReport(owner, { patientId, type: 'note', title: 'Outside lab result' }, file);
+  ) => {
+    const title = `Outside lab result of ${randomUUID().slice(0, 8)}`;
+    const name = `${randomUUID().slice(0, 8)}-${file.name}`;
+    phi.push(title, name);
+    return uploadReport(owner, { patientId, type: 'note', title }, { ...file, name });
+  };
 
   beforeAll(async () => {
     database = await new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? '')).initialize();
@@ -218,9 +228,17 @@ describe('patient-provided records and grants to a hospital or a care team', () 
     expect((await openReport(leaving, otherReport)).status).toBe(200);
 
     expect((await del(adminB, `/admin/care-assignments/${leavingAssignment}`)).status).toBe(200);
-    expect(await openStatus(leaving, otherReport)).toMatchObject({ status: 403 });
-    expect(await openStatus(never, otherReport)).toMatchObject({ status: 403 });
+    expect(await openStatus(leaving, otherReport)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    expect(await openStatus(never, otherReport)).toEqual({ status: 403, code: 'FORBIDDEN' });
     expect((await openReport(assignedLater, otherReport)).status).toBe(200);
+
+    // "Granted to me": the grant shows for the doctor in the team, not for the others.
+    const grantId = (granted.body as GrantBody).id;
+    const heldBy = async (doctor: SignedIn) =>
+      ((await get(doctor, '/grants')).body as { items: GrantBody[] }).items.map((item) => item.id);
+    expect(await heldBy(assignedLater)).toContain(grantId);
+    expect(await heldBy(never)).not.toContain(grantId);
+    expect(await heldBy(leaving)).not.toContain(grantId);
   });
 
   it('an access request approved for the requesting doctor’s whole hospital lets a colleague in', async () => {
@@ -256,5 +274,18 @@ describe('patient-provided records and grants to a hospital or a care team', () 
       await post(patient, `/access-requests/${randomUUID()}/approve`, { grantee: 'everyone', durationDays: 1 }),
       400,
     );
+  });
+
+  it('no title or file name of a patient’s upload reaches a block of the ledger', async () => {
+    expect(phi.length).toBeGreaterThanOrEqual(4);
+    const gateway = connectAs(peerA, await storedLedgerIdentity(database, patient.id));
+    try {
+      const ping = await medledgerContract(gateway, profile, 'system').submitAsync('Ping');
+      const { blockNumber } = await ping.getStatus();
+      const blocks = await readChannelBlocks(gateway, profile.channel, blockNumber);
+      expect(findInBlocks(blocks, phi)).toEqual([]);
+    } finally {
+      gateway.close();
+    }
   });
 });

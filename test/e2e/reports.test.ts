@@ -12,9 +12,10 @@ describe.each(contentStoreApis())(
     let doctor: SignedIn;
     let stranger: SignedIn;
     let patient: SignedIn;
+    let admin: SignedIn;
 
     beforeAll(async () => {
-      const admin = await bootstrapAdmin('hospital-a');
+      admin = await bootstrapAdmin('hospital-a');
       [doctor, stranger, patient] = await Promise.all([
         createStaff(admin, 'doctor'),
         createStaff(admin, 'doctor'),
@@ -228,9 +229,14 @@ describe.each(contentStoreApis())(
       expect(named.sort()).toEqual([...fields].sort());
     });
 
-    it('refuses an upload by a patient (403), without a token (401), and a body that is neither multipart nor JSON (415)', async () => {
+    it('refuses a patient’s upload for someone else (403), an admin’s (403), one without a token (401), and a body that is neither multipart nor JSON (415)', async () => {
       expectErrorEnvelope(
-        await upload(patient, { patientId: patient.id }, { bytes: Buffer.from('x') }),
+        await upload(patient, { patientId: stranger.id }, { bytes: Buffer.from('x') }),
+        403,
+        'UPLOAD_FOR_ANOTHER_PATIENT',
+      );
+      expectErrorEnvelope(
+        await upload(admin, { patientId: patient.id }, { bytes: Buffer.from('x') }),
         403,
         'FORBIDDEN',
       );

@@ -507,7 +507,7 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       expect(await refusalOf(otherDoctorB.submit('reports', 'AccessReport', other))).toBe('GRANT_EXPIRED');
     });
 
-    it('to the care team at HospitalB: a doctor assigned after the grant opens, and is refused once the assignment ended', async () => {
+    it('to the care team at HospitalB: a doctor assigned after the grant opens, writes and sees the grant, and is refused once the assignment ended; without the grant an assignment there lets no one write', async () => {
       const grantId = randomUUID();
       await patient.grantOrganisation<Grant>(grantId, 'care-team', 'HospitalBMSP', [teamReport], DAY_MS / MINUTE_MS);
       expect(await refusalOf(doctorB.submit('reports', 'AccessReport', teamReport))).toBe('FORBIDDEN');
@@ -521,10 +521,33 @@ describe('the MedLedger chaincode on the real network, with identities from the 
       });
       // Another doctor of the grantee hospital, not in the team.
       expect(await refusalOf(otherDoctorB.submit('reports', 'AccessReport', teamReport))).toBe('FORBIDDEN');
+      // The patient agreed to HospitalB's care team: its assignment lets the doctor write too.
+      const written = await doctorB.recordReport(randomUUID(), patient.uid, 'note', await sealReport(PHI.reportBody));
+      expect(written.result).toMatchObject({
+        authorMspId: 'HospitalBMSP',
+        writeBasis: 'care',
+        writeBasisId: assignmentId,
+      });
+      // The care-team grant is listed to the doctor in the team, not to the hospital's other doctors.
+      const listedTo = (doctor: LedgerActor) =>
+        everyPage<Grant>((bookmark) =>
+          doctor.evaluate('consent', 'ListGrantsByHospital', 'HospitalBMSP', '100', bookmark),
+        );
+      expect((await listedTo(doctorB)).some((grant) => grant.grantId === grantId)).toBe(true);
+      expect((await listedTo(otherDoctorB)).some((grant) => grant.grantId === grantId)).toBe(false);
+      expect(await refusalOf(otherDoctorB.evaluate('consent', 'GetGrant', grantId))).toBe('NOT_FOUND');
 
       await adminB.submit('care', 'EndCare', assignmentId);
       expect(await refusalOf(doctorB.submit('reports', 'AccessReport', teamReport))).toBe('FORBIDDEN');
       await patient.submit('consent', 'RevokeGrant', grantId);
+
+      // Without the patient's consent to HospitalB's care team, an assignment there is no basis to write.
+      const again = randomUUID();
+      await adminB.submit('care', 'AssignCare', again, patient.uid, doctorB.uid);
+      expect(
+        await refusalOf(doctorB.recordReport(randomUUID(), patient.uid, 'note', await sealReport(PHI.reportBody))),
+      ).toBe('FORBIDDEN');
+      await adminB.submit('care', 'EndCare', again);
     });
 
     it('an approval for the requesting doctor’s hospital lets its other doctors in too', async () => {

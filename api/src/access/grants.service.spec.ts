@@ -3,7 +3,6 @@ import { InvalidInputError } from '../common/domain-error.js';
 import type { ConsentLedger } from '../ledger/ledger.port.js';
 import { grantMinutesOf, GrantsService, viewOfGrant } from './grants.service.js';
 import {
-  careAssignmentRecord,
   committed,
   consentMocks,
   DOCTOR,
@@ -477,27 +476,7 @@ describe('GrantsService', () => {
         const hospitals = inTwoLedgerPages(HOSPITALS, 2);
         mocks.consent.listGrantsByDoctor.mockImplementation((_actor, _doctorId, page) => own(page));
         mocks.consent.listGrantsByHospital.mockImplementation((_actor, _mspId, page) => hospitals(page));
-        // The doctor is in the patient's care team at HospitalB: the care-team grant covers them.
-        mocks.care.listByDoctor.mockResolvedValue({ items: [careAssignmentRecord()], nextBookmark: null });
       }
-
-      it.each([
-        ['no care assignment', []],
-        ['an ended one', [careAssignmentRecord({ endedAt: '2026-11-10T09:00:00.000Z' })]],
-        ['one at another hospital', [careAssignmentRecord({ hospitalMspId: 'HospitalAMSP' })]],
-      ])(
-        'leaves out a care-team grant of their hospital when the doctor has %s for the patient',
-        async (_what, items) => {
-          const { sut, mocks } = newTestService();
-          listedForDoctor(mocks);
-          mocks.care.listByDoctor.mockResolvedValue({ items, nextBookmark: null });
-
-          const page = await sut.list(DOCTOR, { limit: 10 });
-
-          expect(page.items.map((view) => view.grantee.kind)).not.toContain('care-team');
-          expect(page.items.map((view) => view.record.grantId)).toContain(grantIdOf(5));
-        },
-      );
 
       it('merges their own grants and their hospital’s, from every ledger page, newest first', async () => {
         const { sut, mocks } = newTestService();

@@ -4,13 +4,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { collectPages } from '../ledger/collect-pages.js';
-import {
-  type Committed,
-  type GrantRecord,
-  LEDGER,
-  type LedgerIdentity,
-  type LedgerPort,
-} from '../ledger/ledger.port.js';
+import { type Committed, type GrantRecord, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import {
   DoctorNotFoundError,
   GrantEndedError,
@@ -94,7 +88,9 @@ export class GrantsService {
         details: { errors: [{ field: 'durationDays', messages: ['durationDays or durationMinutes is required'] }] },
       });
     }
-    const grantees = [input.doctorId, input.hospital, input.careTeamAt].filter((given) => given !== undefined);
+    const grantees = [input.doctorId, input.hospital, input.careTeamAt].filter(
+      (given) => given !== undefined && given !== null,
+    );
     if (grantees.length !== 1) {
       throw new InvalidInputError('name exactly one grantee: doctorId, hospital or careTeamAt', {
         details: { errors: [{ field: 'doctorId', messages: ['exactly one of doctorId, hospital, careTeamAt'] }] },
@@ -157,7 +153,11 @@ export class GrantsService {
             ...(await collectPages((bookmark) =>
               this.ledger.consent.listGrantsByDoctor(actor, caller.id, { pageSize: 100, bookmark }),
             )),
-            ...(await this.hospitalGrantsCovering(actor, caller.id)),
+            // Their hospital's that cover them: to all its doctors, or to a care team there they are in
+            // (the chaincode lists a doctor no other care-team grant).
+            ...(await collectPages((bookmark) =>
+              this.ledger.consent.listGrantsByHospital(actor, actor.mspId, { pageSize: 100, bookmark }),
+            )),
           ];
     const views = records
       .map((record) => viewOfGrant(record, this.hospitals))
@@ -169,24 +169,5 @@ export class GrantsService {
       filter.limit,
       filter.cursor,
     );
-  }
-
-  /**
-   * The grants to the doctor's hospital that cover them: those to all its doctors, and those
-   * to a patient's care team there while the doctor is in that care team.
-   */
-  private async hospitalGrantsCovering(actor: LedgerIdentity, doctorId: string): Promise<GrantRecord[]> {
-    const [grants, care] = await Promise.all([
-      collectPages((bookmark) =>
-        this.ledger.consent.listGrantsByHospital(actor, actor.mspId, { pageSize: 100, bookmark }),
-      ),
-      collectPages((bookmark) => this.ledger.care.listByDoctor(actor, doctorId, { pageSize: 100, bookmark })),
-    ]);
-    const inCareHere = new Set(
-      care
-        .filter((assignment) => assignment.endedAt === null && assignment.hospitalMspId === actor.mspId)
-        .map((assignment) => assignment.patientId),
-    );
-    return grants.filter((grant) => grant.granteeKind === 'hospital' || inCareHere.has(grant.patientId));
   }
 }

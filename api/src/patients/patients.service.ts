@@ -31,7 +31,7 @@ export class PatientsService {
     const patient = await this.users.findById(patientId);
     const visible =
       patient?.role === 'patient' &&
-      (caller.id === patientId || (caller.role === 'doctor' && (await this.doctorMaySee(caller, patientId))));
+      (caller.id === patientId || (caller.role === 'doctor' && (await this.doctorMaySee(caller, patient))));
     if (!patient || !visible) throw new NotFoundError('no patient you may see has this id');
     return patient;
   }
@@ -57,16 +57,27 @@ export class PatientsService {
     }));
   }
 
-  private async doctorMaySee(doctor: AuthenticatedUser, patientId: string): Promise<boolean> {
+  /**
+   * A doctor sees a patient in their care at the patient's own hospital, or under an active
+   * grant that covers them. Care at another hospital (an assignment by that hospital's
+   * admin) shows the patient only with the patient's care-team grant to it.
+   */
+  private async doctorMaySee(doctor: AuthenticatedUser, patient: UserEntity): Promise<boolean> {
     const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
-    const caring = await collectPages((bookmark) =>
-      this.ledger.care.listByDoctor(actor, doctor.id, { pageSize: 100, bookmark }),
-    );
-    if (caring.some((entry) => entry.patientId === patientId && entry.endedAt === null)) return true;
-    return (await this.patientsWithActiveGrant(actor, doctor.id)).has(patientId);
+    if (doctor.hospital === patient.hospital) {
+      const caring = await collectPages((bookmark) =>
+        this.ledger.care.listByDoctor(actor, doctor.id, { pageSize: 100, bookmark }),
+      );
+      if (caring.some((entry) => entry.patientId === patient.id && entry.endedAt === null)) return true;
+    }
+    return (await this.patientsWithActiveGrant(actor, doctor.id)).has(patient.id);
   }
 
-  /** Patients whose active grant covers the doctor: their own, or one to every doctor of their hospital. */
+  /**
+   * Patients whose active grant covers the doctor: their own, one to every doctor of their
+   * hospital, or one to a care team there that they are in (the chaincode lists a doctor
+   * only those care-team grants).
+   */
   private async patientsWithActiveGrant(actor: LedgerIdentity, doctorId: string): Promise<Set<string>> {
     const own = await collectPages((bookmark) =>
       this.ledger.consent.listGrantsByDoctor(actor, doctorId, { pageSize: 100, bookmark }),
@@ -74,8 +85,7 @@ export class PatientsService {
     const hospitals = await collectPages((bookmark) =>
       this.ledger.consent.listGrantsByHospital(actor, actor.mspId, { pageSize: 100, bookmark }),
     );
-    // A care-team grant covers a doctor in care, whom the care assignment shows already.
-    const grants = [...own, ...hospitals.filter((grant) => grant.granteeKind === 'hospital')];
+    const grants = [...own, ...hospitals];
     return new Set(
       grants.filter((grant) => (grant.effectiveStatus ?? grant.status) === 'active').map((grant) => grant.patientId),
     );

@@ -34,7 +34,9 @@ export class CareContract extends LedgerContract {
    * Puts a doctor in a patient's care team from now on. Admin only: the doctor must belong
    * to the admin's hospital, the patient may be of any hospital, and the assignment is the
    * admin's hospital's (`hospitalMspId`: its admins end it, and it admits the doctor under
-   * the patient's grants to that hospital's care team). One active assignment per pair
+   * the patient's grants to that hospital's care team). It lets the doctor write for the
+   * patient when it is the patient's own hospital's, or while the patient holds an active
+   * grant to that hospital's care team (see RecordReport). One active assignment per pair
    * (CONFLICT). Emits `CareAssigned`. Returns the assignment.
    */
   @Transaction()

@@ -723,7 +723,7 @@ describe('ConsentContract', () => {
       await expect(scenario.access(people.otherDoctorA, reportId(1))).rejects.toThrow(/^FORBIDDEN: no grant/);
       // A grant to the hospital is for reading: it is no basis to write for the patient.
       await expect(scenario.recordReport(people.doctorB, reportArguments(3, people.patientA))).rejects.toThrow(
-        /^FORBIDDEN: .*neither an active care assignment nor an active grant/,
+        /^FORBIDDEN: .*neither an active care assignment that lets them write nor an active grant/,
       );
     });
 
@@ -940,12 +940,12 @@ describe('ConsentContract', () => {
       expect(notInTeam.items.map((report) => report.reportId)).toEqual([reportId(2)]);
     });
 
-    it('GetGrant: the patient, any doctor of the grantee hospital, auditors of either hospital; NOT_FOUND for others', async () => {
-      await orgGrant(1, 'care-team', null);
+    it('GetGrant of a grant to a hospital as a whole: the patient, any doctor of it, auditors of either hospital; NOT_FOUND for others', async () => {
+      await orgGrant(1, 'hospital', null);
       for (const who of [people.patientA, people.doctorB, people.otherDoctorB, people.auditor, people.auditorB]) {
         await expect(scenario.query(who, (ctx) => consent.GetGrant(ctx, grantId(1)))).resolves.toMatchObject({
           grantId: grantId(1),
-          granteeKind: 'care-team',
+          granteeKind: 'hospital',
           effectiveStatus: 'active',
         });
       }
@@ -954,27 +954,67 @@ describe('ConsentContract', () => {
       }
     });
 
+    it('GetGrant of a grant to a care team: the patient, auditors of either hospital, and only the doctors in that team; NOT_FOUND for the hospital’s other doctors', async () => {
+      await orgGrant(1, 'care-team', null, days(30));
+      const getGrant = (who: Person) => scenario.query(who, (ctx) => consent.GetGrant(ctx, grantId(1)));
+      for (const who of [people.patientA, people.auditor, people.auditorB]) {
+        await expect(getGrant(who)).resolves.toMatchObject({ grantId: grantId(1), granteeKind: 'care-team' });
+      }
+      // Not (yet) in the team: the grant would tell who is treated at their hospital.
+      for (const who of [people.doctorB, people.otherDoctorB, people.doctorA, people.adminB, people.patientB]) {
+        await expect(getGrant(who)).rejects.toThrow(/^NOT_FOUND: /);
+      }
+      await scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.doctorB);
+      await expect(getGrant(people.doctorB)).resolves.toMatchObject({ grantId: grantId(1), effectiveStatus: 'active' });
+      await expect(getGrant(people.otherDoctorB)).rejects.toThrow(/^NOT_FOUND: /);
+      // doctorA is in the patient's care team at HospitalA, which is not the team granted.
+      await expect(getGrant(people.doctorA)).rejects.toThrow(/^NOT_FOUND: /);
+      await scenario.submit(people.adminB, (ctx) => care.EndCare(ctx, assignmentId(2)));
+      await expect(getGrant(people.doctorB)).rejects.toThrow(/^NOT_FOUND: /);
+    });
+
     it('ListGrantsByHospital: doctors and auditors of that hospital only, with the effective status', async () => {
       await orgGrant(1, 'hospital', null, days(1), '2026-09-01T08:00:00.000Z');
       await orgGrant(2, 'care-team', null, days(30), '2026-09-01T09:00:00.000Z');
       await orgGrant(3, 'hospital', null, days(30), '2026-09-01T10:00:00.000Z', HOSPITAL_A);
       await scenario.grant(people.patientA, grantId(4), people.doctorB, null, days(30), '2026-09-01T11:00:00.000Z');
-      for (const who of [people.doctorB, people.auditorB]) {
+      const listed = async (who: Person) => {
         const page = await scenario.query<GrantPage>(
           who,
           (ctx) => consent.ListGrantsByHospital(ctx, HOSPITAL_B, '10', ''),
           '2026-09-05T00:00:00.000Z',
         );
-        expect(page.items.map(({ grantId: id, effectiveStatus }) => [id, effectiveStatus])).toEqual([
-          [grantId(1), 'expired'],
-          [grantId(2), 'active'],
-        ]);
         expect(page.nextBookmark).toBeNull();
-      }
+        return page.items.map(({ grantId: id, effectiveStatus }) => [id, effectiveStatus]);
+      };
+      expect(await listed(people.auditorB)).toEqual([
+        [grantId(1), 'expired'],
+        [grantId(2), 'active'],
+      ]);
+      // The care-team grant only to a doctor in the team.
+      for (const who of [people.doctorB, people.otherDoctorB])
+        expect(await listed(who)).toEqual([[grantId(1), 'expired']]);
       const first = await scenario.query<GrantPage>(people.doctorB, (ctx) =>
         consent.ListGrantsByHospital(ctx, HOSPITAL_B, '1', ''),
       );
       expect(first.items.map((item) => item.grantId)).toEqual([grantId(1)]);
+      // Paging goes on over what the doctor may not see: a page may be shorter, even empty.
+      await expect(
+        scenario.query(people.doctorB, (ctx) =>
+          consent.ListGrantsByHospital(ctx, HOSPITAL_B, '1', first.nextBookmark ?? ''),
+        ),
+      ).resolves.toEqual({ items: [], nextBookmark: null });
+      await scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.doctorB);
+      expect(await listed(people.doctorB)).toEqual([
+        [grantId(1), 'expired'],
+        [grantId(2), 'active'],
+      ]);
+      expect(await listed(people.otherDoctorB)).toEqual([[grantId(1), 'expired']]);
+      await expect(
+        scenario.query<GrantPage>(people.doctorB, (ctx) =>
+          consent.ListGrantsByHospital(ctx, HOSPITAL_B, '1', first.nextBookmark ?? ''),
+        ),
+      ).resolves.toMatchObject({ items: [expect.objectContaining({ grantId: grantId(2) })], nextBookmark: null });
       const ofA = await scenario.query<GrantPage>(people.auditor, (ctx) =>
         consent.ListGrantsByHospital(ctx, HOSPITAL_A, '10', ''),
       );

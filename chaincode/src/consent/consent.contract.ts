@@ -1,5 +1,6 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContract } from '../ledger-contract';
+import { activeCareAssignment } from '../care/care-lookup';
 import { canonicalJson } from '../canonical-json';
 import { conflict, forbidden, invalidArgument, notFound } from '../errors';
 import { emitEvent, exists, putIndex, putRecord, readIndexed, readIndexPage, requireRecord } from '../ledger-state';
@@ -401,8 +402,10 @@ export class ConsentContract extends LedgerContract {
 
   /**
    * One grant with its `effectiveStatus` at the query's time (active, expired, revoked),
-   * for its patient, its grantee (the doctor, or any doctor of the grantee hospital) and
-   * the auditors of the patient's or the grantee's hospital; NOT_FOUND for anyone else.
+   * for its patient; its grantee: the doctor, any doctor of the grantee hospital for a
+   * grant to it as a whole, and for a grant to its care team only the doctors that
+   * hospital has assigned to the patient (an active care assignment now); and the
+   * auditors of the patient's or the grantee's hospital. NOT_FOUND for anyone else.
    */
   @Transaction(false)
   @Returns('string')
@@ -410,7 +413,7 @@ export class ConsentContract extends LedgerContract {
     const caller = await requireCaller(ctx, 'read grants', ['patient', 'doctor', 'auditor', 'admin']);
     const key = grantKey(ctx, requireUuid(grantId, 'grantId'));
     const grant = await requireRecord(ctx, key, Grant.fromState, `grant ${grantId}`);
-    if (!grantConcerns(caller, grant)) throw notFound(`grant ${grantId} does not exist`);
+    if (!(await grantConcerns(ctx, caller, grant))) throw notFound(`grant ${grantId} does not exist`);
     return canonicalJson(grantView(grant, transactionTime(ctx)));
   }
 
@@ -444,7 +447,12 @@ export class ConsentContract extends LedgerContract {
   /**
    * Grants to the hospital `mspId` as a whole or to its care teams, oldest first, each
    * with its `effectiveStatus`: doctors and auditors of that hospital only (FORBIDDEN
-   * otherwise). Answers `{items, nextBookmark}`.
+   * otherwise). An auditor sees them all; a doctor every grant to the hospital as a whole,
+   * but a grant to its care team of a patient only while in that team (an active care
+   * assignment by the hospital for the grant's patient), so that the list reveals no
+   * patient treated there to the hospital's other doctors: a doctor's page may then hold
+   * fewer than `pageSize` items (follow `nextBookmark` until it is null). Answers
+   * `{items, nextBookmark}`.
    */
   @Transaction(false)
   @Returns('string')
@@ -452,7 +460,21 @@ export class ConsentContract extends LedgerContract {
     const caller = await requireCaller(ctx, 'list grants', ['doctor', 'auditor']);
     requireMspId(mspId, 'mspId');
     if (caller.mspId !== mspId) throw forbidden(`a ${caller.role} lists only the grants to their own hospital`);
-    return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_HOSPITAL, [mspId], pageSize, bookmark));
+    if (caller.role === 'auditor') {
+      return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_HOSPITAL, [mspId], pageSize, bookmark));
+    }
+    // The caller's care pointer (and assignment) for each patient of the page, read once.
+    const inTeamOf = new Map<string, boolean>();
+    const visible = async (grant: Grant): Promise<boolean> => {
+      if (grant.granteeKind !== 'care-team') return true;
+      let inTeam = inTeamOf.get(grant.patientId);
+      if (inTeam === undefined) {
+        inTeam = await isInCareTeam(ctx, caller, grant);
+        inTeamOf.set(grant.patientId, inTeam);
+      }
+      return inTeam;
+    };
+    return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_HOSPITAL, [mspId], pageSize, bookmark, visible));
   }
 
   /**
@@ -572,16 +594,28 @@ const grantInvolvesHospital = (grant: Grant, mspId: string): boolean =>
   grant.patientMspId === mspId || granteeOf(grant).mspId === mspId;
 
 /**
- * Whether the caller may read a grant: its patient; its doctor, or for a grant to a
- * hospital or a care team any doctor of that hospital; or an auditor of the patient's or
- * the grantee's hospital.
+ * Whether the caller may read a grant: its patient; its doctor; for a grant to a hospital
+ * as a whole any doctor of that hospital, for a grant to its care team a doctor in that
+ * team (see isInCareTeam); or an auditor of the patient's or the grantee's hospital.
  */
-function grantConcerns(caller: Participant, grant: Grant): boolean {
+async function grantConcerns(ctx: Context, caller: Participant, grant: Grant): Promise<boolean> {
   if (caller.uid === grant.patientId) return true;
   if (caller.role === 'auditor') return grantInvolvesHospital(grant, caller.mspId);
   const grantee = granteeOf(grant);
   if (grantee.kind === 'doctor') return caller.uid === grantee.doctorId;
-  return caller.role === 'doctor' && caller.mspId === grantee.mspId;
+  if (caller.role !== 'doctor' || caller.mspId !== grantee.mspId) return false;
+  return grantee.kind === 'hospital' || isInCareTeam(ctx, caller, grant);
+}
+
+/**
+ * Whether a doctor is in the care team a grant names: holds an active care assignment
+ * (the pointer, then the assignment) for the grant's patient, made by the grantee
+ * hospital. Without it, a care-team grant is not the doctor's to see: it would tell them
+ * who is treated at their hospital.
+ */
+async function isInCareTeam(ctx: Context, doctor: Participant, grant: Grant): Promise<boolean> {
+  const assignment = await activeCareAssignment(ctx, grant.patientId, doctor.uid);
+  return assignment !== null && assignment.hospitalMspId === grant.granteeMspId;
 }
 
 /** The caller lists `subject`'s records only as `subject`, or as an auditor of `subject`'s hospital. */
@@ -610,7 +644,7 @@ async function grantsFromIndex(
   owner: string[],
   pageSize: string,
   bookmark: string,
-  visible: (grant: Grant) => boolean = () => true,
+  visible: (grant: Grant) => boolean | Promise<boolean> = () => true,
 ) {
   const page = await readIndexPage(ctx, index, owner, pageSize, bookmark);
   const now = transactionTime(ctx);
@@ -618,7 +652,7 @@ async function grantsFromIndex(
   for (const attributes of page.items) {
     const grantId = attributes[attributes.length - 1];
     const grant = await readIndexed(ctx, grantKey(ctx, grantId), Grant.fromState);
-    if (visible(grant)) items.push(grantView(grant, now));
+    if (await visible(grant)) items.push(grantView(grant, now));
   }
   return { items, nextBookmark: page.nextBookmark };
 }

@@ -69,7 +69,7 @@ describe('ReportsContract', () => {
 
     it('refuses a doctor without care or grant, after care ended, and after the grant expired or was revoked', async () => {
       await expect(scenario.recordReport(people.otherDoctorA, reportArguments(1, people.patientA))).rejects.toThrow(
-        /^FORBIDDEN: .*neither an active care assignment nor an active grant/,
+        /^FORBIDDEN: .*neither an active care assignment that lets them write nor an active grant/,
       );
       await scenario.submit(people.adminA, (ctx) => care.EndCare(ctx, assignmentId(1)));
       await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
@@ -85,6 +85,74 @@ describe('ReportsContract', () => {
         /^GRANT_REVOKED: /,
       );
       expect(scenario.ledger.keys('report')).toEqual([]);
+    });
+
+    describe('under a care assignment by another hospital than the patient’s', () => {
+      const T0 = '2026-04-01T08:00:00.000Z';
+      beforeEach(async () => {
+        // HospitalB's admin puts its own doctor in the care team of HospitalA's patient there.
+        await scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.doctorB, T0);
+      });
+      const record = (n: number, at: string) =>
+        scenario.recordReport(people.doctorB, reportArguments(n, people.patientA), at);
+      const careTeamGrant = (n: number, mspId: string, at: string, kind: 'care-team' | 'hospital' = 'care-team') =>
+        scenario.grantOrganisation(people.patientA, grantId(n), kind, mspId, null, days(1), at);
+
+      it('refuses to write without the patient’s consent to that hospital’s care team (FORBIDDEN), storing nothing', async () => {
+        await expect(record(1, '2026-04-01T09:00:00.000Z')).rejects.toThrow(
+          /^FORBIDDEN: .*neither an active care assignment that lets them write nor an active grant/,
+        );
+        expect(scenario.ledger.keys('report')).toEqual([]);
+      });
+
+      it('writes (basis care, the assignment) while the patient holds an active care-team grant to that hospital, and not after its revocation', async () => {
+        await careTeamGrant(1, HOSPITAL_B, '2026-04-01T09:00:00.000Z');
+        const report = await record(1, '2026-04-01T10:00:00.000Z');
+        expect(report).toMatchObject({
+          authorId: people.doctorB.uid,
+          authorMspId: HOSPITAL_B,
+          hospitalMspId: HOSPITAL_A,
+          writeBasis: 'care',
+          writeBasisId: assignmentId(2),
+        });
+        await scenario.submit(
+          people.patientA,
+          (ctx) => consent.RevokeGrant(ctx, grantId(1)),
+          '2026-04-01T11:00:00.000Z',
+        );
+        await expect(record(2, '2026-04-01T11:00:01.000Z')).rejects.toThrow(
+          /^FORBIDDEN: .*neither an active care assignment that lets them write/,
+        );
+        expect(scenario.ledger.keys('report')).toHaveLength(1);
+      });
+
+      it('is no basis either under an expired care-team grant, one to another hospital’s care team, or a grant to the hospital as a whole', async () => {
+        await careTeamGrant(1, HOSPITAL_B, '2026-04-01T09:00:00.000Z');
+        await expect(record(1, '2026-04-02T09:00:00.000Z')).rejects.toThrow(/^FORBIDDEN: /);
+        await careTeamGrant(2, HOSPITAL_A, '2026-04-03T09:00:00.000Z');
+        await careTeamGrant(3, HOSPITAL_B, '2026-04-03T09:00:01.000Z', 'hospital');
+        await expect(record(1, '2026-04-03T10:00:00.000Z')).rejects.toThrow(/^FORBIDDEN: /);
+        expect(scenario.ledger.keys('report')).toEqual([]);
+      });
+
+      it('falls through to the doctor’s own grant (basis grant)', async () => {
+        await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-04-01T09:00:00.000Z');
+        await expect(record(1, '2026-04-01T10:00:00.000Z')).resolves.toMatchObject({
+          writeBasis: 'grant',
+          writeBasisId: grantId(1),
+        });
+      });
+
+      it('an assignment by the patient’s own hospital still suffices alone, without any grant', async () => {
+        await scenario.assignCare(people.adminA, assignmentId(3), people.patientA, people.otherDoctorA, T0);
+        await expect(
+          scenario.recordReport(people.otherDoctorA, reportArguments(1, people.patientA), '2026-04-01T10:00:00.000Z'),
+        ).resolves.toMatchObject({ writeBasis: 'care', writeBasisId: assignmentId(3), authorMspId: HOSPITAL_A });
+        await scenario.assignCare(people.adminB, assignmentId(4), people.patientB, people.otherDoctorB, T0);
+        await expect(
+          scenario.recordReport(people.otherDoctorB, reportArguments(2, people.patientB), '2026-04-01T10:00:01.000Z'),
+        ).resolves.toMatchObject({ writeBasis: 'care', writeBasisId: assignmentId(4), hospitalMspId: HOSPITAL_B });
+      });
     });
 
     it('refuses a second record with the same report ID (CONFLICT), never overwriting', async () => {
@@ -379,6 +447,7 @@ describe('ReportsContract', () => {
         voidedBy: people.doctorA.uid,
         voidedByMspId: HOSPITAL_A,
         voidedAt: '2026-03-02T10:00:00.000Z',
+        alsoVoidedBy: [],
         txId: scenario.ledger.lastTxId,
       });
       expect(scenario.ledger.events.at(-1)).toEqual({
@@ -387,7 +456,7 @@ describe('ReportsContract', () => {
         payload: { reportId: reportId(1), voidedBy: people.doctorA.uid },
       });
       await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
-        /^CONFLICT: report .* \(or its ID was voided\)/,
+        /^CONFLICT: report .* was voided by the caller/,
       );
       await expect(scenario.access(people.patientA, reportId(1))).rejects.toThrow(/^NOT_FOUND: report .* voided/);
     });
@@ -416,12 +485,81 @@ describe('ReportsContract', () => {
       });
       expect(scenario.ledger.events.at(-1)?.payload).toEqual({ reportId: reportId(5), voidedBy: people.patientA.uid });
       await expect(scenario.recordReport(people.patientA, reportArguments(5, people.patientA))).rejects.toThrow(
-        /^CONFLICT: report .* \(or its ID was voided\)/,
+        /^CONFLICT: report .* was voided by the caller/,
       );
       await scenario.recordReport(people.patientA, reportArguments(6, people.patientA));
       await expect(voidReport(people.patientA, reportId(6))).rejects.toThrow(/^CONFLICT: report .* is recorded/);
       await scenario.recordReport(people.doctorA, reportArguments(7, people.patientA));
       await expect(voidReport(people.patientA, reportId(7))).rejects.toThrow(/^CONFLICT: report .* is recorded/);
+    });
+
+    it('a void by another user does not block the upload: the report replaces the mark', async () => {
+      const reportKey = scenario.ledger.compositeKey('report', [reportId(1)]);
+      for (const other of [people.patientB, people.otherDoctorA]) await voidReport(other, reportId(1));
+      const report = await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
+      expect(report).toMatchObject({ reportId: reportId(1), authorId: people.doctorA.uid, writeBasis: 'care' });
+      expect(JSON.parse(scenario.ledger.read(reportKey) ?? '')).toEqual(report);
+      expect(scenario.ledger.events.at(-1)?.name).toBe('ReportRecorded');
+      await expect(scenario.query(people.patientA, (ctx) => reports.GetReport(ctx, reportId(1)))).resolves.toEqual(
+        report,
+      );
+      await expect(voidReport(people.patientB, reportId(1))).rejects.toThrow(/^CONFLICT: report .* is recorded/);
+      // A patient's own upload too.
+      await voidReport(people.doctorB, reportId(2));
+      await expect(scenario.recordReport(people.patientA, reportArguments(2, people.patientA))).resolves.toMatchObject({
+        authorRole: 'patient',
+        writeBasis: 'self',
+      });
+    });
+
+    it('a void by the author blocks their record whoever voided before or after, the mark keeping every voider', async () => {
+      await voidReport(people.patientB, reportId(1), '2026-03-02T10:00:00.000Z');
+      const mark = JSON.parse(await voidReport(people.doctorA, reportId(1), '2026-03-02T10:00:01.000Z'));
+      expect(mark).toMatchObject({
+        voidedBy: people.patientB.uid,
+        voidedByMspId: HOSPITAL_B,
+        voidedAt: '2026-03-02T10:00:00.000Z',
+        alsoVoidedBy: [people.doctorA.uid],
+      });
+      expect(scenario.ledger.events.at(-1)).toMatchObject({
+        name: 'ReportVoided',
+        payload: { reportId: reportId(1), voidedBy: people.doctorA.uid },
+      });
+      await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^CONFLICT: report .* was voided by the caller/,
+      );
+      // A later void by someone else cannot take the mark away from the author.
+      const after = JSON.parse(await voidReport(people.otherDoctorA, reportId(1)));
+      expect(after.alsoVoidedBy).toEqual([people.doctorA.uid, people.otherDoctorA.uid]);
+      await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^CONFLICT: report .* was voided by the caller/,
+      );
+      // Voiding again as one who voided already changes nothing and emits nothing.
+      const events = scenario.ledger.events.length;
+      for (const who of [people.patientB, people.doctorA, people.otherDoctorA]) {
+        expect(JSON.parse(await voidReport(who, reportId(1)))).toEqual(after);
+      }
+      expect(scenario.ledger.events.length).toBe(events);
+    });
+
+    it('a mark of the previous version (no alsoVoidedBy) blocks its voider only', async () => {
+      const stored = {
+        reportId: reportId(1),
+        voided: true,
+        voidedBy: people.doctorA.uid,
+        voidedByMspId: HOSPITAL_A,
+        voidedAt: '2026-01-01T00:00:00.000Z',
+        txId: 'e'.repeat(64),
+      };
+      scenario.plant('report', reportId(1), stored);
+      await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
+        /^CONFLICT: report .* was voided by the caller/,
+      );
+      expect(JSON.parse(await voidReport(people.doctorA, reportId(1)))).toEqual({ ...stored, alsoVoidedBy: [] });
+      scenario.plant('report', reportId(2), { ...stored, reportId: reportId(2), voidedBy: people.patientB.uid });
+      await expect(scenario.recordReport(people.doctorA, reportArguments(2, people.patientA))).resolves.toMatchObject({
+        reportId: reportId(2),
+      });
     });
 
     it.each([

@@ -1,23 +1,21 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContract } from '../ledger-contract';
 import { canonicalJson, parseJsonObject } from '../canonical-json';
-import { activeCareKey, activeCareOf } from '../care/care-lookup';
+import { CareAssignment } from '../care/care-assignment';
+import { activeCareAssignment, activeCareKey } from '../care/care-lookup';
 import { requireCid } from '../cid';
 import { grantsApplyingTo, requireOpeningGrant } from '../consent/grant-coverage';
 import { GranteeKind } from '../consent/grant';
-import { grantCovers, grantsOfPair, grantStateAt, requireActiveGrant } from '../consent/grant-rules';
+import {
+  grantCovers,
+  grantsOfOrganisation,
+  grantsOfPair,
+  grantStateAt,
+  requireActiveGrant,
+} from '../consent/grant-rules';
 import { requireNotErased } from '../erasure/erasure-lookup';
 import { ChaincodeError, conflict, ErrorCode, forbidden, notFound } from '../errors';
-import {
-  emitEvent,
-  exists,
-  Page,
-  putIndex,
-  putRecord,
-  readIndexed,
-  readIndexPage,
-  requireRecord,
-} from '../ledger-state';
+import { emitEvent, Page, putIndex, putRecord, readIndexed, readIndexPage, requireRecord } from '../ledger-state';
 import { Participant } from '../participants/participant';
 import { participantKey, requireCaller, requireParty } from '../participants/participant-lookup';
 import { StateBatch } from '../peer-batching';
@@ -63,12 +61,15 @@ export class ReportsContract extends LedgerContract {
 
   /**
    * Records a report: written by the calling doctor for a patient under their active care
-   * assignment or an active grant of theirs to that doctor (a grant to a hospital or a care
-   * team is for reading only); or brought by the calling patient, for themself only
-   * (`patientId` their own uid, FORBIDDEN otherwise), on the basis `self`. The report's
-   * `authorRole` is the caller's role. A report ID is recorded once (CONFLICT after);
-   * nothing is recorded for an erased patient (CONFLICT). `size` is the ciphertext's byte
-   * count, as a decimal string. Emits `ReportRecorded`. Returns the report.
+   * assignment (one made by the patient's own hospital, or by another hospital while the
+   * patient holds an active grant to that hospital's care team) or an active grant of the
+   * patient to that doctor (a grant to a hospital or a care team is for reading only); or
+   * brought by the calling patient, for themself only (`patientId` their own uid,
+   * FORBIDDEN otherwise), on the basis `self`. The report's `authorRole` is the caller's
+   * role. A report ID is recorded once (CONFLICT after), and never by a caller who voided
+   * it (CONFLICT; another's void mark is replaced, see VoidReport); nothing is recorded
+   * for an erased patient (CONFLICT). `size` is the ciphertext's byte count, as a decimal
+   * string. Emits `ReportRecorded`. Returns the report.
    */
   @Transaction()
   @Returns('string')
@@ -106,7 +107,7 @@ export class ReportsContract extends LedgerContract {
     const now = transactionTime(ctx);
     const basis = author.role === 'patient' ? selfBasis(patient) : await doctorWriteBasis(ctx, patient, author, now);
     const key = reportKey(ctx, reportId);
-    if (await exists(ctx, key)) throw conflict(`report ${reportId} is already recorded (or its ID was voided)`);
+    requireRecordable(await ctx.stub.getState(key), reportId, author);
     const report = Report.create({
       reportId,
       patientId: patient.uid,
@@ -133,11 +134,14 @@ export class ReportsContract extends LedgerContract {
 
   /**
    * Marks a report ID that the caller's upload (a doctor's, or a patient's own) gave up on
-   * as never to be recorded, so that a `RecordReport` of it still on its way is refused;
-   * the API's recovery does this, as the uploader, before it unpins an upload's content.
-   * The mark records who voided. CONFLICT when the report is recorded (then the upload is
-   * to be completed instead); voiding a voided ID again changes nothing. Returns the void
-   * mark.
+   * as never to be recorded by the caller, so that the caller's `RecordReport` of it still
+   * on its way is refused; the API's recovery does this, as the uploader, before it unpins
+   * an upload's content. A void blocks only its own caller's record: a `RecordReport` by
+   * anyone else replaces the mark (see ReportVoid). The mark records who voided: the first
+   * caller, and in `alsoVoidedBy` whoever voided the ID after them (each such void rewrites
+   * the mark and emits `ReportVoided`). CONFLICT when the report is recorded (then the
+   * upload is to be completed instead); voiding again an ID the caller voided changes
+   * nothing. Returns the void mark.
    */
   @Transaction()
   @Returns('string')
@@ -145,19 +149,24 @@ export class ReportsContract extends LedgerContract {
     const uploader = await requireCaller(ctx, 'void report IDs', ['doctor', 'patient']);
     const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
     const existing = await ctx.stub.getState(key);
+    let mark: ReportVoid;
     if (existing.length > 0) {
       if (!ReportVoid.isVoid(parseJsonObject(existing, 'report'))) {
         throw conflict(`report ${reportId} is recorded: it cannot be voided`);
       }
-      return canonicalJson(ReportVoid.fromState(existing));
+      const voided = ReportVoid.fromState(existing);
+      if (ReportVoid.isVoidedBy(voided, uploader.uid)) return canonicalJson(voided);
+      mark = ReportVoid.create({ ...voided, alsoVoidedBy: [...voided.alsoVoidedBy, uploader.uid] });
+    } else {
+      mark = ReportVoid.create({
+        reportId,
+        voidedBy: uploader.uid,
+        voidedByMspId: uploader.mspId,
+        voidedAt: transactionTime(ctx),
+        alsoVoidedBy: [],
+        txId: ctx.stub.getTxID(),
+      });
     }
-    const mark = ReportVoid.create({
-      reportId,
-      voidedBy: uploader.uid,
-      voidedByMspId: uploader.mspId,
-      voidedAt: transactionTime(ctx),
-      txId: ctx.stub.getTxID(),
-    });
     await putRecord(ctx, key, mark);
     emitEvent(ctx, 'ReportVoided', { reportId, voidedBy: uploader.uid });
     return canonicalJson(mark);
@@ -301,23 +310,55 @@ function accessReportReads(ctx: Context, reportId: string): string[] {
   return isUuid(uid) && isUuid(reportId) ? [participantKey(ctx, uid), reportKey(ctx, reportId)] : [];
 }
 
+/**
+ * Refuses (CONFLICT) to record under a report key that holds a report, or a void mark of
+ * the author's (their upload was given up: see ReportVoid). A void mark of anyone else's
+ * is no obstacle: the report replaces it.
+ */
+function requireRecordable(existing: Uint8Array, reportId: string, author: Participant): void {
+  if (existing.length === 0) return;
+  if (!ReportVoid.isVoid(parseJsonObject(existing, 'report'))) {
+    throw conflict(`report ${reportId} is already recorded`);
+  }
+  if (ReportVoid.isVoidedBy(ReportVoid.fromState(existing), author.uid)) {
+    throw conflict(`report ${reportId} was voided by the caller: it is never to be recorded`);
+  }
+}
+
 /** The write basis of a patient's own record. */
 const selfBasis = (patient: Participant) => ({ writeBasis: 'self', writeBasisId: patient.uid }) as const;
 
 /**
- * Why a doctor may write for the patient now: their active care assignment, else their
- * own active grant (consent or emergency); FORBIDDEN, GRANT_EXPIRED or GRANT_REVOKED
- * otherwise. Grants to a hospital or a care team let doctors read, not write.
+ * Why a doctor may write for the patient now: their active care assignment when it is a
+ * basis for writing (see careLetsWrite), else their own active grant (consent or
+ * emergency); FORBIDDEN, GRANT_EXPIRED or GRANT_REVOKED otherwise. Grants to a hospital or
+ * a care team let doctors read, not write.
  */
 async function doctorWriteBasis(ctx: Context, patient: Participant, doctor: Participant, now: string) {
-  const care = await activeCareOf(ctx, patient.uid, doctor.uid);
-  if (care !== null) return { writeBasis: 'care', writeBasisId: care } as const;
+  const care = await activeCareAssignment(ctx, patient.uid, doctor.uid);
+  if (care !== null && (await careLetsWrite(ctx, patient, care, now))) {
+    return { writeBasis: 'care', writeBasisId: care.assignmentId } as const;
+  }
   const grant = requireActiveGrant(
     await grantsOfPair(ctx, patient.uid, doctor.uid),
     now,
-    `doctor ${doctor.uid} has neither an active care assignment nor an active grant for patient ${patient.uid}`,
+    `doctor ${doctor.uid} has neither an active care assignment that lets them write nor an active grant for patient ${patient.uid}`,
   );
   return { writeBasis: 'grant', writeBasisId: grant.grantId } as const;
+}
+
+/**
+ * Whether an active care assignment lets its doctor write for the patient at `now`: one
+ * made by the patient's own hospital does; one made by another hospital (an admin assigns
+ * their own doctors to patients of any hospital) only while the patient holds an active
+ * grant to that hospital's care team, that is agreed to be treated there (one range read
+ * of the patient's grants to that hospital). Without it, the doctor writes only under a
+ * grant of their own, as any doctor of another hospital.
+ */
+async function careLetsWrite(ctx: Context, patient: Participant, care: CareAssignment, now: string): Promise<boolean> {
+  if (care.hospitalMspId === patient.mspId) return true;
+  const grants = await grantsOfOrganisation(ctx, patient.uid, care.hospitalMspId);
+  return grants.some((grant) => grant.granteeKind === 'care-team' && grantStateAt(grant, now) === 'active');
 }
 
 /** Why a reader opens a report: the basis, the grant and the kind of grantee it let in, and the purpose. */

@@ -11,8 +11,6 @@ import type { LedgerIdentityService } from '../../identity/ledger-identity.servi
 import { ChaincodeRefusedError } from '../../ledger/ledger.errors.js';
 import type {
   AccessRequestRecord,
-  CareAssignmentRecord,
-  CareLedger,
   Committed,
   ConsentLedger,
   GrantRecord,
@@ -227,34 +225,16 @@ export function statementsTable() {
  */
 export function consentMocks<C extends Partial<ConsentLedger>>(consent: C) {
   const table = statementsTable();
-  /** The doctor's care assignments, as the ledger lists them (none unless a spec says so). */
-  const care = {
-    listByDoctor: jest.fn<CareLedger['listByDoctor']>(() => Promise.resolve({ items: [], nextBookmark: null })),
-  };
   const identities = {
     signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
   };
   return {
-    mocks: { consent, care, identities, statements: table.rows },
+    mocks: { consent, identities, statements: table.rows },
     deps: {
-      ledger: { consent, care } as unknown as LedgerPort,
+      ledger: { consent } as unknown as LedgerPort,
       identities: identities as unknown as LedgerIdentityService,
       statements: table.repository,
       hospitals: hospitalDirectory(),
     },
   };
 }
-
-/** An active care assignment of `doctorId` for `patientId` at `hospitalMspId`. */
-export const careAssignmentRecord = (overrides: Partial<CareAssignmentRecord> = {}): CareAssignmentRecord => ({
-  assignmentId: 'ca5e0000-1234-4abc-8def-0123456789ab',
-  patientId: PATIENT.id,
-  doctorId: DOCTOR.id,
-  hospitalMspId: 'HospitalBMSP',
-  assignedBy: 'ad310000-1234-4abc-8def-0123456789ab',
-  startedAt: '2026-11-01T09:00:00.000Z',
-  endedAt: null,
-  endedBy: null,
-  txId: 'c'.repeat(64),
-  ...overrides,
-});
