@@ -1,8 +1,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContract } from '../ledger-contract';
 import { canonicalJson, parseJsonObject } from '../canonical-json';
-import { CareAssignment } from '../care/care-assignment';
-import { activeCareAssignment, activeCareKey } from '../care/care-lookup';
+import { activeCareKey, activeCareOf } from '../care/care-lookup';
 import { requireCid } from '../cid';
 import { grantsApplyingTo, requireOpeningGrant } from '../consent/grant-coverage';
 import { GranteeKind } from '../consent/grant';
@@ -335,9 +334,9 @@ const selfBasis = (patient: Participant) => ({ writeBasis: 'self', writeBasisId:
  * a care team let doctors read, not write.
  */
 async function doctorWriteBasis(ctx: Context, patient: Participant, doctor: Participant, now: string) {
-  const care = await activeCareAssignment(ctx, patient.uid, doctor.uid);
-  if (care !== null && (await careLetsWrite(ctx, patient, care, now))) {
-    return { writeBasis: 'care', writeBasisId: care.assignmentId } as const;
+  const careId = await activeCareOf(ctx, patient.uid, doctor.uid);
+  if (careId !== null && (await careLetsWrite(ctx, patient, doctor, now))) {
+    return { writeBasis: 'care', writeBasisId: careId } as const;
   }
   const grant = requireActiveGrant(
     await grantsOfPair(ctx, patient.uid, doctor.uid),
@@ -348,16 +347,17 @@ async function doctorWriteBasis(ctx: Context, patient: Participant, doctor: Part
 }
 
 /**
- * Whether an active care assignment lets its doctor write for the patient at `now`: one
- * made by the patient's own hospital does; one made by another hospital (an admin assigns
- * their own doctors to patients of any hospital) only while the patient holds an active
- * grant to that hospital's care team, that is agreed to be treated there (one range read
- * of the patient's grants to that hospital). Without it, the doctor writes only under a
- * grant of their own, as any doctor of another hospital.
+ * Whether the doctor's active care assignment lets them write for the patient at `now`.
+ * An assignment is always made by an admin of the doctor's own hospital (AssignCare), so
+ * the doctor's MSP is the assigning hospital's and the pointer alone (prefetched) is enough:
+ * one made by the patient's own hospital lets them write; one made by another hospital only
+ * while the patient holds an active grant to that hospital's care team, that is agreed to
+ * be treated there (one range read of the patient's grants to that hospital). Without it,
+ * the doctor writes only under a grant of their own, as any doctor of another hospital.
  */
-async function careLetsWrite(ctx: Context, patient: Participant, care: CareAssignment, now: string): Promise<boolean> {
-  if (care.hospitalMspId === patient.mspId) return true;
-  const grants = await grantsOfOrganisation(ctx, patient.uid, care.hospitalMspId);
+async function careLetsWrite(ctx: Context, patient: Participant, doctor: Participant, now: string): Promise<boolean> {
+  if (doctor.mspId === patient.mspId) return true;
+  const grants = await grantsOfOrganisation(ctx, patient.uid, doctor.mspId);
   return grants.some((grant) => grant.granteeKind === 'care-team' && grantStateAt(grant, now) === 'active');
 }
 
