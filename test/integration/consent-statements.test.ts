@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   ConsentStatementsRepository,
   type ConsentStatement,
 } from '../../api/src/access/consent-statements.repository.js';
-import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 import { ChaincodeRefusedError, LedgerUnavailableError } from '../../api/src/ledger/ledger.errors.js';
+import { ScratchDatabase } from '../support/scratch-database.js';
 
 /**
  * The consent texts on the real PostgreSQL (a scratch database): written before their
@@ -14,8 +14,7 @@ import { ChaincodeRefusedError, LedgerUnavailableError } from '../../api/src/led
  * never overwritten once confirmed, erased with the patient.
  */
 describe('consent texts kept off the ledger, on the real PostgreSQL', () => {
-  const scratch = `medledger_consent_${randomBytes(4).toString('hex')}`;
-  let admin: DataSource;
+  let scratch: ScratchDatabase;
   let database: DataSource;
   let statements: ConsentStatementsRepository;
 
@@ -38,21 +37,15 @@ describe('consent texts kept off the ledger, on the real PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    const databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the suites through npm test');
-    admin = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
-    await admin.query(`CREATE DATABASE ${scratch}`);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${scratch}`;
-    database = await new DataSource(dataSourceOptions(url.toString())).initialize();
+    scratch = await ScratchDatabase.create('consent');
+    database = await scratch.connect();
     await database.runMigrations({ transaction: 'each' });
     statements = new ConsentStatementsRepository(database);
   });
 
   afterAll(async () => {
     await database?.destroy();
-    await admin?.query(`DROP DATABASE IF EXISTS ${scratch}`);
-    await admin?.destroy();
+    await scratch?.drop();
   });
 
   it('writes the text before the change and confirms it after', async () => {

@@ -1,14 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
+import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../api/src/database/migrations/index.js';
-
-const databaseUrl = process.env.DATABASE_URL;
+import { ScratchDatabase } from '../support/scratch-database.js';
 
 /** Runs every migration up and back down on a scratch database of the real PostgreSQL server. */
 describe('database migrations on the real PostgreSQL', () => {
-  const scratch = `medledger_migrations_${randomBytes(4).toString('hex')}`;
-  let admin: DataSource;
+  let scratch: ScratchDatabase;
   let database: DataSource;
 
   const tables = async (): Promise<string[]> =>
@@ -19,18 +15,13 @@ describe('database migrations on the real PostgreSQL', () => {
     ).map((row) => row.table_name);
 
   beforeAll(async () => {
-    if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the suites through npm test');
-    admin = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
-    await admin.query(`CREATE DATABASE ${scratch}`);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${scratch}`;
-    database = await new DataSource(dataSourceOptions(url.toString())).initialize();
+    scratch = await ScratchDatabase.create('migrations');
+    database = await scratch.connect();
   });
 
   afterAll(async () => {
     await database?.destroy();
-    await admin?.query(`DROP DATABASE IF EXISTS ${scratch}`);
-    await admin?.destroy();
+    await scratch?.drop();
   });
 
   it('applies every migration, then reverts every one, leaving an empty schema', async () => {

@@ -4,7 +4,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../api/src/config/app-config.js';
-import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 import { attentionMail } from '../../api/src/notifications/mail/attention-mail.js';
 import { SmtpMailer } from '../../api/src/notifications/mail/smtp-mailer.js';
 import { MailOutboxRepository } from '../../api/src/notifications/mail-outbox.repository.js';
@@ -15,6 +14,7 @@ import { NotificationsService } from '../../api/src/notifications/notifications.
 import { GrantExpiryRemindersRepository } from '../../api/src/notifications/grant-expiry-reminders.repository.js';
 import { Metrics } from '../../api/src/system/metrics.js';
 import { PHI, PHI_VALUES } from '../support/phi.js';
+import { ScratchDatabase } from '../support/scratch-database.js';
 import { type ReceivedMail, TestSmtpServer } from '../support/smtp-server.js';
 
 const FROM = 'MedLedger <no-reply@medledger.test>';
@@ -90,9 +90,8 @@ describe('SmtpMailer against a real SMTP server', () => {
 
 /** Notifications and their e-mail on the real PostgreSQL (a scratch database) and the real SMTP server. */
 describe('the notification feed and the mail outbox on the real PostgreSQL', () => {
-  const scratch = `medledger_mail_${randomBytes(4).toString('hex')}`;
+  let scratch: ScratchDatabase;
   const smtp = new TestSmtpServer(0);
-  let admin: DataSource;
   let database: DataSource;
   /** A second connection pool, as a second API process has. */
   let otherProcess: DataSource;
@@ -142,15 +141,10 @@ describe('the notification feed and the mail outbox on the real PostgreSQL', () 
     );
 
   beforeAll(async () => {
-    const databaseUrl = process.env.DATABASE_URL;
-    if (!databaseUrl) throw new Error('DATABASE_URL is not set: run the suites through npm test');
-    admin = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
-    await admin.query(`CREATE DATABASE ${scratch}`);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${scratch}`;
-    database = await new DataSource(dataSourceOptions(url.toString())).initialize();
+    scratch = await ScratchDatabase.create('mail');
+    database = await scratch.connect();
     await database.runMigrations({ transaction: 'each' });
-    otherProcess = await new DataSource(dataSourceOptions(url.toString())).initialize();
+    otherProcess = await scratch.connect();
     notifications = new NotificationsRepository(database);
     await smtp.start();
   });
@@ -159,8 +153,7 @@ describe('the notification feed and the mail outbox on the real PostgreSQL', () 
     await smtp.stop();
     await otherProcess?.destroy();
     await database?.destroy();
-    await admin?.query(`DROP DATABASE IF EXISTS ${scratch}`);
-    await admin?.destroy();
+    await scratch?.drop();
   });
 
   it('records each notification once, with one e-mail, skipping users this node does not have', async () => {
