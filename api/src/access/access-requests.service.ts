@@ -24,7 +24,7 @@ import { ConsentStatementsRepository } from './consent-statements.repository.js'
 import { grantMinutesOf, viewOfGrant } from './grants.service.js';
 import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
-import { DEFAULT_PURPOSE, type PurposeOfUse } from './purpose-of-use.js';
+import { DEFAULT_PURPOSE, type PurposeOfUse } from '../ledger/purpose-of-use.js';
 import { commitStatement } from './statement-commitment.js';
 
 export interface NewRequest {

@@ -28,7 +28,7 @@ import {
   GRANT_STATUSES,
   REVIEW_OUTCOMES,
 } from './consent-terms.js';
-import { CONSENT_PURPOSES, PURPOSE_OF_USE_CODES } from './purpose-of-use.js';
+import { CONSENT_PURPOSES, PURPOSE_OF_USE_CODES } from '../ledger/purpose-of-use.js';
 
 /** A hospital's name in this API (`hospital-a`). */
 const HOSPITAL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;

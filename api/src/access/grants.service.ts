@@ -17,7 +17,7 @@ import { type GrantView, grantStatusOf } from './access-views.js';
 import { daysToMinutes } from './consent-terms.js';
 import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
-import { DEFAULT_PURPOSE, type PurposeOfUse } from './purpose-of-use.js';
+import { DEFAULT_PURPOSE, type PurposeOfUse } from '../ledger/purpose-of-use.js';
 
 /** One of: a doctor (`doctorId`), every doctor of a hospital (`hospital`), the patient's care team at a hospital (`careTeamAt`). */
 export interface NewGrant {

@@ -14,7 +14,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
-import { PURPOSE_OF_USE_CODES, type PurposeOfUse } from '../access/purpose-of-use.js';
+import { PURPOSE_OF_USE_CODES, type PurposeOfUse } from './purpose-of-use.js';
 import { AUTHOR_ROLES, type AuthorRole, GRANTEE_KINDS, type GranteeKind } from './ledger.port.js';
 import type {
   AccessRequestRecord,

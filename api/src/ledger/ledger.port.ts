@@ -5,7 +5,7 @@
  * nothing else imports Fabric.
  */
 import type { KeyObject } from 'node:crypto';
-import type { PurposeOfUse } from '../access/purpose-of-use.js';
+import type { PurposeOfUse } from './purpose-of-use.js';
 export interface LedgerPort {
   reports: ReportsLedger;
   consent: ConsentLedger;

@@ -15,7 +15,7 @@ import {
 import { PageQueryDto } from '../common/page-query.dto.js';
 import { AUTHOR_ROLES, type AuthorRole } from '../ledger/ledger.port.js';
 import type { ReportView } from './reports-query.service.js';
-import { REPORT_TYPES } from './upload.service.js';
+import { REPORT_TYPES } from './report-kinds.js';
 import type { UploadSaga } from './reports.repository.js';
 
 export class ReportIdParams {

@@ -17,20 +17,8 @@ import { type ReportFile, UnsupportedMediaTypeError } from './multipart-upload.j
 import type { ReportFieldsDto } from './reports.dto.js';
 import { IdempotencyKeyReusedError, UploadForAnotherPatientError, UploadInProgressError } from './upload.errors.js';
 import { commitmentKeyContext, dataKeyContext } from './record-keys.js';
+import { ALLOWED_CONTENT_TYPES } from './report-kinds.js';
 import { ReportsRepository, type SagaSteps, type UploadSaga } from './reports.repository.js';
-
-export const REPORT_TYPES = ['report', 'prescription', 'bill', 'lab', 'imaging', 'note'] as const;
-
-/** Content types a report may have: documents, images, DICOM, text, JSON and FHIR JSON. */
-export const ALLOWED_CONTENT_TYPES = new Set([
-  'application/pdf',
-  'image/png',
-  'image/jpeg',
-  'application/dicom',
-  'text/plain',
-  'application/json',
-  'application/fhir+json',
-]);
 
 /**
  * The upload saga: stream, digest and encrypt the file, add the ciphertext to IPFS, note
