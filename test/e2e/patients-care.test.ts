@@ -92,5 +92,11 @@ describe('patients and care teams over HTTP', () => {
       ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(adminB.accessToken)),
     });
     expectErrorEnvelope(crossHospital, 400);
+    // A patient nobody knows, here or on the ledger (which answers for another node's patients).
+    const unknown = await callApi('/api/v1/admin/care-assignments', {
+      method: 'POST',
+      ...jsonBody({ patientId: randomUUID(), doctorId: doctor.id }, bearer(adminA.accessToken)),
+    });
+    expectErrorEnvelope(unknown, 400, 'INVALID_INPUT');
   });
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
 import { collectPages } from '../ledger/collect-pages.js';
 import { type CareAssignmentRecord, type Committed, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -25,19 +26,27 @@ export class CareService {
     doctorId: string,
   ): Promise<Committed<CareAssignmentRecord>> {
     const [patient, doctor] = await Promise.all([this.users.findById(patientId), this.users.findById(doctorId)]);
-    // A patient of any hospital: one treated here (an emergency department) joins a care team here.
-    if (!patient || patient.role !== 'patient') {
-      throw new InvalidInputError('no patient has this id', {
+    const unknownPatient = () =>
+      new InvalidInputError('no patient has this id', {
         details: { errors: [{ field: 'patientId', messages: ['unknown patient'] }] },
       });
-    }
+    // A patient of any hospital (one treated here joins a care team here); one of another
+    // hospital's node is not among this node's users, and the ledger, which knows every
+    // participant, answers for them.
+    if (patient && patient.role !== 'patient') throw unknownPatient();
     if (!doctor || doctor.role !== 'doctor' || doctor.hospital !== admin.hospital) {
       throw new InvalidInputError('no doctor of your hospital has this id', {
         details: { errors: [{ field: 'doctorId', messages: ['unknown doctor of this hospital'] }] },
       });
     }
     const actor = await this.identities.signingIdentity(admin.id, admin.hospital);
-    return this.ledger.care.assign(actor, randomUUID(), patientId, doctorId);
+    try {
+      return await this.ledger.care.assign(actor, randomUUID(), patientId, doctorId);
+    } catch (error) {
+      // The doctor is this hospital's and known: a participant the ledger does not know is the patient.
+      if (error instanceof ChaincodeRefusedError && error.code === 'NOT_FOUND') throw unknownPatient();
+      throw error;
+    }
   }
 
   async end(admin: AuthenticatedUser, assignmentId: string): Promise<Committed<CareAssignmentRecord>> {
