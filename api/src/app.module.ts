@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ErrorEnvelopeFilter } from './common/error-envelope.filter.js';
+import { loggableUrl } from './common/loggable-url.js';
 import { requestIdOf } from './common/request-id.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -42,13 +43,13 @@ const REDACTED_PATHS = [
           // The id was given to the request by the first middleware (configure-app.ts).
           genReqId: (request, response) => (request as { id?: string }).id ?? requestIdOf(request, response),
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // A request's line names it, not its headers: they would add a kilobyte to every
-          // line, and nothing in them is needed to follow a request through the logs.
+          // A request's line names it, not its headers (they would add a kilobyte to every
+          // line) nor its query values (they may be PHI: a searched name, a patient filter).
           serializers: {
             req: (request: { id: string; method: string; url: string; remoteAddress: string }) => ({
               id: request.id,
               method: request.method,
-              url: request.url,
+              url: loggableUrl(request.url),
               remoteAddress: request.remoteAddress,
             }),
             res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { callApi, expectErrorEnvelope } from '../support/api.js';
+import { RUN_DIR } from '../support/network-profile.js';
+import { eventually } from '../support/services.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 
 const getPatient = (caller: SignedIn, id: string) =>
@@ -98,5 +102,20 @@ describe('patients and care teams over HTTP', () => {
       ...jsonBody({ patientId: randomUUID(), doctorId: doctor.id }, bearer(adminA.accessToken)),
     });
     expectErrorEnvelope(unknown, 400, 'INVALID_INPUT');
+  });
+
+  it('keeps the values of a query out of the API log: a searched surname never reaches it', async () => {
+    const surname = `Quenby${randomUUID().slice(0, 6)}`;
+    const searched = await search(doctor, surname);
+    expect(searched.status).toBe(200);
+    const requestId = searched.headers.get('x-request-id')!;
+    const log = path.join(RUN_DIR, 'logs', 'api.log');
+    // The request's own line is there (so this looks where the API writes), without the name.
+    await eventually(async () => readFileSync(log, 'utf8').includes(requestId), 5_000, 'the request in the API log');
+    const lines = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(requestId));
+    expect(lines.join('\n')).toContain('query=…');
+    expect(readFileSync(log, 'utf8')).not.toContain(surname);
   });
 });

@@ -4,13 +4,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { collectPages } from '../ledger/collect-pages.js';
-import {
-  type AccessRequestRecord,
-  type Committed,
-  type GranteeKind,
-  LEDGER,
-  type LedgerPort,
-} from '../ledger/ledger.port.js';
+import { type AccessRequestRecord, type GranteeKind, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import {
   AccessRequestNotFoundError,
   PatientNotFoundError,
@@ -18,7 +12,7 @@ import {
   RequestNotPendingError,
   translatingRefusals,
 } from './access.errors.js';
-import type { AccessRequestView, GrantView } from './access-views.js';
+import { type AccessRequestView, committedPlace, type GrantView } from './access-views.js';
 import { CONSENT_LIMITS } from './consent-terms.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
 import { grantMinutesOf, viewOfGrant } from './grants.service.js';
@@ -210,8 +204,3 @@ export class AccessRequestsService {
     }));
   }
 }
-
-export const committedPlace = (committed: Committed<unknown>) => ({
-  txId: committed.transactionId,
-  blockNumber: committed.blockNumber.toString(),
-});

@@ -1,4 +1,4 @@
-import type { AccessRequestRecord, GranteeKind, GrantRecord } from '../ledger/ledger.port.js';
+import type { AccessRequestRecord, Committed, GranteeKind, GrantRecord } from '../ledger/ledger.port.js';
 import type { GrantStatus } from './consent-terms.js';
 
 /** Where a change sits on the ledger: its transaction, and its block when this answer committed it. */
@@ -6,6 +6,12 @@ export interface LedgerPlace {
   txId: string;
   blockNumber: string | null;
 }
+
+/** Where the transaction that just committed a change sits on the ledger. */
+export const committedPlace = (committed: Committed<unknown>): LedgerPlace => ({
+  txId: committed.transactionId,
+  blockNumber: committed.blockNumber.toString(),
+});
 
 /** An access request as the ledger holds it, with its texts from PostgreSQL (null once erased). */
 export interface AccessRequestView extends LedgerPlace {

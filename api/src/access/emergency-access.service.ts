@@ -12,7 +12,7 @@ import {
   PatientNotFoundError,
   translatingRefusals,
 } from './access.errors.js';
-import type { EmergencyView } from './access-views.js';
+import { committedPlace, type EmergencyView } from './access-views.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
 import { viewOfGrant } from './grants.service.js';
 import { HospitalDirectory } from './hospital-directory.js';
@@ -129,7 +129,7 @@ export class EmergencyAccessService {
       }),
     );
     const [view] = await this.withTexts([committed.result]);
-    return { ...view, txId: committed.transactionId, blockNumber: committed.blockNumber.toString() };
+    return { ...view, ...committedPlace(committed) };
   }
 
   private async withTexts(records: GrantRecord[]): Promise<EmergencyView[]> {

@@ -13,7 +13,7 @@ import {
   ReportNotOfPatientError,
   translatingRefusals,
 } from './access.errors.js';
-import { type GrantView, grantStatusOf } from './access-views.js';
+import { committedPlace, type GrantView, grantStatusOf } from './access-views.js';
 import { daysToMinutes } from './consent-terms.js';
 import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
@@ -59,8 +59,7 @@ export function viewOfGrant(
       record.granteeKind === 'doctor' || record.granteeMspId === null
         ? { kind: 'doctor', id: record.doctorId ?? '' }
         : { kind: record.granteeKind, id: hospitals.nameOf(record.granteeMspId) },
-    txId: committed?.transactionId ?? record.txId,
-    blockNumber: committed ? committed.blockNumber.toString() : null,
+    ...(committed ? committedPlace(committed) : { txId: record.txId, blockNumber: null }),
   };
 }
 

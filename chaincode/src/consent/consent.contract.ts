@@ -194,24 +194,9 @@ export class ConsentContract extends LedgerContract {
   ): Promise<string> {
     const patient = await requireCaller(ctx, 'grant access', ['patient']);
     requireUuid(grantId, 'grantId');
-    const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
-    const minutes = requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max);
-    const purpose = requireConsentPurpose(purposeOfUse, 'purposeOfUse');
+    const terms = directGrantTerms(reportIdsJson, durationMinutes, purposeOfUse);
     const doctor = await requireParty(ctx, doctorId, 'doctorId', 'doctor');
-    await requireReportsOfPatient(ctx, patient.uid, reportIds);
-    const grant = await writeGrant(ctx, {
-      grantId,
-      kind: 'consent',
-      patient,
-      ...doctorGrantee(doctor),
-      reportIds,
-      purposeOfUse: purpose,
-      expiresAt: later(transactionTime(ctx), minutes * MINUTE_MS),
-      requestId: null,
-      justificationCommitment: null,
-    });
-    emitEvent(ctx, 'AccessGranted', grantEvent(grant));
-    return canonicalJson(grant);
+    return writeDirectGrant(ctx, grantId, patient, doctorGrantee(doctor), terms);
   }
 
   /**
@@ -238,27 +223,10 @@ export class ConsentContract extends LedgerContract {
     const patient = await requireCaller(ctx, 'grant access', ['patient']);
     requireUuid(grantId, 'grantId');
     const kind = requireOneOf(granteeKind, 'granteeKind', ORGANISATION_GRANTEE_KINDS);
-    const reportIds = parseReportIdsArgument(reportIdsJson, 'reportIds');
-    const minutes = requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max);
-    const purpose = requireConsentPurpose(purposeOfUse, 'purposeOfUse');
+    const terms = directGrantTerms(reportIdsJson, durationMinutes, purposeOfUse);
     const hospital = await requireHospital(ctx, granteeMspId, 'granteeMspId');
-    await requireReportsOfPatient(ctx, patient.uid, reportIds);
-    const grant = await writeGrant(ctx, {
-      grantId,
-      kind: 'consent',
-      patient,
-      granteeKind: kind,
-      doctorId: null,
-      doctorMspId: null,
-      granteeMspId: hospital,
-      reportIds,
-      purposeOfUse: purpose,
-      expiresAt: later(transactionTime(ctx), minutes * MINUTE_MS),
-      requestId: null,
-      justificationCommitment: null,
-    });
-    emitEvent(ctx, 'AccessGranted', grantEvent(grant));
-    return canonicalJson(grant);
+    const grantee = { granteeKind: kind, doctorId: null, doctorMspId: null, granteeMspId: hospital };
+    return writeDirectGrant(ctx, grantId, patient, grantee, terms);
   }
 
   /**
@@ -532,6 +500,39 @@ async function pendingRequestOf(
 }
 
 /** The grantee fields of a grant to one doctor. */
+/** The terms a patient states for a grant without a request: scope, whole minutes from now, purpose. */
+function directGrantTerms(reportIdsJson: string, durationMinutes: string, purposeOfUse: string) {
+  return {
+    reportIds: parseReportIdsArgument(reportIdsJson, 'reportIds'),
+    minutes: requireIntegerText(durationMinutes, 'durationMinutes', GRANT_MINUTES.min, GRANT_MINUTES.max),
+    purposeOfUse: requireConsentPurpose(purposeOfUse, 'purposeOfUse'),
+  };
+}
+
+/** A patient's grant without a request, to a doctor or an organisation: written, announced (AccessGranted), answered. */
+async function writeDirectGrant(
+  ctx: Context,
+  grantId: string,
+  patient: Participant,
+  grantee: Pick<Grant, 'granteeKind' | 'doctorId' | 'doctorMspId' | 'granteeMspId'>,
+  terms: ReturnType<typeof directGrantTerms>,
+): Promise<string> {
+  await requireReportsOfPatient(ctx, patient.uid, terms.reportIds);
+  const grant = await writeGrant(ctx, {
+    grantId,
+    kind: 'consent',
+    patient,
+    ...grantee,
+    reportIds: terms.reportIds,
+    purposeOfUse: terms.purposeOfUse,
+    expiresAt: later(transactionTime(ctx), terms.minutes * MINUTE_MS),
+    requestId: null,
+    justificationCommitment: null,
+  });
+  emitEvent(ctx, 'AccessGranted', grantEvent(grant));
+  return canonicalJson(grant);
+}
+
 const doctorGrantee = (doctor: Participant) =>
   ({ granteeKind: 'doctor', doctorId: doctor.uid, doctorMspId: doctor.mspId, granteeMspId: null }) as const;
 
