@@ -36,7 +36,8 @@ network_services() {
 write_connection_profile() {
   local file="$FABRIC_RUN/network.json" org first=true
   {
-    printf '{\n  "channel": "%s",\n  "chaincode": "%s",\n' "$CHANNEL_NAME" "$CHAINCODE_NAME"
+    printf '{\n  "channel": "%s",\n  "chaincode": "%s",\n  "fabricVersion": "%s",\n' \
+      "$CHANNEL_NAME" "$CHAINCODE_NAME" "$FABRIC_VERSION"
     printf '  "orderer": { "endpoint": "%s:%s", "tlsRootCert": "%s" },\n' \
       "$ORDERER_HOST" "$ORDERER_PORT" "$(orderer_tls_ca)"
     printf '  "organizations": {\n'
@@ -44,8 +45,10 @@ write_connection_profile() {
       $first || printf ',\n'; first=false
       printf '    "%s": {\n' "${org/hospital/hospital-}"
       printf '      "mspId": "%s",\n' "$(org_msp_id "$org")"
-      printf '      "peer": { "endpoint": "%s:%s", "hostAlias": "%s", "tlsRootCert": "%s" },\n' \
-        "$PEER_HOST" "$(org_setting "$org" PEER_PORT)" "$PEER_HOST" "$CRYPTO_DIR/$org/peers/peer0/tls/ca.crt"
+      # operationsUrl: the peer's operations listener (plain HTTP on loopback), which serves GET /version.
+      printf '      "peer": { "endpoint": "%s:%s", "hostAlias": "%s", "tlsRootCert": "%s", "operationsUrl": "http://127.0.0.1:%s" },\n' \
+        "$PEER_HOST" "$(org_setting "$org" PEER_PORT)" "$PEER_HOST" "$CRYPTO_DIR/$org/peers/peer0/tls/ca.crt" \
+        "$(org_setting "$org" PEER_OPERATIONS_PORT)"
       printf '      "ca": { "url": "https://localhost:%s", "caName": "%s", "tlsRootCert": "%s", "registrarMsp": "%s" },\n' \
         "$(ca_port "$org")" "$(ca_name "$org")" "$(ca_tls_cert "$org")" "$CRYPTO_DIR/.registrars/$org/msp"
       printf '      "adminMsp": "%s",\n' "$CRYPTO_DIR/$org/users/admin/msp"

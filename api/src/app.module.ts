@@ -12,6 +12,7 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PatientsModule } from './patients/patients.module.js';
+import { ProjectionModule } from './projection/projection.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AccessModule } from './access/access.module.js';
 import { LedgerEventsModule } from './ledger-events/ledger-events.module.js';
@@ -71,6 +72,7 @@ const REDACTED_PATHS = [
     AuditModule,
     AccessModule,
     LedgerEventsModule,
+    ProjectionModule,
     NotificationsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],

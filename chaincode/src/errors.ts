@@ -1,3 +1,5 @@
+import type { PurposeOfUse } from './consent/purpose-of-use';
+
 /**
  * Errors raised by the contract. The stable code is the first token of the message
  * (`NOT_FOUND: probe 42 does not exist`), which is what reaches the client through the
@@ -32,8 +34,30 @@ export const invalidArgument = (detail: string) => new ChaincodeError('INVALID_A
 export const notFound = (detail: string) => new ChaincodeError('NOT_FOUND', detail);
 export const conflict = (detail: string) => new ChaincodeError('CONFLICT', detail);
 export const forbidden = (detail: string) => new ChaincodeError('FORBIDDEN', detail);
-export const grantExpired = (detail: string) => new ChaincodeError('GRANT_EXPIRED', detail);
-export const grantRevoked = (detail: string) => new ChaincodeError('GRANT_REVOKED', detail);
+
+/**
+ * A refusal because the grant that applied has ended (GRANT_EXPIRED, GRANT_REVOKED). It
+ * names that grant and its purpose, so that a refusal recorded on the ledger
+ * (reports:RecordRefusedAccess) can say which grant it was; the message stays as before.
+ */
+export class GrantEndedError extends ChaincodeError {
+  constructor(
+    code: 'GRANT_EXPIRED' | 'GRANT_REVOKED',
+    detail: string,
+    readonly grant: EndedGrant,
+  ) {
+    super(code, detail);
+  }
+}
+
+/** What a GrantEndedError tells of the grant that ended: its ID and purpose of use. */
+export interface EndedGrant {
+  grantId: string;
+  purposeOfUse: PurposeOfUse;
+}
+
+export const grantExpired = (detail: string, grant: EndedGrant) => new GrantEndedError('GRANT_EXPIRED', detail, grant);
+export const grantRevoked = (detail: string, grant: EndedGrant) => new GrantEndedError('GRANT_REVOKED', detail, grant);
 /** A doctor declares an emergency for a patient while an emergency grant of theirs for that patient is in force. */
 export const emergencyActive = (detail: string) => new ChaincodeError('EMERGENCY_ACTIVE', detail);
 /** A grant's or request's scope names a report that does not exist or is another patient's. */

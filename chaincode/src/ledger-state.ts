@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import { canonicalBytes } from './canonical-json';
 import { corruptState, invalidArgument, notFound } from './errors';
-import { isoTime } from './transaction-context';
+import { callerOf, isoTime, transactionTime } from './transaction-context';
 import { requireIntegerText } from './validation';
 
 /**
@@ -52,9 +52,51 @@ export async function putIndex(ctx: Context, objectType: string, attributes: str
   await ctx.stub.putState(ctx.stub.createCompositeKey(objectType, attributes), INDEX_VALUE);
 }
 
-/** The chaincode event of a state-changing transaction (exactly one each): its type and IDs only. */
-export function emitEvent(ctx: Context, name: string, ids: Record<string, string | null>): void {
-  ctx.stub.setEvent(name, canonicalBytes(ids));
+/**
+ * The kinds of record an event carries under `records`, by the name readers of the event
+ * stream know them (`void` is ReportVoided's void mark of a report ID).
+ */
+export const EVENT_RECORD_TYPES = [
+  'participant',
+  'report',
+  'void',
+  'receipt',
+  'refusal',
+  'request',
+  'grant',
+  'care',
+  'erasure',
+  'probe',
+] as const;
+export type EventRecordType = (typeof EVENT_RECORD_TYPES)[number];
+
+/** The IDs, codes and times an event names at its top level; `at`, `actor` and `records` are the envelope's. */
+export type EventIds = Record<string, string | number | null> & { at?: never; actor?: never; records?: never };
+
+/** Who signed the transaction, from its certificate: `id` is `ehr.uid`, null when the certificate has none. */
+export interface EventActor {
+  id: string | null;
+  role: string | null;
+  mspId: string;
+}
+
+/**
+ * The chaincode event of a state-changing transaction (exactly one each), as canonical
+ * JSON: the IDs it has always carried (`ids`, whose names the API's listeners read), the
+ * transaction time (`at`), who signed it (`actor`, from the certificate) and the records
+ * the transaction wrote, exactly as written, by record type (`records`), so that a reader
+ * of the event stream can follow the ledger's state without reading it back. IDs, codes,
+ * digests and times only, as every record is.
+ */
+export function emitEvent(
+  ctx: Context,
+  name: string,
+  ids: EventIds,
+  records: Partial<Record<EventRecordType, object>>,
+): void {
+  const { uid, role, mspId } = callerOf(ctx);
+  const actor: EventActor = { id: uid, role, mspId };
+  ctx.stub.setEvent(name, canonicalBytes({ ...ids, at: transactionTime(ctx), actor, records }));
 }
 
 /**
@@ -101,6 +143,40 @@ export async function readIndexPage(
   pageSizeText: string,
   bookmarkText: string,
 ): Promise<Page<string[]>> {
+  return readPage(
+    ctx,
+    objectType,
+    attributes,
+    pageSizeText,
+    bookmarkText,
+    (entry) => ctx.stub.splitCompositeKey(entry.key).attributes,
+  );
+}
+
+/**
+ * One page of the records stored under a partial composite key (read-only transactions
+ * only), each read back through `fromState`, as readIndexPage pages index entries: for
+ * lists of every record of a type, in key order, in one range read.
+ */
+export async function readRecordPage<T>(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  pageSizeText: string,
+  bookmarkText: string,
+  fromState: (bytes: Uint8Array) => T,
+): Promise<Page<T>> {
+  return readPage(ctx, objectType, attributes, pageSizeText, bookmarkText, (entry) => fromState(entry.value));
+}
+
+async function readPage<T>(
+  ctx: Context,
+  objectType: string,
+  attributes: string[],
+  pageSizeText: string,
+  bookmarkText: string,
+  map: (entry: { key: string; value: Uint8Array }) => T,
+): Promise<Page<T>> {
   const pageSize = requireIntegerText(pageSizeText, 'pageSize', 1, MAX_PAGE_SIZE);
   const prefix = ctx.stub.createCompositeKey(objectType, attributes);
   const bookmark = decodeBookmark(bookmarkText, prefix);
@@ -110,7 +186,7 @@ export async function readIndexPage(
     pageSize,
     bookmark,
   );
-  const items = await readToEnd(iterator, (entry) => ctx.stub.splitCompositeKey(entry.key).attributes);
+  const items = await readToEnd(iterator, map);
   // An empty page comes without metadata from the peer.
   const nextKey = metadata?.bookmark;
   return { items, nextBookmark: nextKey ? Buffer.from(nextKey, 'utf8').toString('base64url') : null };

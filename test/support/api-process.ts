@@ -63,6 +63,14 @@ export class ApiProcess {
     return this.exit;
   }
 
+  /** Kills the process at once (SIGKILL: no shutdown hook runs, as in a crash) and waits for it. */
+  async kill(): Promise<void> {
+    if (!this.child) return;
+    const gone = this.exited();
+    this.child.kill('SIGKILL');
+    await gone;
+  }
+
   /** Stops the process (SIGTERM, a graceful shutdown) and waits for it. */
   async stop(): Promise<void> {
     if (!this.child) return;

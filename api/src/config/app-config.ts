@@ -85,6 +85,15 @@ export class AppConfig {
 
   @Transform(toInt) @IsInt() @Min(10) LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
 
+  /**
+   * Refused openings recorded on the ledger per user: one per report within the repeat
+   * window (a client retrying a refused read writes one refusal, not a thousand), and at
+   * most the hourly number per user; beyond either the answer is the same refusal.
+   */
+  @Transform(toInt) @IsInt() @Min(1) REFUSAL_REPEAT_SECONDS = 60;
+
+  @Transform(toInt) @IsInt() @Min(1) REFUSALS_PER_USER_PER_HOUR = 60;
+
   /** 32 bytes, base64: the key that seals private keys and key-encryption keys at rest. */
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'MASTER_KEY must be 32 bytes in base64' }) MASTER_KEY!: string;
 

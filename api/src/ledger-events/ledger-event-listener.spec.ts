@@ -1,36 +1,14 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { LedgerUnavailableError } from '../ledger/ledger.errors.js';
-import type { LedgerCheckpoint, LedgerEvent, LedgerEvents, LedgerPort } from '../ledger/ledger.port.js';
+import type { LedgerEvent, LedgerEvents, LedgerPort } from '../ledger/ledger.port.js';
 import type { NetworkProfile } from '../ledger/network-profile.js';
 import type { GrantExpiryRemindersRepository } from '../notifications/grant-expiry-reminders.repository.js';
 import type { ExpiryReminder } from '../notifications/ledger-event-notifications.js';
 import type { NewNotification } from '../notifications/notification-kinds.js';
 import type { NotificationsRepository } from '../notifications/notifications.repository.js';
-import type { LedgerCheckpointRepository } from './ledger-checkpoint.repository.js';
-
-/**
- * The listener waits between attempts with node:timers/promises, which Jest's fake timers
- * do not reach; this stand-in keeps its contract (resolves after `ms`, rejects once `signal`
- * aborts) over the global timers, which they do.
- */
-const sleep = jest.fn(
-  (ms: number, value?: unknown, options?: { signal?: AbortSignal }) =>
-    new Promise((resolve, reject) => {
-      const abort = () => {
-        clearTimeout(timer);
-        reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
-      };
-      const timer = setTimeout(() => {
-        options?.signal?.removeEventListener('abort', abort);
-        resolve(value);
-      }, ms);
-      if (options?.signal?.aborted) abort();
-      else options?.signal?.addEventListener('abort', abort, { once: true });
-    }),
-);
-jest.unstable_mockModule('node:timers/promises', () => ({ setTimeout: sleep }));
-const { LedgerEventListener } = await import('./ledger-event-listener.js');
+import type { LedgerCheckpointRepository, StoredCheckpoint } from './ledger-checkpoint.repository.js';
+import { LedgerEventFollower } from './ledger-event-follower.js';
+import { LedgerEventListener } from './ledger-event-listener.js';
 
 const NETWORK = { channel: 'medledger', chaincode: 'medledger-cc', hospitals: [] } as unknown as NetworkProfile;
 const PATIENT_ID = '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10';
@@ -79,30 +57,32 @@ const untilAborted = (signal: AbortSignal) =>
     signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
   );
 
-/** A follow that delivers `events` one after another, then waits, as a live stream does, until aborted. */
+/** A follow that delivers `batches` one after another, then waits, as a live stream does, until aborted. */
 const delivering =
-  (events: LedgerEvent[]): LedgerEvents['follow'] =>
+  (batches: LedgerEvent[][]): LedgerEvents['follow'] =>
   async (_from, handle, signal) => {
-    for (const event of events) await handle(event);
+    for (const batch of batches) await handle(batch);
     await untilAborted(signal);
   };
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * The listener with the ledger's events and the repositories mocked. Each `advance` runs its
- * work with a manager of its own, like the transaction it stands for, and only then counts
- * as committed.
+ * The notifications reader over the follower, with the ledger's events and the
+ * repositories mocked. Each `advance` runs its work with a manager of its own, like the
+ * transaction it stands for, and only then counts as committed.
  */
 function newTestListener() {
-  const committed: Array<{ checkpoint: LedgerCheckpoint; manager: Manager }> = [];
+  const committed: Array<{ checkpoint: StoredCheckpoint; manager: Manager }> = [];
   const mocks = {
     follow: jest.fn<LedgerEvents['follow']>(delivering([])),
     chainHeight: jest.fn(() => Promise.resolve(57n)),
     checkpoints: {
-      read: jest.fn((_of: Reader) => Promise.resolve<LedgerCheckpoint | null>(null)),
-      readOrStart: jest.fn((_of: Reader, start: LedgerCheckpoint) => Promise.resolve(start)),
-      advance: jest.fn(async (_of: Reader, checkpoint: LedgerCheckpoint, work: Work) => {
+      read: jest.fn((_of: Reader) => Promise.resolve<StoredCheckpoint | null>(null)),
+      readOrStart: jest.fn((_of: Reader, blockNumber: bigint) =>
+        Promise.resolve<StoredCheckpoint>({ blockNumber, transactionId: null, handledInBlock: 0 }),
+      ),
+      advance: jest.fn(async (_of: Reader, checkpoint: StoredCheckpoint, work: Work) => {
         const manager = { transaction: committed.length + 1 } as unknown as Manager;
         await work(manager);
         committed.push({ checkpoint, manager });
@@ -117,69 +97,73 @@ function newTestListener() {
     },
     warn: jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined),
   };
-  const sut = new LedgerEventListener(
+  const follower = new LedgerEventFollower(
     { events: { follow: mocks.follow }, system: { chainHeight: mocks.chainHeight } } as unknown as LedgerPort,
     NETWORK,
     mocks.checkpoints as unknown as LedgerCheckpointRepository,
+  );
+  const sut = new LedgerEventListener(
+    follower,
     mocks.notifications as unknown as NotificationsRepository,
     mocks.reminders as unknown as GrantExpiryRemindersRepository,
   );
   return { sut, mocks, committed };
 }
 
-describe('LedgerEventListener', () => {
+const REMINDER = {
+  grantId: GRANT_ID,
+  patientId: PATIENT_ID,
+  doctorId: DOCTOR_ID,
+  expiresAt: new Date('2026-12-21T10:00:00.000Z'),
+  remindAt: new Date('2026-12-20T10:00:00.000Z'),
+};
+
+describe('LedgerEventListener (the notifications reader)', () => {
   afterEach(() => {
-    jest.useRealTimers();
     jest.restoreAllMocks();
-    sleep.mockClear();
   });
 
-  it('follows the events from the checkpoint stored for its channel and chaincode', async () => {
+  it('reads as `notifications`, and on its first run starts at the ledger’s height then, not at the ledger’s past', async () => {
     const { sut, mocks } = newTestListener();
-    const stored = { blockNumber: 41n, transactionId: 'tx-last-handled' };
-    mocks.checkpoints.read.mockResolvedValueOnce(stored);
 
     sut.onApplicationBootstrap();
     await settle();
 
     expect(mocks.checkpoints.read).toHaveBeenCalledWith(READER);
-    expect(mocks.checkpoints.readOrStart).not.toHaveBeenCalled();
-    expect(mocks.follow).toHaveBeenCalledTimes(1);
-    expect(mocks.follow.mock.calls[0][0]).toEqual(stored);
+    expect(mocks.checkpoints.readOrStart).toHaveBeenCalledWith(READER, 57n);
+    expect(mocks.follow.mock.calls[0][0]).toEqual({ blockNumber: 57n, transactionId: null });
     await sut.onApplicationShutdown();
   });
 
-  it('on its first run starts at the ledger’s height then, stored at once, not at the ledger’s past', async () => {
+  it('resumes from its stored checkpoint', async () => {
     const { sut, mocks } = newTestListener();
+    mocks.checkpoints.read.mockResolvedValueOnce({ blockNumber: 41n, transactionId: 'tx-41', handledInBlock: 1 });
 
     sut.onApplicationBootstrap();
     await settle();
 
-    const start = { blockNumber: 57n, transactionId: null };
-    expect(mocks.checkpoints.readOrStart).toHaveBeenCalledWith(READER, start);
-    expect(mocks.follow.mock.calls[0][0]).toEqual(start);
+    expect(mocks.checkpoints.readOrStart).not.toHaveBeenCalled();
+    expect(mocks.follow.mock.calls[0][0]).toEqual({ blockNumber: 41n, transactionId: 'tx-41' });
     await sut.onApplicationShutdown();
   });
 
-  it('writes each event’s effects in the transaction that moves the checkpoint to that event', async () => {
+  it('writes a batch’s notifications, in ledger order, and its reminders in the transaction that moves the checkpoint to its last event', async () => {
     const { sut, mocks, committed } = newTestListener();
-    mocks.follow.mockImplementationOnce(delivering(EVENTS));
+    mocks.follow.mockImplementationOnce(delivering([EVENTS.slice(0, 2), EVENTS.slice(2)]));
 
     sut.onApplicationBootstrap();
     await settle();
     await sut.onApplicationShutdown();
 
-    expect(mocks.checkpoints.advance.mock.calls.map(([of]) => of)).toEqual(EVENTS.map(() => READER));
+    expect(mocks.checkpoints.advance.mock.calls.map(([of]) => of)).toEqual([READER, READER]);
     expect(committed.map(({ checkpoint }) => checkpoint)).toEqual([
-      { blockNumber: 42n, transactionId: 'tx-requested' },
-      { blockNumber: 42n, transactionId: 'tx-granted' },
-      { blockNumber: 43n, transactionId: 'tx-revoked' },
-      { blockNumber: 44n, transactionId: 'tx-probe' },
+      { blockNumber: 42n, transactionId: 'tx-granted', handledInBlock: 2 },
+      { blockNumber: 44n, transactionId: 'tx-probe', handledInBlock: 1 },
     ]);
-    const [requested, granted, revoked] = committed.map(({ manager }) => manager);
+    const [first, second] = committed.map(({ manager }) => manager);
     expect(mocks.notifications.recordAll.mock.calls).toEqual([
       [
-        requested,
+        first,
         [
           {
             userId: PATIENT_ID,
@@ -187,11 +171,6 @@ describe('LedgerEventListener', () => {
             subject: { type: 'access-request', id: REQUEST_ID },
             sourceTxId: 'tx-requested',
           },
-        ],
-      ],
-      [
-        granted,
-        [
           {
             userId: DOCTOR_ID,
             kind: 'grant-created',
@@ -201,7 +180,7 @@ describe('LedgerEventListener', () => {
         ],
       ],
       [
-        revoked,
+        second,
         [
           {
             userId: DOCTOR_ID,
@@ -212,171 +191,51 @@ describe('LedgerEventListener', () => {
         ],
       ],
     ]);
-    expect(mocks.reminders.watch.mock.calls).toEqual([
-      [
-        granted,
-        {
-          grantId: GRANT_ID,
-          patientId: PATIENT_ID,
-          doctorId: DOCTOR_ID,
-          expiresAt: new Date('2026-12-21T10:00:00.000Z'),
-          remindAt: new Date('2026-12-20T10:00:00.000Z'),
-        },
-      ],
-    ]);
-    expect(mocks.reminders.forget.mock.calls).toEqual([[revoked, GRANT_ID]]);
+    expect(mocks.reminders.watch.mock.calls).toEqual([[first, REMINDER]]);
+    expect(mocks.reminders.forget.mock.calls).toEqual([[second, GRANT_ID]]);
   });
 
-  it('hands the next event over only after the one before is committed', async () => {
+  it('in one batch, watches a grant’s reminder before it forgets it when the grant is revoked later in the batch', async () => {
     const { sut, mocks, committed } = newTestListener();
-    const committedWhenHandled: number[] = [];
-    mocks.follow.mockImplementationOnce(async (_from, handle, signal) => {
-      for (const event of EVENTS) {
-        await handle(event);
-        committedWhenHandled.push(committed.length);
-      }
-      await untilAborted(signal);
-    });
+    const order: string[] = [];
+    mocks.reminders.watch.mockImplementation(() => Promise.resolve(void order.push('watch')));
+    mocks.reminders.forget.mockImplementation(() => Promise.resolve(void order.push('forget')));
+    mocks.follow.mockImplementationOnce(delivering([EVENTS]));
 
     sut.onApplicationBootstrap();
     await settle();
     await sut.onApplicationShutdown();
 
-    expect(committedWhenHandled).toEqual([1, 2, 3, 4]);
-  });
-
-  it('follows again from the checkpoint, read again, when the stream breaks', async () => {
-    jest.useFakeTimers();
-    const { sut, mocks } = newTestListener();
-    const before = { blockNumber: 41n, transactionId: 'tx-41' };
-    const after = { blockNumber: 42n, transactionId: 'tx-granted' };
-    mocks.checkpoints.read.mockResolvedValueOnce(before).mockResolvedValueOnce(after);
-    mocks.follow
-      .mockImplementationOnce(async (_from, handle) => {
-        await handle(EVENTS[0]);
-        await handle(EVENTS[1]);
-        throw new LedgerUnavailableError('the peer closed the event stream');
-      })
-      .mockImplementationOnce(delivering([]));
-
-    sut.onApplicationBootstrap();
-    await jest.advanceTimersByTimeAsync(0);
-    expect(mocks.follow).toHaveBeenCalledTimes(1);
-    expect(mocks.warn).toHaveBeenCalledWith(expect.stringContaining('the peer closed the event stream'));
-
-    await jest.advanceTimersByTimeAsync(500);
-
-    expect(mocks.checkpoints.read).toHaveBeenCalledTimes(2);
-    expect(mocks.follow).toHaveBeenCalledTimes(2);
-    expect(mocks.follow.mock.calls[1][0]).toEqual(after);
-    await sut.onApplicationShutdown();
-  });
-
-  it('follows again when an event could not be written (the database was down), from the checkpoint before it', async () => {
-    jest.useFakeTimers();
-    const { sut, mocks, committed } = newTestListener();
-    const stored = { blockNumber: 41n, transactionId: 'tx-41' };
-    mocks.checkpoints.read.mockResolvedValue(stored);
-    mocks.checkpoints.advance.mockRejectedValueOnce(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
-    mocks.follow.mockImplementation(delivering(EVENTS.slice(0, 1)));
-
-    sut.onApplicationBootstrap();
-    await jest.advanceTimersByTimeAsync(0);
-    expect(committed).toEqual([]);
-
-    await jest.advanceTimersByTimeAsync(500);
-
-    expect(mocks.follow.mock.calls.map(([from]) => from)).toEqual([stored, stored]);
-    expect(committed.map(({ checkpoint }) => checkpoint)).toEqual([
-      { blockNumber: 42n, transactionId: 'tx-requested' },
-    ]);
+    expect(committed).toHaveLength(1);
     expect(mocks.notifications.recordAll).toHaveBeenCalledTimes(1);
-    await sut.onApplicationShutdown();
+    expect(mocks.notifications.recordAll.mock.calls[0][1]).toHaveLength(3);
+    expect(order).toEqual(['watch', 'forget']);
   });
 
-  it('waits twice as long after each failed attempt, at most 15 s, and from the start again once an event went through', async () => {
-    jest.useFakeTimers();
-    const { sut, mocks } = newTestListener();
-    const broken = () => Promise.reject(new LedgerUnavailableError('peer unreachable'));
-    mocks.follow
-      .mockImplementationOnce(broken)
-      .mockImplementationOnce(broken)
-      .mockImplementationOnce(broken)
-      .mockImplementationOnce(async (_from, handle) => {
-        await handle(EVENTS[0]);
-        throw new LedgerUnavailableError('peer unreachable');
-      })
-      .mockImplementation(broken);
-    const attemptsAfter = async (ms: number) => {
-      await jest.advanceTimersByTimeAsync(ms);
-      return mocks.follow.mock.calls.length;
-    };
+  it('a batch that tells no one moves the checkpoint and records nothing', async () => {
+    const { sut, mocks, committed } = newTestListener();
+    mocks.follow.mockImplementationOnce(delivering([EVENTS.slice(3)]));
 
     sut.onApplicationBootstrap();
-
-    expect(await attemptsAfter(0)).toBe(1);
-    expect(await attemptsAfter(499)).toBe(1);
-    expect(await attemptsAfter(1)).toBe(2);
-    expect(await attemptsAfter(999)).toBe(2);
-    expect(await attemptsAfter(1)).toBe(3);
-    expect(await attemptsAfter(2000)).toBe(4);
-    expect(await attemptsAfter(499)).toBe(4);
-    expect(await attemptsAfter(1)).toBe(5);
-    for (const wait of [1000, 2000, 4000, 8000]) await attemptsAfter(wait);
-    expect(mocks.follow).toHaveBeenCalledTimes(9);
-    expect(await attemptsAfter(15_000 - 1)).toBe(9);
-    expect(await attemptsAfter(1)).toBe(10);
-    expect(await attemptsAfter(15_000)).toBe(11);
+    await settle();
     await sut.onApplicationShutdown();
+
+    expect(committed.map(({ checkpoint }) => checkpoint.transactionId)).toEqual(['tx-probe']);
+    expect(mocks.notifications.recordAll).not.toHaveBeenCalled();
+    expect(mocks.reminders.watch).not.toHaveBeenCalled();
+    expect(mocks.reminders.forget).not.toHaveBeenCalled();
   });
 
-  it('on shutdown during the wait after a failure, stops waiting and returns at once', async () => {
-    jest.useFakeTimers();
-    const { sut, mocks } = newTestListener();
-    mocks.follow.mockRejectedValue(new LedgerUnavailableError('peer unreachable'));
-    sut.onApplicationBootstrap();
-    await jest.advanceTimersByTimeAsync(100);
-    const [, , signal] = mocks.follow.mock.calls[0];
-    expect(sleep).toHaveBeenCalledWith(500, undefined, { signal });
-
-    let stopped = false;
-    void sut.onApplicationShutdown().then(() => (stopped = true));
-    await jest.advanceTimersByTimeAsync(0);
-
-    expect(stopped).toBe(true);
-    await jest.advanceTimersByTimeAsync(60_000);
-    expect(mocks.follow).toHaveBeenCalledTimes(1);
-  });
-
-  it('on shutdown aborts the signal it follows with, and returns once the following ended', async () => {
+  it('on shutdown stops following, without a warning', async () => {
     const { sut, mocks } = newTestListener();
 
     sut.onApplicationBootstrap();
     await settle();
     const [, , signal] = mocks.follow.mock.calls[0];
-    expect(signal.aborted).toBe(false);
 
     await sut.onApplicationShutdown();
 
     expect(signal.aborted).toBe(true);
-    await settle();
-    expect(mocks.follow).toHaveBeenCalledTimes(1);
-    expect(mocks.warn).not.toHaveBeenCalled();
-  });
-
-  it('on shutdown neither warns nor follows again when the stream ends by failing at the abort', async () => {
-    const { sut, mocks } = newTestListener();
-    mocks.follow.mockImplementationOnce(async (_from, _handle, signal) => {
-      await untilAborted(signal);
-      throw new LedgerUnavailableError('the event stream was cancelled');
-    });
-
-    sut.onApplicationBootstrap();
-    await settle();
-    await sut.onApplicationShutdown();
-
-    await settle();
-    expect(mocks.follow).toHaveBeenCalledTimes(1);
     expect(mocks.warn).not.toHaveBeenCalled();
   });
 

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { LedgerModule } from '../ledger/ledger.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
-import { LedgerCheckpointRepository } from './ledger-checkpoint.repository.js';
 import { LedgerEventListener } from './ledger-event-listener.js';
+import { LedgerFollowingModule } from './ledger-following.module.js';
 
-/** The reader of the ledger's chaincode events: what the ledger records reaches users as notifications. */
+/** The reader of the ledger's chaincode events by which what the ledger records reaches users as notifications. */
 @Module({
-  imports: [LedgerModule, NotificationsModule],
-  providers: [LedgerCheckpointRepository, LedgerEventListener],
+  imports: [LedgerFollowingModule, NotificationsModule],
+  providers: [LedgerEventListener],
 })
 export class LedgerEventsModule {}

@@ -8,7 +8,7 @@ export class FabricLedgerEvents implements LedgerEvents {
 
   follow(
     checkpoint: LedgerCheckpoint | null,
-    handle: (event: LedgerEvent) => Promise<void>,
+    handle: (events: LedgerEvent[]) => Promise<void>,
     signal: AbortSignal,
   ): Promise<void> {
     const reader = readServiceIdentity(this.session.profile.hospitals[0]);

@@ -2,6 +2,7 @@ import { FabricCareLedger } from './fabric-care-ledger.js';
 import { FabricConsentLedger } from './fabric-consent-ledger.js';
 import { FabricErasureLedger } from './fabric-erasure-ledger.js';
 import { FabricLedgerEvents } from './fabric-ledger-events.js';
+import { FabricLedgerInspection } from './fabric-ledger-inspection.js';
 import { FabricParticipantsLedger } from './fabric-participants-ledger.js';
 import { FabricReportsLedger } from './fabric-reports-ledger.js';
 import { FabricSystemLedger } from './fabric-system-ledger.js';
@@ -22,6 +23,7 @@ export class FabricLedger implements LedgerPort {
   readonly participants: FabricParticipantsLedger;
   readonly system: FabricSystemLedger;
   readonly events: FabricLedgerEvents;
+  readonly inspection: FabricLedgerInspection;
 
   constructor(
     profile: NetworkProfile,
@@ -37,5 +39,6 @@ export class FabricLedger implements LedgerPort {
     this.participants = new FabricParticipantsLedger(session);
     this.system = new FabricSystemLedger(session, readinessTimeoutMs);
     this.events = new FabricLedgerEvents(session);
+    this.inspection = new FabricLedgerInspection(session);
   }
 }

@@ -1,8 +1,9 @@
 import type { GatewaySession } from './gateway-session.js';
 import { pageArgs } from './page-args.js';
-import { parseAccessReceipt, parsePage, parseReport, parseReportVoid } from './ledger-records.js';
+import { parseAccessReceipt, parseAccessRefusal, parsePage, parseReport, parseReportVoid } from './ledger-records.js';
 import type {
   AccessReceiptRecord,
+  AccessRefusalRecord,
   Committed,
   LedgerIdentity,
   NewReportRecord,
@@ -35,6 +36,10 @@ export class FabricReportsLedger implements ReportsLedger {
 
   access(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessReceiptRecord>> {
     return this.session.submit(actor, CONTRACT, 'AccessReport', [reportId], parseAccessReceipt);
+  }
+
+  recordRefusal(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessRefusalRecord>> {
+    return this.session.submit(actor, CONTRACT, 'RecordRefusedAccess', [reportId], parseAccessRefusal);
   }
 
   get(actor: LedgerIdentity, reportId: string): Promise<ReportRecord> {

@@ -16,6 +16,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signLowS } from '../crypto/ecdsa.js';
+import { bufferedBatches } from './buffered-batches.js';
 import { ChaincodeRefusedError, LedgerUnavailableError, parseChaincodeError } from './ledger.errors.js';
 import type { Committed, LedgerCheckpoint, LedgerEvent, LedgerIdentity } from './ledger.port.js';
 import type { NetworkProfile } from './network-profile.js';
@@ -49,6 +50,8 @@ const MVCC_ATTEMPTS = 3;
 const PEER_POLL_MS = 10;
 /** How often the commit status is asked again after the status request itself failed. */
 const COMMIT_STATUS_ATTEMPTS = 3;
+/** The most chaincode events handed to a reader at once (one database transaction of its). */
+const MAX_EVENT_BATCH = 1000;
 
 /**
  * One session with the Fabric Gateway, shared by every contract's adapter: the only place
@@ -141,15 +144,18 @@ export class GatewaySession {
 
   /**
    * Delivers the chaincode's events in ledger order from `checkpoint` (the block to resume
-   * at and the last transaction of it already handled; block 0 when null), each after
-   * `handle` resolved for the one before. Resolves when `signal` aborts.
+   * at and the last transaction of it already handled; block 0 when null), in batches of
+   * the events the stream has already received (see bufferedBatches; at most
+   * `maxBatchSize`), each after `handle` resolved for the one before. Resolves when
+   * `signal` aborts.
    * @throws LedgerUnavailableError when the event stream breaks (a peer outage); resume from the last checkpoint.
    */
   async followChaincodeEvents(
     actor: LedgerIdentity,
     checkpoint: LedgerCheckpoint | null,
-    handle: (event: LedgerEvent) => Promise<void>,
+    handle: (events: LedgerEvent[]) => Promise<void>,
     signal: AbortSignal,
+    maxBatchSize = MAX_EVENT_BATCH,
   ): Promise<void> {
     await this.withNetwork(actor, async (network) => {
       const stream = await network
@@ -166,13 +172,15 @@ export class GatewaySession {
       const stop = () => stream.close();
       signal.addEventListener('abort', stop, { once: true });
       try {
-        for await (const event of stream) {
-          await handle({
-            blockNumber: event.blockNumber,
-            transactionId: event.transactionId,
-            name: event.eventName,
-            payload: decodeJson(event.payload),
-          });
+        for await (const events of bufferedBatches(stream, maxBatchSize)) {
+          await handle(
+            events.map((event) => ({
+              blockNumber: event.blockNumber,
+              transactionId: event.transactionId,
+              name: event.eventName,
+              payload: decodeJson(event.payload),
+            })),
+          );
         }
       } catch (error) {
         if (signal.aborted) return;

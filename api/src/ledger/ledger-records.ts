@@ -27,6 +27,7 @@ import type {
   ProbeRecord,
   ReportRecord,
   AccessReceiptRecord,
+  AccessRefusalRecord,
   ErasureRecord,
   ReportVoidRecord,
 } from './ledger.port.js';
@@ -201,6 +202,20 @@ class AccessReceiptRecordRecord implements AccessReceiptRecord {
 export const parseReport = (json: unknown): ReportRecord => parseRecord(ReportRecordRecord, 'report', json);
 export const parseAccessReceipt = (json: unknown): AccessReceiptRecord =>
   parseRecord(AccessReceiptRecordRecord, 'access receipt', json);
+
+class AccessRefusalRecordRecord implements AccessRefusalRecord {
+  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+  @IsUUID() reportId!: string;
+  @IsUUID() patientId!: string;
+  @IsUUID() readerId!: string;
+  @IsIn(['patient', 'doctor', 'auditor', 'admin']) readerRole!: AccessRefusalRecord['readerRole'];
+  @IsIn(['FORBIDDEN', 'GRANT_EXPIRED', 'GRANT_REVOKED']) code!: AccessRefusalRecord['code'];
+  @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
+  @IsISO8601({ strict: true }) at!: string;
+}
+
+export const parseAccessRefusal = (json: unknown): AccessRefusalRecord =>
+  parseRecord(AccessRefusalRecordRecord, 'access refusal', json);
 
 class ErasureRecordRecord implements ErasureRecord {
   @IsUUID() patientId!: string;

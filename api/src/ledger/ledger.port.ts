@@ -14,18 +14,22 @@ export interface LedgerPort {
   participants: ParticipantsLedger;
   system: SystemLedger;
   events: LedgerEvents;
+  inspection: LedgerInspection;
 }
 
 /** The chaincode's events, in ledger order: the bus between the ledger and every API node. */
 export interface LedgerEvents {
   /**
-   * Delivers every event after `checkpoint` (from the first block when null), one at a
-   * time, each after `handle` resolved for the one before; resolves when `signal` aborts.
+   * Delivers every event after `checkpoint` (from the first block when null) in ledger
+   * order, in batches: what the stream has already received when a batch starts goes into
+   * it (up to a bound), so a reader catching up writes many events at once and a reader
+   * keeping up gets each event as it comes. Each batch after `handle` resolved for the one
+   * before; never an empty batch. Resolves when `signal` aborts.
    * @throws LedgerUnavailableError when the stream breaks; follow again from the last checkpoint.
    */
   follow(
     checkpoint: LedgerCheckpoint | null,
-    handle: (event: LedgerEvent) => Promise<void>,
+    handle: (events: LedgerEvent[]) => Promise<void>,
     signal: AbortSignal,
   ): Promise<void>;
 }
@@ -54,6 +58,13 @@ export interface ReportsLedger {
    * @throws ChaincodeRefusedError FORBIDDEN, GRANT_EXPIRED or GRANT_REVOKED when the reader may not open it.
    */
   access(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessReceiptRecord>>;
+
+  /**
+   * Records on the ledger, under the actor's own identity, that opening the report was
+   * refused to them now: the chaincode writes it only when AccessReport would in fact
+   * refuse this actor at this moment (CONFLICT when it would admit them).
+   */
+  recordRefusal(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessRefusalRecord>>;
 
   /** The ledger's record of a report, as the actor may see it (NOT_FOUND otherwise). */
   get(actor: LedgerIdentity, reportId: string): Promise<ReportRecord>;
@@ -395,6 +406,18 @@ export interface AccessReceiptRecord {
   at: string;
 }
 
+/** A refused opening of a report, as the chaincode recorded it (no grant, ended grant, or a role that never opens content). */
+export interface AccessRefusalRecord {
+  txId: string;
+  reportId: string;
+  patientId: string;
+  readerId: string;
+  readerRole: 'patient' | 'doctor' | 'auditor' | 'admin';
+  code: 'FORBIDDEN' | 'GRANT_EXPIRED' | 'GRANT_REVOKED';
+  grantId: string | null;
+  at: string;
+}
+
 /** That a patient's content was erased: by which admin (and hospital), when (transaction time), in which transaction. */
 export interface ErasureRecord {
   patientId: string;
@@ -414,3 +437,123 @@ export interface ReportVoidRecord {
 
 /** Injection token of the LedgerPort. */
 export const LEDGER = Symbol('LedgerPort');
+
+/**
+ * The ledger read whole, as each hospital's own API identity may read it (`medledger-api`,
+ * `ehr.role=service`: read-only, with the view of an auditor of its hospital), and the
+ * network's own state: for the reconciliation of the projection and for the status page.
+ * Nothing here writes. Every call names the hospital whose identity and peer it goes through.
+ */
+export interface LedgerInspection {
+  /** The channel, the chaincode, the Fabric release the network was built with, and each hospital's peer. */
+  network(): InspectedNetwork;
+
+  /**
+   * The channel's height as one hospital's peer knows it (qscc GetChainInfo).
+   * @throws LedgerUnavailableError when the peer does not answer within `deadlineMs`.
+   */
+  chainHeightAt(hospital: string, deadlineMs: number): Promise<bigint>;
+
+  /**
+   * The Fabric version a hospital's peer reports on its operations endpoint (`GET /version`);
+   * null when the network profile names no operations endpoint for it.
+   * @throws LedgerUnavailableError when the endpoint does not answer within `deadlineMs`.
+   */
+  peerVersionAt(hospital: string, deadlineMs: number): Promise<string | null>;
+
+  /**
+   * The chaincode's committed definition as one hospital's peer knows it (`_lifecycle`
+   * QueryChaincodeDefinition, which the channel's writers, the API's client identity among them, may call).
+   * @throws LedgerUnavailableError when the peer does not answer within `deadlineMs`.
+   * @throws ChaincodeRefusedError when the peer refuses the query.
+   */
+  chaincodeDefinitionAt(hospital: string, deadlineMs: number): Promise<ChaincodeDefinition>;
+
+  /**
+   * How many events of the chaincode (of valid transactions) lie after `after` (from the
+   * first block when null) and below block `height`: what a reader at `after` has still to
+   * handle before it holds everything of a ledger of that height. Read from the filtered
+   * blocks of the first hospital's peer, the one the API follows events through.
+   * @throws LedgerUnavailableError when the peer does not deliver those blocks within `deadlineMs`.
+   */
+  countEventsBetween(after: LedgerCheckpoint | null, height: bigint, deadlineMs: number): Promise<number>;
+
+  /** Every participant (`audit:ListParticipants`), in uid order. */
+  listParticipants(hospital: string, page: PageRequest): Promise<Page<InspectedParticipant>>;
+
+  /** Every recorded report (`reports:ListReports`), with the fields the projection keeps. */
+  listReports(hospital: string, page: PageRequest): Promise<Page<InspectedReport>>;
+
+  /** Every opening of a patient's reports (`audit:ListReceiptsByPatient`), oldest first. */
+  listReceiptsByPatient(hospital: string, patientId: string, page: PageRequest): Promise<Page<InspectedReceipt>>;
+
+  /** Every refused opening of a patient's reports (`audit:ListRefusalsByPatient`), oldest first. */
+  listRefusalsByPatient(hospital: string, patientId: string, page: PageRequest): Promise<Page<InspectedRefusal>>;
+
+  /** A patient's access requests (`consent:ListRequestsByPatient`), oldest first. */
+  listRequestsByPatient(hospital: string, patientId: string, page: PageRequest): Promise<Page<AccessRequestRecord>>;
+
+  /** A patient's grants (`consent:ListGrantsByPatient`), oldest first. */
+  listGrantsByPatient(hospital: string, patientId: string, page: PageRequest): Promise<Page<GrantRecord>>;
+
+  /** A patient's care assignments (`care:ListCareByPatient`), oldest first. */
+  listCareByPatient(hospital: string, patientId: string, page: PageRequest): Promise<Page<CareAssignmentRecord>>;
+
+  /** A patient's erasure record (`erasure:GetErasure`), or null when the patient was not erased. */
+  getErasure(hospital: string, patientId: string): Promise<ErasureRecord | null>;
+}
+
+/** The network as the API's profile describes it. */
+export interface InspectedNetwork {
+  channel: string;
+  chaincode: string;
+  /** The Fabric release the network's binaries were built from, when the profile says. */
+  fabricVersion: string | null;
+  peers: Array<{ hospital: string; mspId: string; endpoint: string }>;
+}
+
+/** A chaincode definition committed on the channel. */
+export interface ChaincodeDefinition {
+  name: string;
+  version: string;
+  sequence: number;
+}
+
+/** A participant as the ledger keeps it; `erasedAt` for a patient whose content was erased. */
+export interface InspectedParticipant {
+  uid: string;
+  role: string;
+  mspId: string;
+  registeredAt: string;
+  erasedAt: string | null;
+  txId: string;
+}
+
+/** A recorded report with every field the ledger keeps of it. */
+export interface InspectedReport extends ReportRecord {
+  /** The patient's hospital. */
+  hospitalMspId: string;
+  authorMspId: string;
+  writeBasis: 'care' | 'grant' | 'self';
+  writeBasisId: string;
+}
+
+/** An access receipt with the reader's hospital and role. */
+export interface InspectedReceipt extends AccessReceiptRecord {
+  readerMspId: string;
+  readerRole: 'patient' | 'doctor';
+}
+
+/** A refused opening (AccessRefusal) with every field the ledger keeps of it. */
+export interface InspectedRefusal {
+  txId: string;
+  reportId: string;
+  patientId: string;
+  readerId: string;
+  readerMspId: string;
+  readerRole: 'patient' | 'doctor' | 'auditor' | 'admin';
+  code: 'FORBIDDEN' | 'GRANT_EXPIRED' | 'GRANT_REVOKED';
+  purposeOfUse: PurposeOfUse | null;
+  grantId: string | null;
+  at: string;
+}

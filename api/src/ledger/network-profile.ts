@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, ValidateNested, validateSync } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, ValidateNested, validateSync } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { LedgerUnavailableError } from './ledger.errors.js';
 
@@ -7,6 +7,8 @@ class PeerProfile {
   @IsString() @IsNotEmpty() endpoint!: string;
   @IsString() @IsNotEmpty() hostAlias!: string;
   @IsString() @IsNotEmpty() tlsRootCert!: string;
+  /** The peer's operations listener (`http://host:port`), which serves `GET /version`. */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false }) operationsUrl?: string;
 }
 
 class CertificateAuthorityProfile {
@@ -32,6 +34,7 @@ class OrganizationProfile {
 class NetworkProfileDocument {
   @IsString() @IsNotEmpty() channel!: string;
   @IsString() @IsNotEmpty() chaincode!: string;
+  @IsOptional() @IsString() @IsNotEmpty() fabricVersion?: string;
   @IsOptional() @ValidateNested() @Type(() => OrdererProfile) orderer?: OrdererProfile;
   @IsObject() organizations!: Record<string, unknown>;
 }
@@ -51,6 +54,8 @@ export interface HospitalNetwork {
 export interface NetworkProfile {
   channel: string;
   chaincode: string;
+  /** The Fabric release the network's binaries were built from (absent in profiles written before it was recorded). */
+  fabricVersion?: string;
   /** The orderer's Broadcast/Deliver endpoint (`host:port`) and the root of its TLS certificate. */
   orderer?: OrdererProfile;
   hospitals: HospitalNetwork[];
@@ -88,5 +93,11 @@ export function readNetworkProfile(file: string): NetworkProfile {
       `the Fabric network profile ${file} is invalid (${problems.join(', ') || 'no organizations'})`,
     );
   }
-  return { channel: document.channel, chaincode: document.chaincode, orderer: document.orderer, hospitals };
+  return {
+    channel: document.channel,
+    chaincode: document.chaincode,
+    fabricVersion: document.fabricVersion,
+    orderer: document.orderer,
+    hospitals,
+  };
 }

@@ -12,6 +12,7 @@ import { IntegrityAlerts } from './integrity-alerts.js';
 import { type ReportRow, ReportsRepository } from './reports.repository.js';
 import { storedMatchesLedger } from './ledger-match.js';
 import { openRecordKeys } from './record-keys.js';
+import { isRefusedOpening, RefusedOpenings } from './refused-openings.js';
 
 /** An opened report: what the response headers say, and the verified plaintext. */
 export interface OpenedReport {
@@ -23,7 +24,8 @@ export interface OpenedReport {
 
 /**
  * Opening a report: the ledger first (the chaincode checks the reader's right at this
- * moment and writes the access receipt; no receipt, no content), then the ciphertext by
+ * moment and writes the access receipt; no receipt, no content; a refusal is recorded on
+ * the ledger as evidence too), then the ciphertext by
  * its CID, checked against the ledger's digests and decrypted chunk by chunk.
  */
 @Injectable()
@@ -33,6 +35,7 @@ export class ReportReaderService {
     private readonly identities: LedgerIdentityService,
     private readonly patientKeys: PatientKeysService,
     private readonly alerts: IntegrityAlerts,
+    private readonly refusals: RefusedOpenings,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     @Inject(CONTENT_STORE) private readonly store: ContentStore,
   ) {}
@@ -41,7 +44,10 @@ export class ReportReaderService {
     const report = await this.reports.findReport(reportId);
     if (!report) throw new NotFoundError('no report has this id');
     const actor = await this.identities.signingIdentity(reader.id, reader.hospital);
-    const receipt = await this.ledger.reports.access(actor, reportId);
+    const receipt = await this.ledger.reports.access(actor, reportId).catch(async (error: unknown) => {
+      if (isRefusedOpening(error)) await this.refusals.record(reader.id, actor, reportId);
+      throw error;
+    });
     const onLedger = await this.ledger.reports.get(actor, reportId);
     if (!storedMatchesLedger(report, onLedger)) {
       throw await this.alert(

@@ -126,8 +126,13 @@ export class ReportsController {
     };
   }
 
-  /** The file, decrypted and verified chunk by chunk; opening it is itself a ledger transaction (the access receipt). */
-  @Roles('patient', 'doctor')
+  /**
+   * The file, decrypted and verified chunk by chunk; opening it is itself a ledger
+   * transaction (the access receipt). Every role may ask and the chaincode decides:
+   * auditors and admins never open content, and their attempts, like every refused
+   * opening, are recorded on the ledger.
+   */
+  @Roles('patient', 'doctor', 'auditor', 'admin')
   @Get(':id/content')
   @ApiOkResponse({ description: 'The file, with integrity and ledger headers' })
   async content(

@@ -4,6 +4,7 @@ import { StorageModule } from '../storage/storage.module.js';
 import { SystemModule } from '../system/system.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { IntegrityAlerts, IntegrityAlertsRepository } from './integrity-alerts.js';
+import { RefusedOpenings, RefusedOpeningsRepository } from './refused-openings.js';
 import { ReportReaderService } from './report-reader.service.js';
 import { ReportVerifierService } from './report-verifier.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -22,6 +23,8 @@ import { UploadService } from './upload.service.js';
     ReportVerifierService,
     UploadService,
     ReportReaderService,
+    RefusedOpenings,
+    RefusedOpeningsRepository,
     UploadRecovery,
     IntegrityAlerts,
     IntegrityAlertsRepository,

@@ -30,6 +30,13 @@ export interface ContentStore {
   /** Answers quickly whether the store is usable now (for readiness); throws when not. */
   ping(options?: { signal?: AbortSignal }): Promise<void>;
 
+  /**
+   * What the node says of itself, for the status page: its peer ID, its software version
+   * and the size of its repository, each null when the node does not tell.
+   * @throws ContentStoreUnavailableError when the node does not answer.
+   */
+  status(options?: { signal?: AbortSignal }): Promise<ContentStoreStatus>;
+
   /** Releases connections or stops the embedded node. */
   close(): Promise<void>;
 }
@@ -38,6 +45,15 @@ export interface AddOptions {
   signal?: AbortSignal;
   /** Pin the content (default true). */
   pin?: boolean;
+}
+
+export interface ContentStoreStatus {
+  /** The node's libp2p peer ID; null for a node without networking (the embedded Helia node). */
+  id: string | null;
+  /** The version of the node's software: Kubo's (`0.39.0`), or the Helia library's (`7.1.15`). */
+  version: string | null;
+  /** Bytes the repository's blocks take on disk. */
+  repoSizeBytes: number | null;
 }
 
 export interface StoredContent {

@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unixfs, type UnixFS } from '@helia/unixfs';
 import { FsBlockstore } from 'blockstore-fs';
@@ -8,7 +8,13 @@ import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
 import { createUnsafe } from 'multiformats/block';
 import { CID } from 'multiformats/cid';
-import { type AddOptions, UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
+import {
+  type AddOptions,
+  UNIXFS_IMPORT_PROFILE,
+  type ContentStore,
+  type ContentStoreStatus,
+  type StoredContent,
+} from './content-store.port.js';
 import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
 
@@ -155,6 +161,22 @@ export class HeliaContentStore implements ContentStore {
     }
   }
 
+  /**
+   * The embedded node has no libp2p (see the class), hence no peer ID; its version is the
+   * Helia library's; its size, the bytes of the files in its blockstore folder.
+   */
+  async status(options?: { signal?: AbortSignal }): Promise<ContentStoreStatus> {
+    await this.ping();
+    let repoSizeBytes: number | null = null;
+    try {
+      repoSizeBytes = await folderSize(join(this.repoPath, 'blocks'), options?.signal);
+    } catch (err) {
+      if (options?.signal?.aborted === true) throw err;
+      // An unreadable file in the folder leaves the size unknown, not the node down.
+    }
+    return { id: null, version: this.helia.info.version, repoSizeBytes };
+  }
+
   async close(): Promise<void> {
     await this.helia.stop();
     await this.stores.blockstore.close();
@@ -220,6 +242,16 @@ function sequentialWalker({ skipMissing }: { skipMissing: boolean }): GraphWalke
       }
     },
   });
+}
+
+/** The bytes of every file below a folder. */
+async function folderSize(folder: string, signal?: AbortSignal): Promise<number> {
+  let bytes = 0;
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    signal?.throwIfAborted();
+    if (entry.isFile()) bytes += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  return bytes;
 }
 
 async function drain(steps: AsyncIterable<unknown>): Promise<void> {

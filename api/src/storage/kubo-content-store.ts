@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { create } from 'kubo-rpc-client';
 import { CID } from 'multiformats/cid';
-import { type AddOptions, UNIXFS_IMPORT_PROFILE, type ContentStore, type StoredContent } from './content-store.port.js';
+import {
+  type AddOptions,
+  UNIXFS_IMPORT_PROFILE,
+  type ContentStore,
+  type ContentStoreStatus,
+  type StoredContent,
+} from './content-store.port.js';
 import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
 
@@ -204,6 +210,46 @@ export class KuboContentStore implements ContentStore {
         cause: err,
       });
     }
+  }
+
+  async status(options?: { signal?: AbortSignal }): Promise<ContentStoreStatus> {
+    const [identity, version, repoSize] = await Promise.allSettled([
+      this.call('id', options?.signal, this.pingTimeoutMs, (signal) => this.client.id({ signal })),
+      this.call('version', options?.signal, this.pingTimeoutMs, (signal) => this.client.version({ signal })),
+      this.call('repo stat', options?.signal, this.pingTimeoutMs, (signal) => this.repoSizeBytes(signal)),
+    ]);
+    if (identity.status === 'rejected') {
+      const err: unknown = identity.reason;
+      if (!isKuboAnswer(err)) throw err;
+      throw new ContentStoreUnavailableError(`Kubo at ${this.apiUrl} answered id with an error: ${describe(err)}`, {
+        cause: err,
+      });
+    }
+    return {
+      id: identity.value.id.toString(),
+      version: version.status === 'fulfilled' ? version.value.version : null,
+      repoSizeBytes: repoSize.status === 'fulfilled' ? repoSize.value : null,
+    };
+  }
+
+  /**
+   * `ipfs repo stat --size-only`: the repository's size without counting its objects, which
+   * walks every block. Not through kubo-rpc-client, which always reads the object count.
+   */
+  private async repoSizeBytes(signal: AbortSignal): Promise<number> {
+    const response = await fetch(`${this.rpcBase}/repo/stat?size-only=true`, {
+      method: 'POST',
+      redirect: 'error',
+      signal,
+    });
+    if (!response.ok) throw await KuboErrorAnswer.from(response);
+    // Kubo flattens its SizeStat into the answer (`{"RepoSize": …, "StorageMax": …, …}`).
+    const body = (await response.json()) as { RepoSize?: unknown; SizeStat?: { RepoSize?: unknown } } | null;
+    const size = Number(body?.RepoSize ?? body?.SizeStat?.RepoSize);
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new KuboErrorAnswer(response.status, 'repo stat answered without a RepoSize');
+    }
+    return size;
   }
 
   async close(): Promise<void> {

@@ -1,16 +1,24 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module.js';
+import { LedgerCheckpointRepository } from '../ledger-events/ledger-checkpoint.repository.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
+import { ReconciliationModule } from '../reconciliation/reconciliation.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { HttpMetricsMiddleware, Metrics } from './metrics.js';
 import { ReadinessService } from './readiness.service.js';
-import { HealthController, MetricsController } from './system.controller.js';
+import { SystemStatusService } from './system-status.service.js';
+import { HealthController, MetricsController, SystemStatusController } from './system.controller.js';
 
-/** Liveness, readiness and metrics (the registry, for the features that count things). */
+/**
+ * Liveness, readiness, metrics (the registry, for the features that count things) and the
+ * system status. It reads the projection's checkpoint through a repository of its own
+ * rather than the projection's module, which imports the event readers, whose notifications
+ * import this module (for the metrics).
+ */
 @Module({
-  imports: [DatabaseModule, LedgerModule, StorageModule],
-  controllers: [HealthController, MetricsController],
-  providers: [Metrics, ReadinessService],
+  imports: [DatabaseModule, LedgerModule, StorageModule, ReconciliationModule],
+  controllers: [HealthController, MetricsController, SystemStatusController],
+  providers: [Metrics, ReadinessService, SystemStatusService, LedgerCheckpointRepository],
   exports: [Metrics],
 })
 export class SystemModule implements NestModule {

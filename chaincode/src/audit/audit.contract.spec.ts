@@ -130,6 +130,160 @@ describe('AuditContract', () => {
     });
   });
 
+  describe('access refusals', () => {
+    type RefusalPage = { items: Array<{ txId: string; readerId: string; code: string }>; nextBookmark: string | null };
+    let refusalTx: string;
+    beforeEach(async () => {
+      await scenario.recordRefusal(people.otherDoctorA, reportId(1));
+      refusalTx = scenario.ledger.lastTxId;
+      await scenario.recordRefusal(people.auditorB, reportId(1));
+      await scenario.recordRefusal(people.otherPatientA, reportId(1));
+    });
+
+    it('by report and by patient, oldest first, for auditors and the report’s patient; pages with a bookmark', async () => {
+      const page = await scenario.query<RefusalPage>(people.patientA, (ctx) =>
+        audit.ListRefusalsByReport(ctx, reportId(1), '2', ''),
+      );
+      expect(page.items.map((r) => [r.readerId, r.code])).toEqual([
+        [people.otherDoctorA.uid, 'FORBIDDEN'],
+        [people.auditorB.uid, 'FORBIDDEN'],
+      ]);
+      const rest = await scenario.query<RefusalPage>(people.auditorB, (ctx) =>
+        audit.ListRefusalsByReport(ctx, reportId(1), '2', page.nextBookmark ?? ''),
+      );
+      expect(rest).toEqual({
+        items: [expect.objectContaining({ readerId: people.otherPatientA.uid })],
+        nextBookmark: null,
+      });
+      for (const who of [people.patientA, people.auditor, people.auditorB]) {
+        const byPatient = await scenario.query<RefusalPage>(who, (ctx) =>
+          audit.ListRefusalsByPatient(ctx, people.patientA.uid, '10', ''),
+        );
+        expect(byPatient.items).toHaveLength(3);
+      }
+    });
+
+    it('refuses another patient, doctors and admins the lists by report and by patient (FORBIDDEN)', async () => {
+      for (const who of [people.otherPatientA, people.doctorA, people.adminA]) {
+        await expect(
+          scenario.query(who, (ctx) => audit.ListRefusalsByPatient(ctx, people.patientA.uid, '10', '')),
+        ).rejects.toThrow(/^FORBIDDEN: /);
+        await expect(
+          scenario.query(who, (ctx) => audit.ListRefusalsByReport(ctx, reportId(1), '10', '')),
+        ).rejects.toThrow(/^FORBIDDEN: /);
+      }
+      await expect(
+        scenario.query(people.auditor, (ctx) => audit.ListRefusalsByReport(ctx, reportId(9), '10', '')),
+      ).rejects.toThrow(/^NOT_FOUND: /);
+    });
+
+    it('by reader for auditors and the reader (an admin too), nobody else', async () => {
+      await scenario.recordRefusal(people.adminA, reportId(1));
+      for (const who of [people.otherDoctorA, people.auditor, people.auditorB]) {
+        const mine = await scenario.query<RefusalPage>(who, (ctx) =>
+          audit.ListRefusalsByReader(ctx, people.otherDoctorA.uid, '10', ''),
+        );
+        expect(mine.items.map((r) => r.txId)).toEqual([refusalTx]);
+      }
+      const admins = await scenario.query<RefusalPage>(people.adminA, (ctx) =>
+        audit.ListRefusalsByReader(ctx, people.adminA.uid, '10', ''),
+      );
+      expect(admins.items).toEqual([expect.objectContaining({ readerId: people.adminA.uid })]);
+      for (const who of [people.doctorA, people.patientA, people.adminA]) {
+        await expect(
+          scenario.query(who, (ctx) => audit.ListRefusalsByReader(ctx, people.otherDoctorA.uid, '10', '')),
+        ).rejects.toThrow(/^FORBIDDEN: only auditors/);
+      }
+    });
+
+    it('GetRecordHistory reads a refusal for auditors and the patient concerned, nobody else', async () => {
+      for (const who of [people.auditor, people.patientA]) {
+        await expect(
+          scenario.query<Version[]>(who, (ctx) => audit.GetRecordHistory(ctx, 'refusal', refusalTx)),
+        ).resolves.toEqual([
+          expect.objectContaining({
+            txId: refusalTx,
+            isDelete: false,
+            value: expect.objectContaining({ readerId: people.otherDoctorA.uid, code: 'FORBIDDEN' }),
+          }),
+        ]);
+      }
+      for (const who of [people.otherPatientA, people.otherDoctorA]) {
+        await expect(scenario.query(who, (ctx) => audit.GetRecordHistory(ctx, 'refusal', refusalTx))).rejects.toThrow(
+          /^FORBIDDEN: /,
+        );
+      }
+      await expect(
+        scenario.query(people.auditor, (ctx) => audit.GetRecordHistory(ctx, 'refusal', 'f'.repeat(64))),
+      ).rejects.toThrow(/^NOT_FOUND: refusal/);
+    });
+  });
+
+  describe('ListParticipants', () => {
+    type ParticipantPage = {
+      items: Array<{ uid: string; role: string; erasedAt?: string }>;
+      nextBookmark: string | null;
+    };
+    const everyone = Object.values(people)
+      .map((person) => person.uid)
+      .sort();
+
+    it('lists every participant in uid order for auditors of any hospital, page by page', async () => {
+      for (const who of [people.auditor, people.auditorB]) {
+        const first = await scenario.query<ParticipantPage>(who, (ctx) => audit.ListParticipants(ctx, '6', ''));
+        const rest = await scenario.query<ParticipantPage>(who, (ctx) =>
+          audit.ListParticipants(ctx, '6', first.nextBookmark ?? ''),
+        );
+        expect([...first.items, ...rest.items].map((p) => p.uid)).toEqual(everyone);
+        expect(rest.nextBookmark).toBeNull();
+      }
+      const one = await scenario.query<ParticipantPage>(people.auditor, (ctx) =>
+        audit.ListParticipants(ctx, '100', ''),
+      );
+      expect(one.items.find((p) => p.uid === people.doctorB.uid)).toEqual({
+        uid: people.doctorB.uid,
+        role: 'doctor',
+        mspId: people.doctorB.mspId,
+        registeredAt: expect.any(String),
+        txId: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+    });
+
+    it('shows an erased patient’s erasedAt', async () => {
+      const erasure = JSON.parse(
+        await scenario.submit(people.adminA, (ctx) => contracts.erasure.RecordErasure(ctx, people.otherPatientA.uid)),
+      );
+      const page = await scenario.query<ParticipantPage>(people.auditor, (ctx) =>
+        audit.ListParticipants(ctx, '100', ''),
+      );
+      expect(page.items.find((p) => p.uid === people.otherPatientA.uid)?.erasedAt).toBe(erasure.erasedAt);
+      expect(page.items.find((p) => p.uid === people.patientA.uid)).not.toHaveProperty('erasedAt');
+    });
+
+    it.each([
+      ['a patient', people.patientA],
+      ['a doctor', people.doctorA],
+      ['an admin', people.adminA],
+    ])('refuses %s (FORBIDDEN)', async (_label, who) => {
+      await expect(scenario.query(who, (ctx) => audit.ListParticipants(ctx, '10', ''))).rejects.toThrow(
+        /^FORBIDDEN: only auditor may list participants/,
+      );
+    });
+
+    it('refuses a bad page size or a bookmark of another list (INVALID_ARGUMENT)', async () => {
+      await expect(scenario.query(people.auditor, (ctx) => audit.ListParticipants(ctx, '0', ''))).rejects.toThrow(
+        /^INVALID_ARGUMENT: pageSize/,
+      );
+      await scenario.recordReport(people.doctorA, reportArguments(2, people.patientA));
+      const { nextBookmark: bookmark } = await scenario.query<{ nextBookmark: string }>(people.auditor, (ctx) =>
+        contracts.reports.ListReports(ctx, '1', ''),
+      );
+      await expect(
+        scenario.query(people.auditor, (ctx) => audit.ListParticipants(ctx, '10', bookmark)),
+      ).rejects.toThrow(/^INVALID_ARGUMENT: bookmark does not belong/);
+    });
+  });
+
   describe('records written by the previous version', () => {
     it('GetRecordHistory reads a grant across the upgrade: both versions with a purpose and a commitment', async () => {
       scenario.plantGrant(

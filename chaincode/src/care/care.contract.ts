@@ -13,7 +13,7 @@ import {
   requireRecord,
 } from '../ledger-state';
 import { Participant } from '../participants/participant';
-import { requireCaller, requireParty } from '../participants/participant-lookup';
+import { AuditReader, requireAuditReader, requireCaller, requireParty } from '../participants/participant-lookup';
 import { transactionTime } from '../transaction-context';
 import { requireMspId, requireUuid } from '../validation';
 import { CARE_BY_DOCTOR, CARE_BY_HOSPITAL, CARE_BY_PATIENT, CareAssignment } from './care-assignment';
@@ -70,7 +70,7 @@ export class CareContract extends LedgerContract {
     await putIndex(ctx, CARE_BY_PATIENT, [patientId, assignment.startedAt, assignmentId]);
     await putIndex(ctx, CARE_BY_DOCTOR, [doctorId, assignment.startedAt, assignmentId]);
     await putIndex(ctx, CARE_BY_HOSPITAL, [admin.mspId, assignment.startedAt, assignmentId]);
-    emitEvent(ctx, 'CareAssigned', { assignmentId, patientId, doctorId });
+    emitEvent(ctx, 'CareAssigned', { assignmentId, patientId, doctorId }, { care: assignment });
     return canonicalJson(assignment);
   }
 
@@ -88,11 +88,12 @@ export class CareContract extends LedgerContract {
     const ended = CareAssignment.create({ ...assignment, endedAt: transactionTime(ctx), endedBy: admin.uid });
     await putRecord(ctx, key, ended);
     await ctx.stub.deleteState(activeCareKey(ctx, assignment.patientId, assignment.doctorId));
-    emitEvent(ctx, 'CareEnded', {
-      assignmentId,
-      patientId: assignment.patientId,
-      doctorId: assignment.doctorId,
-    });
+    emitEvent(
+      ctx,
+      'CareEnded',
+      { assignmentId, patientId: assignment.patientId, doctorId: assignment.doctorId },
+      { care: ended },
+    );
     return canonicalJson(ended);
   }
 
@@ -112,11 +113,14 @@ export class CareContract extends LedgerContract {
     return canonicalJson(assignment);
   }
 
-  /** A patient's care-team history, oldest first: the patient, admins of the patient's hospital, auditors. */
+  /**
+   * A patient's care-team history, oldest first: the patient, admins of the patient's
+   * hospital, auditors and the API's service identity (see requireAuditReader).
+   */
   @Transaction(false)
   @Returns('string')
   async ListCareByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
-    const caller = await requireCaller(ctx, 'list care assignments', ['patient', 'admin', 'auditor']);
+    const caller = await requireAuditReader(ctx, 'list care assignments', ['patient', 'admin', 'auditor']);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     requireSelfOrHospitalAdmin(caller, patient);
     return canonicalJson(await careFromIndex(ctx, CARE_BY_PATIENT, patient.uid, pageSize, bookmark));
@@ -145,7 +149,7 @@ export class CareContract extends LedgerContract {
   }
 }
 
-function requireSelfOrHospitalAdmin(caller: Participant, subject: Participant): void {
+function requireSelfOrHospitalAdmin(caller: AuditReader, subject: Participant): void {
   const allowed =
     caller.role === 'auditor' ||
     caller.uid === subject.uid ||

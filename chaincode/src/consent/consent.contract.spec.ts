@@ -70,6 +70,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'AccessRequested',
         payload: {
+          ...scenario.envelope(people.doctorB, { request: pending }),
           requestId: requestId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
@@ -148,6 +149,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'RequestApproved',
         payload: {
+          ...scenario.envelope(people.patientA, { request: answer.request, grant: answer.grant }),
           requestId: requestId(1),
           requesterId: people.doctorB.uid,
           grantId: grantId(1),
@@ -191,6 +193,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'RequestApproved',
         payload: {
+          ...scenario.envelope(people.patientA, { request: answer.request, grant: answer.grant }),
           requestId: requestId(1),
           requesterId: people.doctorB.uid,
           grantId: grantId(1),
@@ -325,6 +328,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'AccessGranted',
         payload: {
+          ...scenario.envelope(people.patientA, { grant }),
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
@@ -426,6 +430,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'GrantRevoked',
         payload: {
+          ...scenario.envelope(people.patientA, { grant: revoked }),
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
@@ -480,6 +485,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'EmergencyDeclared',
         payload: {
+          ...scenario.envelope(people.doctorB, { grant }),
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
@@ -588,6 +594,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'EmergencyReviewed',
         payload: {
+          ...scenario.envelope(people.auditor, { grant: reviewed }),
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: people.doctorB.uid,
@@ -689,6 +696,7 @@ describe('ConsentContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'AccessGranted',
         payload: {
+          ...scenario.envelope(people.patientA, { grant }),
           grantId: grantId(1),
           patientId: people.patientA.uid,
           doctorId: null,

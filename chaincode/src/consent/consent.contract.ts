@@ -1,11 +1,18 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContract } from '../ledger-contract';
+import { StateBatch } from '../peer-batching';
 import { activeCareAssignment } from '../care/care-lookup';
 import { canonicalJson } from '../canonical-json';
 import { conflict, forbidden, invalidArgument, notFound } from '../errors';
 import { emitEvent, exists, putIndex, putRecord, readIndexed, readIndexPage, requireRecord } from '../ledger-state';
 import { Participant } from '../participants/participant';
-import { requireCaller, requireHospital, requireParty } from '../participants/participant-lookup';
+import {
+  AuditReader,
+  requireAuditReader,
+  requireCaller,
+  requireHospital,
+  requireParty,
+} from '../participants/participant-lookup';
 import { requireReportsOfPatient } from '../reports/report-lookup';
 import { transactionTime } from '../transaction-context';
 import {
@@ -33,6 +40,7 @@ import {
   REQUEST_DAYS,
   REVIEW_OUTCOMES,
 } from './grant';
+import { listedKey, pairListKey } from './grant-lists';
 import { grantKey, grantsOfPair, grantStateAt, grantView, putGrant, requireNoEmergencyInForce } from './grant-rules';
 import { EMERGENCY_PURPOSE, requireConsentPurpose } from './purpose-of-use';
 
@@ -97,12 +105,12 @@ export class ConsentContract extends LedgerContract {
     await putRecord(ctx, key, request);
     await putIndex(ctx, REQUEST_BY_PATIENT, [request.patientId, request.requestedAt, requestId]);
     await putIndex(ctx, REQUEST_BY_DOCTOR, [request.doctorId, request.requestedAt, requestId]);
-    emitEvent(ctx, 'AccessRequested', {
-      requestId,
-      patientId: request.patientId,
-      doctorId: request.doctorId,
-      purposeOfUse: request.purposeOfUse,
-    });
+    emitEvent(
+      ctx,
+      'AccessRequested',
+      { requestId, patientId: request.patientId, doctorId: request.doctorId, purposeOfUse: request.purposeOfUse },
+      { request },
+    );
     return canonicalJson(request);
   }
 
@@ -148,7 +156,12 @@ export class ConsentContract extends LedgerContract {
     const approved = AccessRequest.create({ ...request, status: 'approved', decidedAt: now, grantId });
     await putRecord(ctx, requestKey(ctx, requestId), approved);
     // The requesting doctor hears of the decision whoever the grant lets in (an organisation grant names no doctor).
-    emitEvent(ctx, 'RequestApproved', { requestId, requesterId: request.doctorId, ...grantEvent(grant) });
+    emitEvent(
+      ctx,
+      'RequestApproved',
+      { requestId, requesterId: request.doctorId, ...grantEvent(grant) },
+      { request: approved, grant },
+    );
     return canonicalJson({ grant, request: approved });
   }
 
@@ -160,7 +173,12 @@ export class ConsentContract extends LedgerContract {
     const request = await pendingRequestOf(ctx, requestId, (found) => found.patientId === patient.uid);
     const denied = AccessRequest.create({ ...request, status: 'denied', decidedAt: transactionTime(ctx) });
     await putRecord(ctx, requestKey(ctx, requestId), denied);
-    emitEvent(ctx, 'RequestDenied', { requestId, patientId: request.patientId, doctorId: request.doctorId });
+    emitEvent(
+      ctx,
+      'RequestDenied',
+      { requestId, patientId: request.patientId, doctorId: request.doctorId },
+      { request: denied },
+    );
     return canonicalJson(denied);
   }
 
@@ -172,7 +190,12 @@ export class ConsentContract extends LedgerContract {
     const request = await pendingRequestOf(ctx, requestId, (found) => found.doctorId === doctor.uid);
     const cancelled = AccessRequest.create({ ...request, status: 'cancelled', decidedAt: transactionTime(ctx) });
     await putRecord(ctx, requestKey(ctx, requestId), cancelled);
-    emitEvent(ctx, 'RequestCancelled', { requestId, patientId: request.patientId, doctorId: request.doctorId });
+    emitEvent(
+      ctx,
+      'RequestCancelled',
+      { requestId, patientId: request.patientId, doctorId: request.doctorId },
+      { request: cancelled },
+    );
     return canonicalJson(cancelled);
   }
 
@@ -246,7 +269,7 @@ export class ConsentContract extends LedgerContract {
     if (state === 'revoked' || state === 'expired') throw conflict(`grant ${grantId} is already ${state}`);
     const revoked = Grant.create({ ...grant, status: 'revoked', revokedAt: now });
     await putGrant(ctx, revoked, false);
-    emitEvent(ctx, 'GrantRevoked', grantEvent(revoked));
+    emitEvent(ctx, 'GrantRevoked', grantEvent(revoked), { grant: revoked });
     return canonicalJson(revoked);
   }
 
@@ -274,9 +297,17 @@ export class ConsentContract extends LedgerContract {
     const duration = requireIntegerText(hours, 'hours', EMERGENCY_HOURS.min, EMERGENCY_HOURS.max);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     const now = transactionTime(ctx);
-    // One range read of the pair's grants. The peer re-runs it at validation, so of two
-    // declarations endorsed side by side only the first to commit stays valid (the other
-    // fails with a phantom read conflict), and the rule holds on the committed ledger.
+    // The pair's grants (its list, see grant-lists), fetched in one message with the mark
+    // and the grant ID that writeGrant reads. Each declaration rewrites the list it read
+    // (or, for a patient not listed yet, writes the mark it read absent and a copy in the
+    // range it read), so of two declarations endorsed side by side only the first to commit
+    // stays valid (the other fails with a read conflict), and the rule holds on the
+    // committed ledger.
+    await StateBatch.prefetch(ctx, [
+      listedKey(ctx, patient.uid),
+      pairListKey(ctx, patient.uid, doctor.uid),
+      grantKey(ctx, grantId),
+    ]);
     requireNoEmergencyInForce(await grantsOfPair(ctx, patient.uid, doctor.uid), now);
     const grant = await writeGrant(ctx, {
       grantId,
@@ -289,7 +320,7 @@ export class ConsentContract extends LedgerContract {
       requestId: null,
       justificationCommitment,
     });
-    emitEvent(ctx, 'EmergencyDeclared', grantEvent(grant));
+    emitEvent(ctx, 'EmergencyDeclared', grantEvent(grant), { grant });
     return canonicalJson(grant);
   }
 
@@ -318,13 +349,12 @@ export class ConsentContract extends LedgerContract {
       reviewedAt: transactionTime(ctx),
     });
     await putGrant(ctx, reviewed, false);
-    emitEvent(ctx, 'EmergencyReviewed', {
-      grantId,
-      patientId: grant.patientId,
-      doctorId: grant.doctorId,
-      auditorId: auditor.uid,
-      outcome: reviewOutcome,
-    });
+    emitEvent(
+      ctx,
+      'EmergencyReviewed',
+      { grantId, patientId: grant.patientId, doctorId: grant.doctorId, auditorId: auditor.uid, outcome: reviewOutcome },
+      { grant: reviewed },
+    );
     return canonicalJson(reviewed);
   }
 
@@ -343,13 +373,14 @@ export class ConsentContract extends LedgerContract {
   }
 
   /**
-   * Requests addressed to a patient, oldest first: the patient and the auditors of the
-   * patient's hospital. Answers `{items, nextBookmark}`.
+   * Requests addressed to a patient, oldest first: the patient, and the auditors and the
+   * API's service identity (see requireAuditReader) of the patient's hospital. Answers
+   * `{items, nextBookmark}`.
    */
   @Transaction(false)
   @Returns('string')
   async ListRequestsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
-    const caller = await requireCaller(ctx, 'list requests', ['patient', 'auditor']);
+    const caller = await requireAuditReader(ctx, 'list requests', ['patient', 'auditor']);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     requireSelfOrAuditor(caller, patient);
     return canonicalJson(await requestsFromIndex(ctx, REQUEST_BY_PATIENT, patient.uid, pageSize, bookmark));
@@ -387,12 +418,13 @@ export class ConsentContract extends LedgerContract {
 
   /**
    * Grants a patient gave (both kinds, to every kind of grantee), oldest first: the
-   * patient and the auditors of the patient's hospital. Answers `{items, nextBookmark}`.
+   * patient, and the auditors and the API's service identity (see requireAuditReader) of
+   * the patient's hospital. Answers `{items, nextBookmark}`.
    */
   @Transaction(false)
   @Returns('string')
   async ListGrantsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
-    const caller = await requireCaller(ctx, 'list grants', ['patient', 'auditor']);
+    const caller = await requireAuditReader(ctx, 'list grants', ['patient', 'auditor']);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     requireSelfOrAuditor(caller, patient);
     return canonicalJson(await grantsFromIndex(ctx, GRANT_BY_PATIENT, [patient.uid], pageSize, bookmark));
@@ -529,7 +561,7 @@ async function writeDirectGrant(
     requestId: null,
     justificationCommitment: null,
   });
-  emitEvent(ctx, 'AccessGranted', grantEvent(grant));
+  emitEvent(ctx, 'AccessGranted', grantEvent(grant), { grant });
   return canonicalJson(grant);
 }
 
@@ -620,7 +652,7 @@ async function isInCareTeam(ctx: Context, doctor: Participant, grant: Grant): Pr
 }
 
 /** The caller lists `subject`'s records only as `subject`, or as an auditor of `subject`'s hospital. */
-function requireSelfOrAuditor(caller: Participant, subject: Participant): void {
+function requireSelfOrAuditor(caller: AuditReader, subject: Participant): void {
   if (caller.uid === subject.uid) return;
   if (caller.role === 'auditor') {
     if (caller.mspId === subject.mspId) return;

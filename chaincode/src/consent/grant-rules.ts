@@ -1,7 +1,8 @@
 import type { Context } from 'fabric-contract-api';
 import { emergencyActive, forbidden, grantExpired, grantRevoked } from '../errors';
 import { canonicalBytes } from '../canonical-json';
-import { putIndex, scanRecords } from '../ledger-state';
+import { putIndex } from '../ledger-state';
+import { listedGrantsOfOrganisation, listedGrantsOfPair, listGrant } from './grant-lists';
 import {
   Grant,
   GRANT_BY_DOCTOR,
@@ -38,17 +39,21 @@ export function grantKey(ctx: Context, grantId: string): string {
   return ctx.stub.createCompositeKey(GRANT_OBJECT_TYPE, [grantId]);
 }
 
-/** Every grant a patient ever gave a doctor (consent and emergency), in grant ID order: one range read. */
-export async function grantsOfPair(ctx: Context, patientId: string, doctorId: string): Promise<Grant[]> {
-  return scanRecords(ctx, GRANT_BY_PAIR, [patientId, doctorId], Grant.fromState);
+/**
+ * Every grant a patient ever gave a doctor (consent and emergency), in grant ID order: one
+ * point read of the pair's list (see grant-lists; the range of the pair's copies for a
+ * patient whose grants are not listed yet).
+ */
+export function grantsOfPair(ctx: Context, patientId: string, doctorId: string): Promise<Grant[]> {
+  return listedGrantsOfPair(ctx, patientId, doctorId);
 }
 
 /**
  * Every grant a patient ever gave a hospital as a whole or its care team (`mspId` the
- * hospital), in grant ID order: one range read.
+ * hospital), in grant ID order: one point read, as grantsOfPair.
  */
-export async function grantsOfOrganisation(ctx: Context, patientId: string, mspId: string): Promise<Grant[]> {
-  return scanRecords(ctx, GRANT_BY_ORGANISATION, [patientId, mspId], Grant.fromState);
+export function grantsOfOrganisation(ctx: Context, patientId: string, mspId: string): Promise<Grant[]> {
+  return listedGrantsOfOrganisation(ctx, patientId, mspId);
 }
 
 /** Where the copy of a grant lies: under its pair for a doctor, under the patient and hospital otherwise. */
@@ -60,14 +65,17 @@ function grantCopyKey(ctx: Context, grant: Grant): string {
 }
 
 /**
- * Writes a grant and its copy (under the pair, or under the patient and the grantee
- * hospital); with `indexed`, the first time, its list index entries too: by patient, by
- * doctor or by grantee hospital, and for auditors when it is an emergency grant.
+ * Writes a grant, its copy (under the pair, or under the patient and the grantee
+ * hospital) and its list (see listGrant); with `indexed`, the first time, its list index
+ * entries too: by patient, by doctor or by grantee hospital, and for auditors when it is
+ * an emergency grant. Every write of a grant goes through here, so that the copies and
+ * the lists never miss one.
  */
 export async function putGrant(ctx: Context, grant: Grant, indexed: boolean): Promise<void> {
   const bytes = canonicalBytes(grant);
   await ctx.stub.putState(grantKey(ctx, grant.grantId), bytes);
   await ctx.stub.putState(grantCopyKey(ctx, grant), bytes);
+  await listGrant(ctx, grant);
   if (!indexed) return;
   const grantee = granteeOf(grant);
   await putIndex(ctx, GRANT_BY_PATIENT, [grant.patientId, grant.validFrom, grant.grantId]);
@@ -123,8 +131,8 @@ export function requireActiveGrant(grants: Grant[], time: string, refusal: strin
     // Latest end first, by plain code-unit order of ISO times (no locale may change the answer).
     .sort((a, b) => (a.endedAt === b.endedAt ? revokedFirst(a.state, b.state) : a.endedAt < b.endedAt ? 1 : -1));
   const latest = ended[0];
-  if (latest?.state === 'revoked') throw grantRevoked(`grant ${latest.grant.grantId} was revoked`);
-  if (latest?.state === 'expired') throw grantExpired(`grant ${latest.grant.grantId} expired`);
+  if (latest?.state === 'revoked') throw grantRevoked(`grant ${latest.grant.grantId} was revoked`, latest.grant);
+  if (latest?.state === 'expired') throw grantExpired(`grant ${latest.grant.grantId} expired`, latest.grant);
   throw forbidden(refusal);
 }
 

@@ -19,18 +19,41 @@ export const GRANT_BY_PATIENT = 'grant~patient';
 /** grant~doctor(doctorId, validFrom, grantId) */
 export const GRANT_BY_DOCTOR = 'grant~doctor';
 /**
- * grant~pair(patientId, doctorId, grantId) → a copy of the grant, rewritten with it: what
- * AccessReport, RecordReport and DeclareEmergency scan, in one range read. The peer
- * re-checks the range at validation, so a revocation or a new grant committed after such
- * a check invalidates the transaction.
+ * grant~pair(patientId, doctorId, grantId) → a copy of the grant, rewritten with it. What
+ * the grant readers scan (one range read, which the peer re-runs at validation) for a
+ * patient whose grants are not listed yet (see GRANT_LISTED), and what the first grant
+ * write after that lists them from; written still for every grant, so that the lists can
+ * always be rebuilt from them and a chaincode version before the lists reads them.
  */
 export const GRANT_BY_PAIR = 'grant~pair';
 /**
  * grant~org(patientId, granteeMspId, grantId) → a copy of a grant to a hospital or a care
- * team, rewritten with it: what AccessReport scans, in one range read of the patient's
- * grants to the reader's own hospital, beside the pair's (see GRANT_BY_PAIR).
+ * team, rewritten with it: the same for the patient's grants to one hospital as
+ * GRANT_BY_PAIR for a pair's.
  */
 export const GRANT_BY_ORGANISATION = 'grant~org';
+/**
+ * grant~pairlist(patientId, doctorId) → every grant the patient gave the doctor, consent
+ * and emergency, as a canonical JSON array in grant ID order: exactly what a range read of
+ * the pair's copies (GRANT_BY_PAIR) answers, in one point read. Every write of a grant to
+ * the doctor rewrites it in the same transaction, so a transaction that read it and a
+ * grant change committed after its endorsement conflict (MVCC) at validation, as a range
+ * read and a new copy in it would (phantom read), without a range to re-run.
+ */
+export const GRANT_PAIR_LIST = 'grant~pairlist';
+/**
+ * grant~orglist(patientId, granteeMspId) → every grant the patient gave the hospital as a
+ * whole or its care team, as GRANT_PAIR_LIST lists a pair's (a range read of GRANT_BY_ORGANISATION).
+ */
+export const GRANT_ORGANISATION_LIST = 'grant~orglist';
+/**
+ * grant~listed(patientId) → `{patientId, txId}`: every grant of the patient is in the
+ * lists (GRANT_PAIR_LIST, GRANT_ORGANISATION_LIST), so a list that is absent is empty.
+ * Written, never to change, by the patient's first grant write since the lists exist,
+ * which lists every grant of the patient from the copies. Without it (a patient whose
+ * grants were all written before), the readers scan the copies as they did before.
+ */
+export const GRANT_LISTED = 'grant~listed';
 /** grant~hospital(granteeMspId, validFrom, grantId): grants to a hospital or a care team, by that hospital. */
 export const GRANT_BY_HOSPITAL = 'grant~hospital';
 /** grant~emergency(validFrom, grantId): break-glass grants, for auditors. */
@@ -162,12 +185,35 @@ export class Grant {
 
   /** Reads a stored grant, including one written by the previous version (see withLegacyDefaults). */
   static fromState(bytes: Uint8Array): Grant {
-    const raw = parseJsonObject(bytes, 'grant');
+    return fromStored(parseJsonObject(bytes, 'grant'));
+  }
+
+  /**
+   * Reads a stored list of grants (GRANT_PAIR_LIST, GRANT_ORGANISATION_LIST): a JSON array
+   * of grants, each read as fromState reads one.
+   */
+  static listFromState(bytes: Uint8Array): Grant[] {
+    let parsed: unknown;
     try {
-      return Grant.create(withLegacyDefaults(raw) as unknown as Grant);
-    } catch (error) {
-      throw corruptState(`stored grant is invalid (${(error as Error).message})`);
+      parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    } catch {
+      throw corruptState('grant list is not valid JSON');
     }
+    if (!Array.isArray(parsed)) throw corruptState('grant list is not a JSON array');
+    return parsed.map((raw: unknown) => {
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+        throw corruptState('grant list holds something other than a grant');
+      }
+      return fromStored(raw as Record<string, unknown>);
+    });
+  }
+}
+
+function fromStored(raw: Record<string, unknown>): Grant {
+  try {
+    return Grant.create(withLegacyDefaults(raw) as unknown as Grant);
+  } catch (error) {
+    throw corruptState(`stored grant is invalid (${(error as Error).message})`);
   }
 }
 
@@ -180,7 +226,8 @@ export class Grant {
  * without a purpose is for emergency treatment (ETREAT) when it is an emergency grant and
  * for treatment (TREAT) otherwise; and it has no review outcome, even when reviewed (that
  * version recorded none). Fields under their new names win. Nothing is written back; a
- * transaction that rewrites the grant (revocation, review) stores the new shape.
+ * transaction that rewrites the grant (revocation, review) stores the new shape, and the
+ * grant lists (GRANT_PAIR_LIST) hold every grant, even one never rewritten, in it.
  */
 function withLegacyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
   const legacyPurpose = raw.kind === 'emergency' ? EMERGENCY_PURPOSE : LEGACY_CONSENT_PURPOSE;

@@ -31,10 +31,20 @@ describe('ErasureContract', () => {
       expect(JSON.parse(scenario.ledger.read(scenario.ledger.compositeKey('erasure', [people.patientA.uid]))!)).toEqual(
         expected,
       );
+      const stored = (type: string) =>
+        JSON.parse(scenario.ledger.read(scenario.ledger.compositeKey(type, [people.patientA.uid]))!);
       expect(scenario.ledger.events.at(-1)).toEqual({
         txId: scenario.ledger.lastTxId,
         name: 'PatientErased',
-        payload: { patientId: people.patientA.uid, erasedBy: people.adminA.uid },
+        payload: {
+          ...scenario.envelope(people.adminA, {
+            erasure: expected,
+            // The participant as rewritten with its erasure mark.
+            participant: { ...stored('participant'), erasedAt: '2026-04-01T10:00:00.000Z' },
+          }),
+          patientId: people.patientA.uid,
+          erasedBy: people.adminA.uid,
+        },
       });
     });
 

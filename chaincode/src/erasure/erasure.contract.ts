@@ -4,7 +4,7 @@ import { canonicalJson } from '../canonical-json';
 import { conflict, forbidden } from '../errors';
 import { emitEvent, putRecord, requireRecord } from '../ledger-state';
 import { Participant } from '../participants/participant';
-import { participantKey, requireCaller, requireParty } from '../participants/participant-lookup';
+import { participantKey, requireAuditReader, requireCaller, requireParty } from '../participants/participant-lookup';
 import { transactionTime } from '../transaction-context';
 import { Erasure } from './erasure';
 import { erasureKey } from './erasure-lookup';
@@ -43,23 +43,26 @@ export class ErasureContract extends LedgerContract {
     });
     await putRecord(ctx, erasureKey(ctx, patient.uid), erasure);
     // The mark on the participant is what other contracts check (requireNotErased).
-    await putRecord(
+    const erased = Participant.create({ ...patient, erasedAt: erasure.erasedAt });
+    await putRecord(ctx, participantKey(ctx, patient.uid), erased);
+    emitEvent(
       ctx,
-      participantKey(ctx, patient.uid),
-      Participant.create({ ...patient, erasedAt: erasure.erasedAt }),
+      'PatientErased',
+      { patientId: erasure.patientId, erasedBy: erasure.erasedBy },
+      { erasure, participant: erased },
     );
-    emitEvent(ctx, 'PatientErased', { patientId: erasure.patientId, erasedBy: erasure.erasedBy });
     return canonicalJson(erasure);
   }
 
   /**
    * The erasure record of a patient, NOT_FOUND while they are not erased: for auditors,
-   * admins of the patient's hospital, and the patient.
+   * the API's service identity (see requireAuditReader), admins of the patient's hospital,
+   * and the patient.
    */
   @Transaction(false)
   @Returns('string')
   async GetErasure(ctx: Context, patientId: string): Promise<string> {
-    const caller = await requireCaller(ctx, 'read erasures', ['auditor', 'admin', 'patient']);
+    const caller = await requireAuditReader(ctx, 'read erasures', ['auditor', 'admin', 'patient']);
     const patient = await requireParty(ctx, patientId, 'patientId', 'patient');
     const allowed =
       caller.role === 'auditor' ||

@@ -3,7 +3,7 @@ import { forbidden, notFound } from '../errors';
 import { exists, readRecord } from '../ledger-state';
 import { callerOf } from '../transaction-context';
 import { requireMspId, requireUuid } from '../validation';
-import { HOSPITAL_OBJECT_TYPE, PARTICIPANT_OBJECT_TYPE, Participant, ROLES, Role } from './participant';
+import { HOSPITAL_OBJECT_TYPE, PARTICIPANT_OBJECT_TYPE, Participant, ROLES, Role, SERVICE_ROLE } from './participant';
 
 export function participantKey(ctx: Context, uid: string): string {
   return ctx.stub.createCompositeKey(PARTICIPANT_OBJECT_TYPE, [uid]);
@@ -55,6 +55,33 @@ export async function requireCaller(ctx: Context, action: string, roles: readonl
   }
   if (!roles.includes(registered.role)) throw forbidden(`only ${roles.join(' or ')} may ${action}`);
   return registered;
+}
+
+/**
+ * Who reads in a read-only audit function: a registered participant, or the API's service
+ * identity of a hospital, which reads as an auditor of that hospital with no uid (so that
+ * no rule letting a participant read their own records ever applies to it).
+ */
+export type AuditReader = Pick<Participant, 'role' | 'mspId'> & { uid: string | null };
+
+/**
+ * The caller of a read-only function that the API's service identity may call for
+ * reconciliation: a registered participant authorised as by requireCaller (`roles` must
+ * include auditor), or a certificate with `ehr.role=service` and no `ehr.uid` (never
+ * registered), answered as an auditor of the certificate's MSP. Only functions that write
+ * nothing call this; every writing function goes through requireCaller, which refuses a
+ * certificate without `ehr.uid`.
+ */
+export async function requireAuditReader(ctx: Context, action: string, roles: readonly Role[]): Promise<AuditReader> {
+  const { uid, role, mspId } = callerOf(ctx);
+  if (role !== SERVICE_ROLE) return requireCaller(ctx, action, roles);
+  if (uid !== null) throw forbidden('a service certificate carries no ehr.uid');
+  return { uid: null, role: 'auditor', mspId };
+}
+
+/** FORBIDDEN for the API's service identity, for the one writing function that checks no participant (probes). */
+export function refuseServiceIdentity(ctx: Context, action: string): void {
+  if (callerOf(ctx).role === SERVICE_ROLE) throw forbidden(`the service identity may not ${action}: it writes nothing`);
 }
 
 /** Another party named by an argument: it must be registered with `role`, or NOT_FOUND. */

@@ -5,6 +5,13 @@ import { requireIsoTime, requireMspId, requireOneOf, requireTxId, requireUuid } 
 export const ROLES = ['doctor', 'patient', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * `ehr.role` of the API's own certificate at each hospital (`medledger-api`): no `ehr.uid`,
+ * never registered as a participant. It reads the ledger for reconciliation, with the
+ * visibility of an auditor of its hospital (see requireAuditReader), and writes nothing.
+ */
+export const SERVICE_ROLE = 'service';
+
 export const PARTICIPANT_OBJECT_TYPE = 'participant';
 /**
  * hospital(mspId): a hospital (MSP) at least one participant registered from. An index

@@ -30,7 +30,11 @@ describe('ParticipantsContract', () => {
       txId: scenario.ledger.lastTxId,
     });
     expect(scenario.ledger.events).toEqual([
-      { txId: scenario.ledger.lastTxId, name: 'ParticipantRegistered', payload: { uid: people.doctorA.uid } },
+      {
+        txId: scenario.ledger.lastTxId,
+        name: 'ParticipantRegistered',
+        payload: { ...scenario.envelope(people.doctorA, { participant: answer }), uid: people.doctorA.uid },
+      },
     ]);
   });
 

@@ -45,7 +45,7 @@ export class ParticipantsContract extends LedgerContract {
     });
     await putRecord(ctx, key, participant);
     await putIndex(ctx, HOSPITAL_OBJECT_TYPE, [participant.mspId]);
-    emitEvent(ctx, 'ParticipantRegistered', { uid: participant.uid });
+    emitEvent(ctx, 'ParticipantRegistered', { uid: participant.uid }, { participant });
     return canonicalJson(participant);
   }
 

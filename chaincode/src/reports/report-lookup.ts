@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import { reportNotOfPatient } from '../errors';
 import { readRecord } from '../ledger-state';
+import { REFUSAL_OBJECT_TYPE } from './access-refusal';
 import { RECEIPT_OBJECT_TYPE } from './access-receipt';
 import { Report, REPORT_OBJECT_TYPE } from './report';
 
@@ -10,6 +11,10 @@ export function reportKey(ctx: Context, reportId: string): string {
 
 export function receiptKey(ctx: Context, txId: string): string {
   return ctx.stub.createCompositeKey(RECEIPT_OBJECT_TYPE, [txId]);
+}
+
+export function refusalKey(ctx: Context, txId: string): string {
+  return ctx.stub.createCompositeKey(REFUSAL_OBJECT_TYPE, [txId]);
 }
 
 /** Checks that every listed report exists and is the patient's (a grant's scope names nothing else). */

@@ -6,11 +6,14 @@ import {
   grantId,
   HOSPITAL_A,
   HOSPITAL_B,
+  impostorOf,
   legacy,
   people,
+  type Person,
   reportArguments,
   reportId,
   Scenario,
+  uuid,
 } from '../testing/fixtures';
 import { ErasureContract } from '../erasure/erasure.contract';
 
@@ -44,6 +47,7 @@ describe('ReportsContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'ReportRecorded',
         payload: {
+          ...scenario.envelope(people.doctorA, { report }),
           reportId: reportId(1),
           patientId: people.patientA.uid,
           authorId: people.doctorA.uid,
@@ -233,6 +237,7 @@ describe('ReportsContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'ReportRecorded',
         payload: {
+          ...scenario.envelope(people.patientB, { report }),
           reportId: reportId(1),
           patientId: people.patientB.uid,
           authorId: people.patientB.uid,
@@ -330,6 +335,7 @@ describe('ReportsContract', () => {
         txId: scenario.ledger.lastTxId,
         name: 'ReportAccessed',
         payload: {
+          ...scenario.envelope(people.patientA, { receipt }),
           txId: scenario.ledger.lastTxId,
           reportId: reportId(1),
           patientId: people.patientA.uid,
@@ -435,6 +441,253 @@ describe('ReportsContract', () => {
     });
   });
 
+  describe('RecordRefusedAccess', () => {
+    const T0 = '2026-06-01T08:00:00.000Z';
+    const refusals = () => scenario.ledger.keys('refusal');
+    /** The ChaincodeError code a rejected promise carries, or `admitted`. */
+    const outcome = (attempt: Promise<unknown>): Promise<string> =>
+      attempt.then(
+        () => 'admitted',
+        (error: Error) => error.message.split(':')[0],
+      );
+
+    beforeEach(async () => {
+      await scenario.recordReport(people.doctorA, reportArguments(1, people.patientA));
+      await scenario.recordReport(people.doctorA, reportArguments(2, people.patientA));
+    });
+
+    it('records FORBIDDEN for a doctor no grant lets in, signed by that doctor, as AccessReport refuses them', async () => {
+      await expect(scenario.access(people.doctorB, reportId(1), T0)).rejects.toThrow(/^FORBIDDEN: no grant/);
+      const refusal = await scenario.recordRefusal(people.doctorB, reportId(1), T0);
+      const txId = scenario.ledger.lastTxId;
+      expect(refusal).toEqual({
+        txId,
+        reportId: reportId(1),
+        patientId: people.patientA.uid,
+        readerId: people.doctorB.uid,
+        readerMspId: HOSPITAL_B,
+        readerRole: 'doctor',
+        code: 'FORBIDDEN',
+        grantId: null,
+        purposeOfUse: null,
+        at: T0,
+      });
+      expect(JSON.parse(scenario.ledger.read(scenario.ledger.compositeKey('refusal', [txId]))!)).toEqual(refusal);
+      expect([
+        ...scenario.ledger.keys('refusal~report'),
+        ...scenario.ledger.keys('refusal~patient'),
+        ...scenario.ledger.keys('refusal~reader'),
+      ]).toEqual([
+        scenario.ledger.compositeKey('refusal~report', [reportId(1), T0, txId]),
+        scenario.ledger.compositeKey('refusal~patient', [people.patientA.uid, T0, txId]),
+        scenario.ledger.compositeKey('refusal~reader', [people.doctorB.uid, T0, txId]),
+      ]);
+      expect(scenario.ledger.events.at(-1)).toEqual({
+        txId,
+        name: 'ReportAccessRefused',
+        payload: {
+          ...scenario.envelope(people.doctorB, { refusal }),
+          txId,
+          reportId: reportId(1),
+          patientId: people.patientA.uid,
+          readerId: people.doctorB.uid,
+          code: 'FORBIDDEN',
+          grantId: null,
+          purposeOfUse: null,
+        },
+      });
+    });
+
+    it('records GRANT_EXPIRED with the grant and its purpose once it expired; CONFLICT while it lets the doctor in', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), T0, 'CAREMGT');
+      const lastInForce = '2026-06-02T07:59:59.999Z';
+      await expect(scenario.access(people.doctorB, reportId(1), lastInForce)).resolves.toMatchObject({
+        basis: 'grant',
+      });
+      await expect(scenario.recordRefusal(people.doctorB, reportId(1), lastInForce)).rejects.toThrow(
+        /^CONFLICT: the caller may open report .*: access is not refused/,
+      );
+      await expect(scenario.access(people.doctorB, reportId(1), '2026-06-02T08:00:00.000Z')).rejects.toThrow(
+        /^GRANT_EXPIRED: /,
+      );
+      expect(await scenario.recordRefusal(people.doctorB, reportId(1), '2026-06-02T08:00:00.000Z')).toMatchObject({
+        code: 'GRANT_EXPIRED',
+        grantId: grantId(1),
+        purposeOfUse: 'CAREMGT',
+        at: '2026-06-02T08:00:00.000Z',
+      });
+      expect(scenario.ledger.events.at(-1)?.payload).toMatchObject({
+        code: 'GRANT_EXPIRED',
+        grantId: grantId(1),
+        purposeOfUse: 'CAREMGT',
+      });
+    });
+
+    it('records GRANT_REVOKED with the grant from the transaction after the revocation; CONFLICT before it', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(7), T0, 'HRESCH');
+      await expect(scenario.recordRefusal(people.doctorB, reportId(2), '2026-06-01T09:00:00.000Z')).rejects.toThrow(
+        /^CONFLICT: /,
+      );
+      await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(1)), '2026-06-01T10:00:00.000Z');
+      await expect(scenario.access(people.doctorB, reportId(2), '2026-06-01T10:00:00.001Z')).rejects.toThrow(
+        /^GRANT_REVOKED: /,
+      );
+      expect(await scenario.recordRefusal(people.doctorB, reportId(2), '2026-06-01T10:00:00.001Z')).toMatchObject({
+        reportId: reportId(2),
+        code: 'GRANT_REVOKED',
+        grantId: grantId(1),
+        purposeOfUse: 'HRESCH',
+      });
+    });
+
+    it('records the most recent ending among grants, as AccessReport names it (an emergency grant’s ETREAT)', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, null, days(1), '2026-05-01T00:00:00.000Z');
+      await scenario.declareEmergency(people.doctorB, grantId(2), people.patientA, 1, '2026-05-10T00:00:00.000Z');
+      await expect(scenario.access(people.doctorB, reportId(1), T0)).rejects.toThrow(
+        new RegExp(`^GRANT_EXPIRED: grant ${grantId(2)}`),
+      );
+      expect(await scenario.recordRefusal(people.doctorB, reportId(1), T0)).toMatchObject({
+        code: 'GRANT_EXPIRED',
+        grantId: grantId(2),
+        purposeOfUse: 'ETREAT',
+      });
+    });
+
+    it.each([
+      ['an auditor', people.auditor],
+      ['an auditor of another hospital', people.auditorB],
+      ['an admin', people.adminA],
+      ['an admin of another hospital', people.adminB],
+    ])('records FORBIDDEN for %s, whose role never opens content', async (_label, who) => {
+      await expect(scenario.access(who, reportId(1))).rejects.toThrow(/^FORBIDDEN: only patient or doctor/);
+      expect(await scenario.recordRefusal(who, reportId(1))).toMatchObject({
+        readerId: who.uid,
+        readerMspId: who.mspId,
+        readerRole: who.role,
+        code: 'FORBIDDEN',
+        grantId: null,
+      });
+    });
+
+    it('records FORBIDDEN for a patient opening another patient’s report', async () => {
+      await expect(scenario.access(people.otherPatientA, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+      expect(await scenario.recordRefusal(people.otherPatientA, reportId(1))).toMatchObject({
+        readerId: people.otherPatientA.uid,
+        readerRole: 'patient',
+        patientId: people.patientA.uid,
+        code: 'FORBIDDEN',
+      });
+    });
+
+    it('records FORBIDDEN, not GRANT_EXPIRED, for a doctor outside the care team an expired care-team grant named', async () => {
+      await scenario.grantOrganisation(people.patientA, grantId(1), 'care-team', HOSPITAL_B, null, days(1), T0);
+      await scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.doctorB, T0);
+      await expect(scenario.recordRefusal(people.doctorB, reportId(1), '2026-06-01T09:00:00.000Z')).rejects.toThrow(
+        /^CONFLICT: /,
+      );
+      const later = '2026-06-03T00:00:00.000Z';
+      expect(await scenario.recordRefusal(people.doctorB, reportId(1), later)).toMatchObject({
+        code: 'GRANT_EXPIRED',
+        grantId: grantId(1),
+      });
+      expect(await scenario.recordRefusal(people.otherDoctorB, reportId(1), later)).toMatchObject({
+        code: 'FORBIDDEN',
+        grantId: null,
+      });
+    });
+
+    describe('answers CONFLICT and writes nothing when the caller would be let in', () => {
+      const expectNotRefused = async (who: Person, report = reportId(1), at?: string) => {
+        const events = scenario.ledger.events.length;
+        await expect(scenario.recordRefusal(who, report, at)).rejects.toThrow(/^CONFLICT: /);
+        expect(refusals()).toEqual([]);
+        expect(scenario.ledger.keys('refusal~reader')).toEqual([]);
+        expect(scenario.ledger.events).toHaveLength(events);
+        await expect(scenario.access(who, report, at)).resolves.toMatchObject({ readerId: who.uid });
+      };
+
+      it('the patient, for their own report', () => expectNotRefused(people.patientA));
+
+      it('the author, even after their care ended', async () => {
+        await scenario.submit(people.adminA, (ctx) => care.EndCare(ctx, assignmentId(1)));
+        await expectNotRefused(people.doctorA);
+      });
+
+      it('a doctor under their own grant covering the report', async () => {
+        await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(2)], days(1));
+        await expectNotRefused(people.doctorB, reportId(2));
+      });
+
+      it('a doctor under a grant to their hospital', async () => {
+        await scenario.grantOrganisation(people.patientA, grantId(1), 'hospital', HOSPITAL_B, null, days(1));
+        await expectNotRefused(people.otherDoctorB);
+      });
+
+      it('a doctor under their emergency grant', async () => {
+        await scenario.declareEmergency(people.doctorB, grantId(1), people.patientA, 2);
+        await expectNotRefused(people.doctorB);
+      });
+    });
+
+    it('answers NOT_FOUND for an unknown or voided report and INVALID_ARGUMENT for a malformed ID, writing nothing', async () => {
+      await scenario.submit(people.doctorA, (ctx) => reports.VoidReport(ctx, reportId(8)));
+      const events = scenario.ledger.events.length;
+      await expect(scenario.recordRefusal(people.doctorB, reportId(9))).rejects.toThrow(/^NOT_FOUND: report/);
+      await expect(scenario.recordRefusal(people.auditor, reportId(9))).rejects.toThrow(/^NOT_FOUND: report/);
+      await expect(scenario.recordRefusal(people.doctorB, reportId(8))).rejects.toThrow(/^NOT_FOUND: report .* voided/);
+      await expect(scenario.recordRefusal(people.doctorB, 'report-1')).rejects.toThrow(/^INVALID_ARGUMENT: reportId/);
+      expect(refusals()).toEqual([]);
+      expect(scenario.ledger.events).toHaveLength(events);
+    });
+
+    it('takes the reader from the certificate only: no one records a refusal in another’s name', async () => {
+      // The report ID is the only argument: the reader is whoever signs.
+      expect(reports.RecordRefusedAccess.length).toBe(2);
+      // doctorA may open the report: signed by doctorA, no refusal exists to record.
+      await expect(scenario.recordRefusal(people.doctorA, reportId(1))).rejects.toThrow(/^CONFLICT: /);
+      // A certificate naming doctorA's uid from another hospital is not doctorA.
+      await expect(scenario.recordRefusal(impostorOf(people.doctorA), reportId(1))).rejects.toThrow(
+        /^FORBIDDEN: the caller certificate does not match/,
+      );
+      // Nor is one naming a uid no one registered, or one without ehr attributes.
+      const stranger = { mspId: HOSPITAL_B, attributes: { 'ehr.uid': uuid('0e', 99), 'ehr.role': 'doctor' } };
+      await expect(scenario.recordRefusal(stranger, reportId(1))).rejects.toThrow(/^FORBIDDEN: .* is not registered/);
+      await expect(scenario.recordRefusal({ mspId: HOSPITAL_B }, reportId(1))).rejects.toThrow(/^FORBIDDEN: /);
+      expect(refusals()).toEqual([]);
+      // A refusal recorded by doctorB is doctorB's.
+      expect(await scenario.recordRefusal(people.doctorB, reportId(1))).toMatchObject({ readerId: people.doctorB.uid });
+    });
+
+    it('decides exactly as AccessReport, for every caller, report and time', async () => {
+      await scenario.grant(people.patientA, grantId(1), people.doctorB, [reportId(1)], days(1), T0, 'CAREMGT');
+      await scenario.grantOrganisation(people.patientA, grantId(2), 'care-team', HOSPITAL_B, null, days(2), T0);
+      await scenario.assignCare(people.adminB, assignmentId(2), people.patientA, people.otherDoctorB, T0);
+      await scenario.grantOrganisation(people.patientA, grantId(3), 'hospital', HOSPITAL_A, [reportId(2)], days(3), T0);
+      await scenario.submit(people.patientA, (ctx) => consent.RevokeGrant(ctx, grantId(3)), '2026-06-01T09:00:00.000Z');
+      const compared: string[] = [];
+      for (const at of ['2026-06-01T10:00:00.000Z', '2026-06-02T10:00:00.000Z', '2026-06-04T10:00:00.000Z']) {
+        for (const who of Object.values(people)) {
+          for (const report of [reportId(1), reportId(2)]) {
+            const refused = await scenario.recordRefusal(who, report, at).then(
+              (refusal: { code: string; grantId: string | null }) => refusal,
+              (error: Error) => ({ code: error.message.split(':')[0], grantId: null }),
+            );
+            const access = await outcome(scenario.access(who, report, at));
+            expect({ who: who.uid, report, at, refused: refused.code }).toEqual({
+              who: who.uid,
+              report,
+              at,
+              refused: access === 'admitted' ? 'CONFLICT' : access,
+            });
+            compared.push(refused.code);
+          }
+        }
+      }
+      // The walk met every outcome.
+      expect(new Set(compared)).toEqual(new Set(['CONFLICT', 'FORBIDDEN', 'GRANT_EXPIRED', 'GRANT_REVOKED']));
+    });
+  });
+
   describe('VoidReport', () => {
     const voidReport = (who: (typeof people)[keyof typeof people], id: string, at?: string) =>
       scenario.submit(who, (ctx) => reports.VoidReport(ctx, id), at);
@@ -453,7 +706,11 @@ describe('ReportsContract', () => {
       expect(scenario.ledger.events.at(-1)).toEqual({
         txId: scenario.ledger.lastTxId,
         name: 'ReportVoided',
-        payload: { reportId: reportId(1), voidedBy: people.doctorA.uid },
+        payload: {
+          ...scenario.envelope(people.doctorA, { void: mark }),
+          reportId: reportId(1),
+          voidedBy: people.doctorA.uid,
+        },
       });
       await expect(scenario.recordReport(people.doctorA, reportArguments(1, people.patientA))).rejects.toThrow(
         /^CONFLICT: report .* was voided by the caller/,
@@ -483,7 +740,11 @@ describe('ReportsContract', () => {
         voidedByMspId: HOSPITAL_A,
         voidedAt: '2026-03-02T10:00:00.000Z',
       });
-      expect(scenario.ledger.events.at(-1)?.payload).toEqual({ reportId: reportId(5), voidedBy: people.patientA.uid });
+      expect(scenario.ledger.events.at(-1)?.payload).toEqual({
+        ...scenario.envelope(people.patientA, { void: mark }),
+        reportId: reportId(5),
+        voidedBy: people.patientA.uid,
+      });
       await expect(scenario.recordReport(people.patientA, reportArguments(5, people.patientA))).rejects.toThrow(
         /^CONFLICT: report .* was voided by the caller/,
       );
@@ -658,6 +919,17 @@ describe('ReportsContract', () => {
       await expect(scenario.query(people.patientA, (ctx) => reports.ListReports(ctx, '10', ''))).rejects.toThrow(
         /^FORBIDDEN: /,
       );
+    });
+
+    it('ListReports leaves out a report ID voided before it was recorded, and lists the rest', async () => {
+      await scenario.submit(people.doctorA, (ctx) => reports.VoidReport(ctx, reportId(9)));
+
+      const all = await scenario.query<{ items: Array<{ reportId: string }> }>(people.auditor, (ctx) =>
+        reports.ListReports(ctx, '10', ''),
+      );
+
+      expect(all.items).toHaveLength(3);
+      expect(all.items.map((item) => item.reportId)).not.toContain(reportId(9));
     });
 
     it('the ledger holds only IDs, digests, enums, numbers, times and MSP ids: no free text', async () => {

@@ -13,10 +13,19 @@ import {
   requireActiveGrant,
 } from '../consent/grant-rules';
 import { requireNotErased } from '../erasure/erasure-lookup';
-import { ChaincodeError, conflict, ErrorCode, forbidden, notFound } from '../errors';
-import { emitEvent, Page, putIndex, putRecord, readIndexed, readIndexPage, requireRecord } from '../ledger-state';
-import { Participant } from '../participants/participant';
-import { participantKey, requireCaller, requireParty } from '../participants/participant-lookup';
+import { ChaincodeError, conflict, forbidden, GrantEndedError, notFound } from '../errors';
+import {
+  emitEvent,
+  Page,
+  putIndex,
+  putRecord,
+  readIndexed,
+  readIndexPage,
+  readRecord,
+  requireRecord,
+} from '../ledger-state';
+import { Participant, Role, ROLES } from '../participants/participant';
+import { participantKey, requireAuditReader, requireCaller, requireParty } from '../participants/participant-lookup';
 import { StateBatch } from '../peer-batching';
 import { callerOf, transactionTime } from '../transaction-context';
 import {
@@ -45,7 +54,15 @@ import {
   REPORT_SIZE,
   REPORT_TYPES,
 } from './report';
-import { receiptKey, reportKey } from './report-lookup';
+import {
+  AccessRefusal,
+  REFUSAL_BY_PATIENT,
+  REFUSAL_BY_READER,
+  REFUSAL_BY_REPORT,
+  REFUSAL_CODES,
+  RefusalCode,
+} from './access-refusal';
+import { receiptKey, refusalKey, reportKey } from './report-lookup';
 import { ReportVoid } from './report-void';
 
 /**
@@ -122,12 +139,12 @@ export class ReportsContract extends LedgerContract {
     await putRecord(ctx, key, report);
     await putIndex(ctx, REPORT_BY_PATIENT, [report.patientId, now, reportId]);
     await putIndex(ctx, REPORT_BY_AUTHOR, [report.authorId, now, reportId]);
-    emitEvent(ctx, 'ReportRecorded', {
-      reportId,
-      patientId: report.patientId,
-      authorId: report.authorId,
-      authorRole: report.authorRole,
-    });
+    emitEvent(
+      ctx,
+      'ReportRecorded',
+      { reportId, patientId: report.patientId, authorId: report.authorId, authorRole: report.authorRole },
+      { report },
+    );
     return canonicalJson(report);
   }
 
@@ -167,7 +184,7 @@ export class ReportsContract extends LedgerContract {
       });
     }
     await putRecord(ctx, key, mark);
-    emitEvent(ctx, 'ReportVoided', { reportId, voidedBy: uploader.uid });
+    emitEvent(ctx, 'ReportVoided', { reportId, voidedBy: uploader.uid }, { void: mark });
     return canonicalJson(mark);
   }
 
@@ -186,7 +203,7 @@ export class ReportsContract extends LedgerContract {
   @Returns('string')
   async AccessReport(ctx: Context, reportId: string): Promise<string> {
     await StateBatch.prefetch(ctx, accessReportReads(ctx, reportId));
-    const reader = await requireCaller(ctx, 'open report content', ['patient', 'doctor']);
+    const reader = await requireCaller(ctx, 'open report content', OPENING_ROLES);
     const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
     const report = await requireRecord(ctx, key, Report.fromState, `report ${reportId}`);
     const { basis, grantId, granteeKind, purposeOfUse } = await openingBasis(ctx, reader, report, transactionTime(ctx));
@@ -207,17 +224,75 @@ export class ReportsContract extends LedgerContract {
     await putIndex(ctx, RECEIPT_BY_REPORT, [reportId, receipt.at, receipt.txId]);
     await putIndex(ctx, RECEIPT_BY_PATIENT, [receipt.patientId, receipt.at, receipt.txId]);
     await putIndex(ctx, RECEIPT_BY_READER, [receipt.readerId, receipt.at, receipt.txId]);
-    emitEvent(ctx, 'ReportAccessed', {
-      txId: receipt.txId,
-      reportId,
-      patientId: receipt.patientId,
-      readerId: reader.uid,
-      grantId,
-      granteeKind,
-      basis,
-      purposeOfUse,
-    });
+    emitEvent(
+      ctx,
+      'ReportAccessed',
+      {
+        txId: receipt.txId,
+        reportId,
+        patientId: receipt.patientId,
+        readerId: reader.uid,
+        grantId,
+        granteeKind,
+        basis,
+        purposeOfUse,
+      },
+      { receipt },
+    );
     return canonicalJson(receipt);
+  }
+
+  /**
+   * Records that AccessReport refuses the caller a report's content now, so that the
+   * refusal is on the ledger as every opening is: for any registered participant, the
+   * reader being always the caller's own certificate (no one records a refusal in another's
+   * name). It makes exactly the decision AccessReport would make for the caller and the
+   * report at this transaction's time (see openingBasis): when the caller would be let in
+   * it writes nothing and answers CONFLICT, so that no refusal is recorded that would not
+   * happen; NOT_FOUND for an unknown report. Writes the refusal, whose `txId` is this
+   * transaction's ID, with the code AccessReport refuses with (FORBIDDEN, GRANT_EXPIRED,
+   * GRANT_REVOKED; auditors and admins always FORBIDDEN) and, for a grant that ended, that
+   * grant's ID and purpose of use. Emits `ReportAccessRefused`. Returns the refusal.
+   */
+  @Transaction()
+  @Returns('string')
+  async RecordRefusedAccess(ctx: Context, reportId: string): Promise<string> {
+    await StateBatch.prefetch(ctx, accessReportReads(ctx, reportId));
+    const reader = await requireCaller(ctx, 'record refused accesses', ROLES);
+    const key = reportKey(ctx, requireUuid(reportId, 'reportId'));
+    const report = await requireRecord(ctx, key, Report.fromState, `report ${reportId}`);
+    const now = transactionTime(ctx);
+    const refused = await refusalOf(ctx, reader, report, now);
+    if (refused === null) throw conflict(`the caller may open report ${reportId}: access is not refused`);
+    const refusal = AccessRefusal.create({
+      txId: ctx.stub.getTxID(),
+      reportId,
+      patientId: report.patientId,
+      readerId: reader.uid,
+      readerMspId: reader.mspId,
+      readerRole: reader.role,
+      ...refused,
+      at: now,
+    });
+    await putRecord(ctx, refusalKey(ctx, refusal.txId), refusal);
+    await putIndex(ctx, REFUSAL_BY_REPORT, [reportId, refusal.at, refusal.txId]);
+    await putIndex(ctx, REFUSAL_BY_PATIENT, [refusal.patientId, refusal.at, refusal.txId]);
+    await putIndex(ctx, REFUSAL_BY_READER, [refusal.readerId, refusal.at, refusal.txId]);
+    emitEvent(
+      ctx,
+      'ReportAccessRefused',
+      {
+        txId: refusal.txId,
+        reportId,
+        patientId: refusal.patientId,
+        readerId: refusal.readerId,
+        code: refusal.code,
+        grantId: refusal.grantId,
+        purposeOfUse: refusal.purposeOfUse,
+      },
+      { refusal },
+    );
+    return canonicalJson(refusal);
   }
 
   /**
@@ -274,16 +349,29 @@ export class ReportsContract extends LedgerContract {
     return canonicalJson(await reportsFromIndex(ctx, REPORT_BY_AUTHOR, doctor.uid, pageSize, bookmark));
   }
 
-  /** Every report's metadata, in report ID order: auditors only. Answers `{items, nextBookmark}`. */
+  /**
+   * Every report's metadata, in report ID order, leaving out report IDs voided before they
+   * were recorded: auditors only, and the API's service identity (see requireAuditReader).
+   * Answers `{items, nextBookmark}`.
+   */
   @Transaction(false)
   @Returns('string')
   async ListReports(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
-    await requireCaller(ctx, 'list all reports', ['auditor']);
+    await requireAuditReader(ctx, 'list all reports', ['auditor']);
     const page = await readIndexPage(ctx, REPORT_OBJECT_TYPE, [], pageSize, bookmark);
     const items: Report[] = [];
-    for (const [reportId] of page.items) items.push(await readIndexed(ctx, reportKey(ctx, reportId), Report.fromState));
+    for (const [reportId] of page.items) {
+      // The range holds the report keys themselves: each exists, a report or a void mark.
+      const report = await readRecord(ctx, reportKey(ctx, reportId), reportOrVoidMark);
+      if (report !== null) items.push(report);
+    }
     return canonicalJson({ items, nextBookmark: page.nextBookmark });
   }
+}
+
+/** A report, or null for a report ID voided before it was recorded (a void mark, never a report). */
+function reportOrVoidMark(bytes: Uint8Array): Report | null {
+  return ReportVoid.isVoid(parseJsonObject(bytes, 'report')) ? null : Report.fromState(bytes);
 }
 
 /**
@@ -369,11 +457,19 @@ interface Opening {
   purposeOfUse: PurposeOfUse;
 }
 
+/** The roles that may ever open report content (AccessReport); any other is refused FORBIDDEN. */
+const OPENING_ROLES: readonly Role[] = ['patient', 'doctor'];
+
 /**
- * Why the reader may open the report now and for what purpose, or the refusal (FORBIDDEN,
- * GRANT_EXPIRED, GRANT_REVOKED).
+ * The decision of AccessReport: why the reader may open the report now and for what
+ * purpose, or the refusal it throws (FORBIDDEN, GRANT_EXPIRED, GRANT_REVOKED; see
+ * refusalOf). RecordRefusedAccess makes the same decision, so that it records a refusal
+ * exactly when AccessReport would refuse.
  */
 async function openingBasis(ctx: Context, reader: Participant, report: Report, now: string): Promise<Opening> {
+  if (!OPENING_ROLES.includes(reader.role)) {
+    throw forbidden(`only ${OPENING_ROLES.join(' or ')} may open report content`);
+  }
   if (reader.role === 'patient') {
     if (reader.uid !== report.patientId) throw forbidden(`report ${report.reportId} is another patient's`);
     return { basis: 'patient', grantId: null, granteeKind: null, purposeOfUse: PURPOSE_WITHOUT_GRANT.patient };
@@ -398,12 +494,33 @@ async function maySeeReport(ctx: Context, caller: Participant, report: Report, n
     return true;
   } catch (error) {
     // A refusal means "not visible"; anything else (corrupt state) must surface.
-    if (error instanceof ChaincodeError && REFUSALS.includes(error.code)) return false;
+    if (isRefusal(error)) return false;
     throw error;
   }
 }
 
-const REFUSALS: readonly ErrorCode[] = ['FORBIDDEN', 'GRANT_EXPIRED', 'GRANT_REVOKED'];
+/** Why AccessReport refuses a reader, as an AccessRefusal records it. */
+type Refused = Pick<AccessRefusal, 'code' | 'grantId' | 'purposeOfUse'>;
+
+/**
+ * The refusal AccessReport would answer the reader for the report at `now` (openingBasis),
+ * with the grant that ended when that is the reason; null when it would let them in.
+ * Anything but a refusal (corrupt state) is passed on.
+ */
+async function refusalOf(ctx: Context, reader: Participant, report: Report, now: string): Promise<Refused | null> {
+  try {
+    await openingBasis(ctx, reader, report, now);
+    return null;
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    const ended = error instanceof GrantEndedError ? error.grant : null;
+    return { code: error.code, grantId: ended?.grantId ?? null, purposeOfUse: ended?.purposeOfUse ?? null };
+  }
+}
+
+/** Whether `error` is one of the refusals of AccessReport's decision. */
+const isRefusal = (error: unknown): error is ChaincodeError & { code: RefusalCode } =>
+  error instanceof ChaincodeError && (REFUSAL_CODES as readonly string[]).includes(error.code);
 
 async function reportsFromIndex(
   ctx: Context,

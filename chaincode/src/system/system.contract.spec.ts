@@ -39,15 +39,52 @@ describe('SystemContract', () => {
     expect(first).toBe(second);
   });
 
-  it('RecordProbe writes the next revision as the caller and emits one event', async () => {
-    await ledger.submit({ caller: doctorOfA }, (ctx) => contract.RecordProbe(ctx, PROBE));
+  it('RecordProbe writes the next revision as the caller and emits one event, with its signer and the probe', async () => {
+    const first = JSON.parse(
+      await ledger.submit({ caller: doctorOfA, at: '2026-05-01T00:00:00.000Z' }, (ctx) =>
+        contract.RecordProbe(ctx, PROBE),
+      ),
+    );
     const firstTx = ledger.lastTxId;
-    const second = JSON.parse(await ledger.submit({ caller: nodeOfB }, (ctx) => contract.RecordProbe(ctx, PROBE)));
+    const second = JSON.parse(
+      await ledger.submit({ caller: nodeOfB, at: '2026-05-01T00:00:01.000Z' }, (ctx) =>
+        contract.RecordProbe(ctx, PROBE),
+      ),
+    );
     expect(second).toMatchObject({ probeId: PROBE, revision: 2, writerMspId: 'HospitalBMSP' });
     expect(ledger.events).toEqual([
-      { txId: firstTx, name: 'ProbeRecorded', payload: { probeId: PROBE, revision: 1 } },
-      { txId: ledger.lastTxId, name: 'ProbeRecorded', payload: { probeId: PROBE, revision: 2 } },
+      {
+        txId: firstTx,
+        name: 'ProbeRecorded',
+        payload: {
+          probeId: PROBE,
+          revision: 1,
+          at: '2026-05-01T00:00:00.000Z',
+          actor: { id: doctorOfA.attributes['ehr.uid'], role: 'doctor', mspId: 'HospitalAMSP' },
+          records: { probe: first },
+        },
+      },
+      {
+        txId: ledger.lastTxId,
+        name: 'ProbeRecorded',
+        payload: {
+          probeId: PROBE,
+          revision: 2,
+          at: '2026-05-01T00:00:01.000Z',
+          actor: { id: null, role: null, mspId: 'HospitalBMSP' },
+          records: { probe: second },
+        },
+      },
     ]);
+  });
+
+  it('RecordProbe refuses the API’s service identity (FORBIDDEN), which writes nothing', async () => {
+    const service = { mspId: 'HospitalAMSP', attributes: { 'ehr.role': 'service' } };
+    await expect(ledger.submit({ caller: service }, (ctx) => contract.RecordProbe(ctx, PROBE))).rejects.toThrow(
+      /^FORBIDDEN: the service identity/,
+    );
+    expect(ledger.keys()).toEqual([]);
+    expect(ledger.events).toEqual([]);
   });
 
   it('GetProbeHistory lists every version oldest first with its transaction', async () => {

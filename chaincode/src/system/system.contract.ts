@@ -2,7 +2,8 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { LedgerContract } from '../ledger-contract';
 import { canonicalBytes, canonicalJson, parseJsonObject } from '../canonical-json';
 import { notFound } from '../errors';
-import { readHistory } from '../ledger-state';
+import { emitEvent, readHistory } from '../ledger-state';
+import { refuseServiceIdentity } from '../participants/participant-lookup';
 import { callerOf, transactionTime } from '../transaction-context';
 import { requireUuid } from '../validation';
 import { PROBE_OBJECT_TYPE, Probe } from './probe';
@@ -27,10 +28,15 @@ export class SystemContract extends LedgerContract {
     return canonicalJson({ ...callerOf(ctx), time: transactionTime(ctx), txId: ctx.stub.getTxID() });
   }
 
-  /** Writes the next revision of a probe as the calling member. */
+  /**
+   * Writes the next revision of a probe as the calling member: any identity of the
+   * channel's members but the API's service identity, which writes nothing. Emits
+   * `ProbeRecorded`.
+   */
   @Transaction()
   @Returns('string')
   async RecordProbe(ctx: Context, probeId: string): Promise<string> {
+    refuseServiceIdentity(ctx, 'record probes');
     const key = probeKey(ctx, requireUuid(probeId, 'probeId'));
     const stored = await ctx.stub.getState(key);
     const previous = stored.length > 0 ? Probe.fromState(stored) : null;
@@ -42,7 +48,7 @@ export class SystemContract extends LedgerContract {
       txId: ctx.stub.getTxID(),
     });
     await ctx.stub.putState(key, canonicalBytes(probe));
-    ctx.stub.setEvent('ProbeRecorded', canonicalBytes({ probeId, revision: probe.revision }));
+    emitEvent(ctx, 'ProbeRecorded', { probeId, revision: probe.revision }, { probe });
     return canonicalJson(probe);
   }
 

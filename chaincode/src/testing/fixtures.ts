@@ -5,11 +5,13 @@ import { canonicalBytes } from '../canonical-json';
 import { CareContract } from '../care/care.contract';
 import { BASE32_ALPHABET, CID_CODECS, SHA2_256 } from '../cid';
 import { ConsentContract } from '../consent/consent.contract';
+import { ErasureContract } from '../erasure/erasure.contract';
 import { Grant, GRANT_BY_PAIR, GRANT_OBJECT_TYPE, OrganisationGranteeKind } from '../consent/grant';
 import type { PurposeOfUse } from '../consent/purpose-of-use';
 import { ParticipantsContract } from '../participants/participants.contract';
 import type { Role } from '../participants/participant';
 import { ReportsContract } from '../reports/reports.contract';
+import { SystemContract } from '../system/system.contract';
 import { StubCaller, StubContext } from './stub-context';
 
 export const HOSPITAL_A = 'HospitalAMSP';
@@ -47,6 +49,12 @@ export const people = {
   auditorB: person(10, 'auditor', HOSPITAL_B),
   otherDoctorB: person(11, 'doctor', HOSPITAL_B),
 } as const;
+
+/**
+ * The API's own certificate at a hospital (`medledger-api`): `ehr.role=service`, no
+ * `ehr.uid`, never registered (see requireAuditReader).
+ */
+export const serviceOf = (mspId: string): StubCaller => ({ mspId, attributes: { 'ehr.role': 'service' } });
 
 /** A certificate whose facts contradict what `who` registered with (another hospital's MSP). */
 export const impostorOf = (who: Person): StubCaller => ({
@@ -126,6 +134,8 @@ export const contracts = {
   reports: new ReportsContract(),
   consent: new ConsentContract(),
   audit: new AuditContract(),
+  erasure: new ErasureContract(),
+  system: new SystemContract(),
 };
 
 /**
@@ -240,9 +250,30 @@ export class Scenario {
     );
   }
 
+  /** `reader` records that AccessReport refuses them `report` (reports:RecordRefusedAccess); answers the refusal. */
+  async recordRefusal(reader: Person | StubCaller, report: string, at?: string) {
+    const caller = 'caller' in reader ? reader.caller : reader;
+    return JSON.parse(
+      await this.ledger.submit({ caller, at }, (ctx) => contracts.reports.RecordRefusedAccess(ctx, report)),
+    );
+  }
+
   /** Submits as `who`, for transactions with no helper of their own. */
   submit<T>(who: Person | StubCaller, run: (ctx: Context) => Promise<T>, at?: string): Promise<T> {
     return this.ledger.submit({ caller: 'caller' in who ? who.caller : who, at }, run);
+  }
+
+  /**
+   * What the event of the transaction committed last carries besides its IDs (see
+   * emitEvent): that transaction's time, its signer as their certificate names them, and
+   * the records it wrote.
+   */
+  envelope(signer: Person, records: Record<string, unknown>) {
+    return {
+      at: this.ledger.now,
+      actor: { id: signer.uid, role: signer.role, mspId: signer.mspId },
+      records,
+    };
   }
 
   /** Evaluates a query as `who` and parses its JSON answer. */

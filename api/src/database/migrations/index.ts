@@ -8,6 +8,9 @@ import { Notifications1764300000000 } from './1764300000000-notifications.js';
 import { ConsentStatements1764400000000 } from './1764400000000-consent-statements.js';
 import { LedgerEventReaders1764500000000 } from './1764500000000-ledger-event-readers.js';
 import { ConfirmedConsentStatements1764600000000 } from './1764600000000-confirmed-consent-statements.js';
+import { LedgerProjection1764700000000 } from './1764700000000-ledger-projection.js';
+import { AuditReconciliations1764800000000 } from './1764800000000-audit-reconciliations.js';
+import { RefusedOpenings1764900000000 } from './1764900000000-refused-openings.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -21,4 +24,7 @@ export const MIGRATIONS = [
   ConsentStatements1764400000000,
   LedgerEventReaders1764500000000,
   ConfirmedConsentStatements1764600000000,
+  LedgerProjection1764700000000,
+  AuditReconciliations1764800000000,
+  RefusedOpenings1764900000000,
 ];

@@ -1,0 +1,261 @@
+import { Injectable } from '@nestjs/common';
+import { HospitalDirectory } from '../access/hospital-directory.js';
+import { RoleForbiddenError } from '../auth/auth.errors.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import type { AccessEntry, AccessOutcome, AuditPage, TimelineEntry } from './audit-entries.js';
+import { parseAuditTime } from './audit-time.js';
+import { AnotherPatientsTrailError } from './audit.errors.js';
+import {
+  type AccessFilter,
+  type AccessRow,
+  type AccessScope,
+  AuditTrailRepository,
+  type TimelineRow,
+} from './audit-trail.repository.js';
+import { decodeLedgerCursor, encodeLedgerCursor, type LedgerPosition } from './ledger-cursor.js';
+
+/** `?limit=&cursor=` of a list; 50 rows when no limit is given. */
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+}
+
+/** `?from=&to=` as the caller wrote them (ISO 8601). */
+export interface PeriodRequest {
+  from?: string;
+  to?: string;
+}
+
+export interface AccessListRequest extends PageRequest, PeriodRequest {
+  actorId?: string;
+  patientId?: string;
+  outcome?: AccessOutcome;
+}
+
+const DEFAULT_LIMIT = 50;
+/** Rows an export reads from the database at a time. */
+export const EXPORT_PAGE_SIZE = 500;
+
+/** Who reads the trail, and so what of it they see. */
+type Audience = { kind: 'auditor'; hospitalMspId: string } | { kind: 'patient'; patientId: string };
+
+/**
+ * The ledger's history as auditors and patients read it, from the projection tables. An
+ * auditor sees what their hospital is party to: a row whose patient or actor (or, for
+ * grants and requests, grantee or doctor) belongs to it, and a report or a patient only if
+ * the hospital is party to it (404 otherwise, as for an unknown one). A patient sees every
+ * row about their own records; another patient's events or report history is a 403, as
+ * opening another patient's record is (an unknown report stays a 404). Other roles are
+ * refused (403; the routes' guard refuses them first).
+ */
+@Injectable()
+export class AuditTrailService {
+  constructor(
+    private readonly trail: AuditTrailRepository,
+    private readonly hospitals: HospitalDirectory,
+  ) {}
+
+  /** Every ledger change and access (or refused attempt) of a report, newest first. */
+  async reportHistory(
+    caller: AuthenticatedUser,
+    reportId: string,
+    page: PageRequest,
+  ): Promise<AuditPage<TimelineEntry>> {
+    const audience = this.audienceOf(caller);
+    const window = pageWindow(page);
+    if (audience.kind === 'patient') {
+      const owner = await this.trail.findReportPatient(reportId);
+      if (owner === null) throw new NotFoundError('no report has this id');
+      if (owner !== audience.patientId) throw new AnotherPatientsTrailError('this report is another patient’s');
+      return this.timelinePage(await this.trail.listTimeline({ reportId }, {}, window.query), window.limit);
+    }
+    const [involved, rows] = await Promise.all([
+      this.trail.reportInvolvesHospital(reportId, audience.hospitalMspId),
+      this.trail.listTimeline({ reportId }, { hospitalMspId: audience.hospitalMspId }, window.query),
+    ]);
+    if (!involved) throw new NotFoundError('no report your hospital is party to has this id');
+    return this.timelinePage(rows, window.limit);
+  }
+
+  /** A patient's grants, requests, emergencies, care, accesses and refusals, newest first, within `from`..`to`. */
+  async patientEvents(
+    caller: AuthenticatedUser,
+    patientId: string,
+    request: PageRequest & PeriodRequest,
+  ): Promise<AuditPage<TimelineEntry>> {
+    const audience = this.audienceOf(caller);
+    const window = pageWindow(request);
+    const period = periodOf(request);
+    if (audience.kind === 'patient') {
+      // UUIDs compare case-insensitively (PostgreSQL's uuid does; the path may be upper-case).
+      if (patientId.toLowerCase() !== audience.patientId.toLowerCase()) {
+        throw new AnotherPatientsTrailError('these are another patient’s events');
+      }
+      return this.timelinePage(await this.trail.listTimeline({ patientId }, period, window.query), window.limit);
+    }
+    const [involved, rows] = await Promise.all([
+      this.trail.patientInvolvesHospital(patientId, audience.hospitalMspId),
+      this.trail.listTimeline({ patientId }, { ...period, hospitalMspId: audience.hospitalMspId }, window.query),
+    ]);
+    if (!involved) throw new NotFoundError('no patient your hospital is party to has this id');
+    return this.timelinePage(rows, window.limit);
+  }
+
+  /** Accesses and refused attempts that the auditor's hospital is party to, newest first. */
+  async accesses(auditor: AuthenticatedUser, request: AccessListRequest): Promise<AuditPage<AccessEntry>> {
+    const scope = this.auditorScope(auditor);
+    const window = pageWindow(request);
+    const rows = await this.trail.listAccesses(scope, accessFilterOf(request), window.query);
+    return this.accessPage(rows, window.limit);
+  }
+
+  /**
+   * The same rows as `accesses`, all of them from the cursor on, page by page from the
+   * database (for a CSV export). The input is checked and the first page read before this
+   * resolves, so that a bad request or an unavailable database is still an error answer.
+   */
+  async exportAccesses(auditor: AuthenticatedUser, request: AccessListRequest): Promise<AsyncIterable<AccessEntry[]>> {
+    const scope = this.auditorScope(auditor);
+    const filter = accessFilterOf(request);
+    const after = request.cursor === undefined ? undefined : decodeLedgerCursor(request.cursor);
+    const first = await this.trail.listAccesses(scope, filter, { after, limit: EXPORT_PAGE_SIZE });
+    return this.remainingPages(scope, filter, first);
+  }
+
+  /** Who opened the patient's records, and who was refused, newest first. */
+  async accessLog(
+    patient: AuthenticatedUser,
+    request: PageRequest & PeriodRequest & { outcome?: AccessOutcome },
+  ): Promise<AuditPage<AccessEntry>> {
+    if (patient.role !== 'patient') throw new RoleForbiddenError('the access log is for patients');
+    const window = pageWindow(request);
+    const rows = await this.trail.listAccesses(
+      { patientId: patient.id },
+      { ...periodOf(request), outcome: request.outcome },
+      window.query,
+    );
+    return this.accessPage(rows, window.limit);
+  }
+
+  private async *remainingPages(scope: AccessScope, filter: AccessFilter, first: AccessRow[]) {
+    let rows = first;
+    for (;;) {
+      yield rows.map((row) => this.toAccessEntry(row));
+      const last = rows[rows.length - 1];
+      if (rows.length < EXPORT_PAGE_SIZE || last === undefined) return;
+      rows = await this.trail.listAccesses(scope, filter, { after: positionOf(last), limit: EXPORT_PAGE_SIZE });
+    }
+  }
+
+  private audienceOf(caller: AuthenticatedUser): Audience {
+    if (caller.role === 'patient') return { kind: 'patient', patientId: caller.id };
+    if (caller.role === 'auditor') return { kind: 'auditor', hospitalMspId: this.hospitals.mspOf(caller.hospital) };
+    throw new RoleForbiddenError('the audit trail is for auditors and the patient');
+  }
+
+  private auditorScope(caller: AuthenticatedUser): AccessScope {
+    if (caller.role !== 'auditor') throw new RoleForbiddenError('the access list is for auditors');
+    return { hospitalMspId: this.hospitals.mspOf(caller.hospital) };
+  }
+
+  private accessPage(rows: AccessRow[], limit: number): AuditPage<AccessEntry> {
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((row) => this.toAccessEntry(row)),
+      nextCursor: rows.length > limit && last ? encodeLedgerCursor(positionOf(last)) : null,
+    };
+  }
+
+  private timelinePage(rows: TimelineRow[], limit: number): AuditPage<TimelineEntry> {
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((row) => this.toTimelineEntry(row)),
+      nextCursor: rows.length > limit && last ? encodeLedgerCursor(positionOf(last)) : null,
+    };
+  }
+
+  private toAccessEntry(row: AccessRow): AccessEntry {
+    return {
+      txId: row.txId,
+      blockNumber: Number(row.blockNumber),
+      at: row.at,
+      outcome: row.outcome,
+      refusalCode: row.refusalCode,
+      reportId: row.reportId,
+      patientId: row.patientId,
+      reportType: row.reportType,
+      actor: {
+        id: row.actorId,
+        role: row.actorRole,
+        hospital: this.hospitals.nameOf(row.actorMspId),
+        fullName: row.actorFullName,
+      },
+      basis: row.basis,
+      grantId: row.grantId,
+      granteeKind: row.granteeKind,
+      purposeOfUse: row.purposeOfUse,
+    };
+  }
+
+  private toTimelineEntry(row: TimelineRow): TimelineEntry {
+    return {
+      txId: row.txId,
+      blockNumber: Number(row.blockNumber),
+      at: row.at,
+      event: row.event,
+      subject: { type: row.subjectType, id: row.subjectId },
+      actor: {
+        id: row.actorId,
+        role: row.actorRole,
+        hospital: row.actorMspId === null ? null : this.hospitals.nameOf(row.actorMspId),
+      },
+      reportId: row.reportId,
+      purposeOfUse: row.purposeOfUse,
+      outcome: row.outcome,
+      refusalCode: row.refusalCode,
+    };
+  }
+}
+
+const positionOf = (row: { at: Date; txId: string }): LedgerPosition => ({ at: row.at, txId: row.txId });
+
+/** The rows to ask for: one more than the page, which tells whether a next page exists. */
+function pageWindow(page: PageRequest): { limit: number; query: { after?: LedgerPosition; limit: number } } {
+  const limit = page.limit ?? DEFAULT_LIMIT;
+  const after = page.cursor === undefined ? undefined : decodeLedgerCursor(page.cursor);
+  return { limit, query: { after, limit: limit + 1 } };
+}
+
+/** `from` and `to` as instants; a 400 for a time that is not one, or a `to` before `from`. */
+function periodOf(request: PeriodRequest): { from?: Date; to?: Date } {
+  const from = request.from === undefined ? undefined : timeOf('from', request.from);
+  const to = request.to === undefined ? undefined : timeOf('to', request.to);
+  if (from !== undefined && to !== undefined && to < from) {
+    throw new InvalidInputError('to is before from', {
+      details: { errors: [{ field: 'to', messages: ['to must not be before from'] }] },
+    });
+  }
+  return { from, to };
+}
+
+function timeOf(field: 'from' | 'to', text: string): Date {
+  const time = parseAuditTime(text);
+  if (time === undefined) {
+    throw new InvalidInputError(`invalid ${field}`, {
+      details: { errors: [{ field, messages: [`${field} must be an ISO 8601 date or time`] }] },
+    });
+  }
+  return time;
+}
+
+function accessFilterOf(request: AccessListRequest): AccessFilter {
+  return {
+    ...periodOf(request),
+    actorId: request.actorId,
+    patientId: request.patientId,
+    outcome: request.outcome,
+  };
+}
