@@ -40,6 +40,7 @@ describe('the ledger projection through crashes and peer outages', () => {
   const second = new ApiProcess('api-projection-2', spareApiPort(4));
   let scratch: ScratchDatabase;
   let projection: DataSource;
+  let admin: SignedIn;
   let doctor: SignedIn;
   let patient: SignedIn;
   let reportId: string;
@@ -73,7 +74,7 @@ describe('the ledger projection through crashes and peer outages', () => {
 
   beforeAll(async () => {
     scratch = await ScratchDatabase.create('projection');
-    const admin = await bootstrapAdmin('hospital-a');
+    admin = await bootstrapAdmin('hospital-a');
     [doctor, patient] = await Promise.all([createStaff(admin, 'doctor'), registerPatient('hospital-a')]);
     const assigned = await callApi('/api/v1/admin/care-assignments', {
       method: 'POST',
@@ -136,7 +137,7 @@ describe('the ledger projection through crashes and peer outages', () => {
     expect(count).toBe(100);
   }, 600_000);
 
-  it('with its peer stopped for 30 s it waits, and catches up with exactly the 50 transactions it missed once the peer is back', async () => {
+  it('with its peer stopped for 30 s it waits (the status shows the peer away), and catches up with exactly the 50 transactions it missed once the peer is back', async () => {
     await Promise.all([first.stop(), second.stop()]);
     const missed = await openings(50);
     expect((await projected(missed)).size).toBe(0);
@@ -145,6 +146,15 @@ describe('the ledger projection through crashes and peer outages', () => {
       await Promise.all([first.start(settings()), second.start(settings())]);
       await new Promise((resolve) => setTimeout(resolve, 30_000));
       expect((await projected(missed)).size).toBe(0);
+      // The system's status says which peer is away, and still answers.
+      const status = await callApi('/api/v1/system/status', { headers: bearer(admin.accessToken) });
+      expect(status.status).toBe(200);
+      expect((status.body as { peers: Array<{ hospital: string; answering: boolean }> }).peers).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ hospital: 'hospital-a', answering: false, blockHeight: null }),
+          expect.objectContaining({ hospital: 'hospital-b', answering: true }),
+        ]),
+      );
     } finally {
       await components.startNetwork();
     }

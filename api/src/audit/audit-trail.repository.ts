@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AccessOutcome } from './audit-entries.js';
-import type { LedgerPosition } from './ledger-cursor.js';
+import type { KeysetPosition } from '../common/keyset-cursor.js';
 
 /** An access row as the projection holds it (MSP IDs, the block number as PostgreSQL's bigint text). */
 export interface AccessRow {
@@ -69,7 +69,7 @@ export interface TimelineFilter {
 
 /** Rows after a position, newest first. */
 export interface PageWindow {
-  after?: LedgerPosition;
+  after?: KeysetPosition;
   limit: number;
 }
 
@@ -90,7 +90,7 @@ const ACCESS_COLUMNS = `tx_id, block_number, at, outcome, refusal_code, report_i
  * The conditions of an access list beyond its scope. Each ends in the keyset `(at, tx_id)`,
  * which every index of projection_accesses ends in: one backward index range scan a branch.
  */
-function accessConditions(filter: AccessFilter, after: LedgerPosition | undefined, parameters: Parameters): string {
+function accessConditions(filter: AccessFilter, after: KeysetPosition | undefined, parameters: Parameters): string {
   const conditions: string[] = [];
   if (filter.patientId !== undefined) conditions.push(`patient_id = ${parameters.add(filter.patientId)}::uuid`);
   if (filter.actorId !== undefined) conditions.push(`actor_id = ${parameters.add(filter.actorId)}::uuid`);
@@ -99,7 +99,7 @@ function accessConditions(filter: AccessFilter, after: LedgerPosition | undefine
   if (filter.to !== undefined) conditions.push(`at <= ${parameters.add(filter.to.toISOString())}::timestamptz`);
   if (after !== undefined) {
     conditions.push(
-      `(at, tx_id) < (${parameters.add(after.at.toISOString())}::timestamptz, ${parameters.add(after.txId)}::text)`,
+      `(at, tx_id) < (${parameters.add(after.at.toISOString())}::timestamptz, ${parameters.add(after.id)}::text)`,
     );
   }
   return conditions.map((condition) => ` AND ${condition}`).join('');
@@ -185,7 +185,7 @@ export class AuditTrailRepository {
     if (filter.to !== undefined) conditions.push(`e.at <= ${parameters.add(filter.to.toISOString())}::timestamptz`);
     if (window.after !== undefined) {
       conditions.push(
-        `(e.at, e.tx_id) < (${parameters.add(window.after.at.toISOString())}::timestamptz, ${parameters.add(window.after.txId)}::text)`,
+        `(e.at, e.tx_id) < (${parameters.add(window.after.at.toISOString())}::timestamptz, ${parameters.add(window.after.id)}::text)`,
       );
     }
     return this.dataSource.query<TimelineRow[]>(

@@ -3,6 +3,7 @@ import { hospitalDirectory } from '../access/testing/consent-fixtures.js';
 import { RoleForbiddenError } from '../auth/auth.errors.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../common/keyset-cursor.js';
 import type { AccessEntry } from './audit-entries.js';
 import type {
   AccessFilter,
@@ -16,7 +17,6 @@ import type {
 } from './audit-trail.repository.js';
 import { AuditTrailService, EXPORT_PAGE_SIZE } from './audit-trail.service.js';
 import { AnotherPatientsTrailError } from './audit.errors.js';
-import { decodeLedgerCursor, encodeLedgerCursor } from './ledger-cursor.js';
 
 const PATIENT_ID = '0b6a3f0e-2f7c-4c1e-9a55-6d2f1c3b4a10';
 const OTHER_PATIENT_ID = '1c7b4f1f-3a8d-4d2f-8b66-7e3a2d4c5b21';
@@ -199,13 +199,16 @@ describe('AuditTrailService', () => {
       const first = await sut.accesses(AUDITOR_A, { limit: 2 });
 
       expect(first.items.map((item) => item.txId)).toEqual([txId(999), txId(998)]);
-      expect(decodeLedgerCursor(first.nextCursor!)).toEqual({ at: accessRow(2).at, txId: accessRow(2).txId });
+      expect(decodeKeysetCursor(first.nextCursor!, 'transaction-id')).toEqual({
+        at: accessRow(2).at,
+        id: accessRow(2).txId,
+      });
 
       mocks.trail.listAccesses.mockResolvedValueOnce([accessRow(3)]);
       const second = await sut.accesses(AUDITOR_A, { limit: 2, cursor: first.nextCursor! });
 
       expect(mocks.trail.listAccesses).toHaveBeenLastCalledWith(expect.anything(), expect.anything(), {
-        after: { at: accessRow(2).at, txId: accessRow(2).txId },
+        after: { at: accessRow(2).at, id: accessRow(2).txId },
         limit: 3,
       });
       expect(second).toMatchObject({ items: [{ txId: txId(997) }], nextCursor: null });
@@ -285,19 +288,19 @@ describe('AuditTrailService', () => {
       expect(mocks.trail.listAccesses).toHaveBeenLastCalledWith(
         { hospitalMspId: 'HospitalBMSP' },
         expect.objectContaining({ outcome: 'refused' }),
-        { after: { at: last.at, txId: last.txId }, limit: EXPORT_PAGE_SIZE },
+        { after: { at: last.at, id: last.txId }, limit: EXPORT_PAGE_SIZE },
       );
     });
 
     it('starts after a cursor, and answers one empty page when nothing matches', async () => {
       const { sut, mocks } = newTestService();
-      const cursor = encodeLedgerCursor({ at: accessRow(5).at, txId: accessRow(5).txId });
+      const cursor = encodeKeysetCursor({ at: accessRow(5).at, id: accessRow(5).txId });
 
       const seen = await allPages(await sut.exportAccesses(AUDITOR_A, { cursor, limit: 7 }));
 
       expect(seen).toEqual([[]]);
       expect(mocks.trail.listAccesses).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
-        after: { at: accessRow(5).at, txId: accessRow(5).txId },
+        after: { at: accessRow(5).at, id: accessRow(5).txId },
         limit: EXPORT_PAGE_SIZE,
       });
     });
@@ -403,7 +406,10 @@ describe('AuditTrailService', () => {
         { after: undefined, limit: 3 },
       );
       expect(page.items).toHaveLength(2);
-      expect(decodeLedgerCursor(page.nextCursor!)).toEqual({ at: timelineRow(2).at, txId: timelineRow(2).txId });
+      expect(decodeKeysetCursor(page.nextCursor!, 'transaction-id')).toEqual({
+        at: timelineRow(2).at,
+        id: timelineRow(2).txId,
+      });
     });
 
     it('answers 404 to an auditor whose hospital has nothing to do with the report, whatever was listed', async () => {

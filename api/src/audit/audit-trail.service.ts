@@ -3,6 +3,7 @@ import { HospitalDirectory } from '../access/hospital-directory.js';
 import { RoleForbiddenError } from '../auth/auth.errors.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from '../common/keyset-cursor.js';
 import type { AccessEntry, AccessOutcome, AuditPage, TimelineEntry } from './audit-entries.js';
 import { parseAuditTime } from './audit-time.js';
 import { AnotherPatientsTrailError } from './audit.errors.js';
@@ -13,7 +14,6 @@ import {
   AuditTrailRepository,
   type TimelineRow,
 } from './audit-trail.repository.js';
-import { decodeLedgerCursor, encodeLedgerCursor, type LedgerPosition } from './ledger-cursor.js';
 
 /** `?limit=&cursor=` of a list; 50 rows when no limit is given. */
 export interface PageRequest {
@@ -118,7 +118,7 @@ export class AuditTrailService {
   async exportAccesses(auditor: AuthenticatedUser, request: AccessListRequest): Promise<AsyncIterable<AccessEntry[]>> {
     const scope = this.auditorScope(auditor);
     const filter = accessFilterOf(request);
-    const after = request.cursor === undefined ? undefined : decodeLedgerCursor(request.cursor);
+    const after = request.cursor === undefined ? undefined : decodeKeysetCursor(request.cursor, 'transaction-id');
     const first = await this.trail.listAccesses(scope, filter, { after, limit: EXPORT_PAGE_SIZE });
     return this.remainingPages(scope, filter, first);
   }
@@ -164,7 +164,7 @@ export class AuditTrailService {
     const last = items[items.length - 1];
     return {
       items: items.map((row) => this.toAccessEntry(row)),
-      nextCursor: rows.length > limit && last ? encodeLedgerCursor(positionOf(last)) : null,
+      nextCursor: rows.length > limit && last ? encodeKeysetCursor(positionOf(last)) : null,
     };
   }
 
@@ -173,7 +173,7 @@ export class AuditTrailService {
     const last = items[items.length - 1];
     return {
       items: items.map((row) => this.toTimelineEntry(row)),
-      nextCursor: rows.length > limit && last ? encodeLedgerCursor(positionOf(last)) : null,
+      nextCursor: rows.length > limit && last ? encodeKeysetCursor(positionOf(last)) : null,
     };
   }
 
@@ -220,12 +220,13 @@ export class AuditTrailService {
   }
 }
 
-const positionOf = (row: { at: Date; txId: string }): LedgerPosition => ({ at: row.at, txId: row.txId });
+/** A row's place in the keyset `(at, tx_id)`. */
+const positionOf = (row: { at: Date; txId: string }): KeysetPosition => ({ at: row.at, id: row.txId });
 
 /** The rows to ask for: one more than the page, which tells whether a next page exists. */
-function pageWindow(page: PageRequest): { limit: number; query: { after?: LedgerPosition; limit: number } } {
+function pageWindow(page: PageRequest): { limit: number; query: { after?: KeysetPosition; limit: number } } {
   const limit = page.limit ?? DEFAULT_LIMIT;
-  const after = page.cursor === undefined ? undefined : decodeLedgerCursor(page.cursor);
+  const after = page.cursor === undefined ? undefined : decodeKeysetCursor(page.cursor, 'transaction-id');
   return { limit, query: { after, limit: limit + 1 } };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidInputError } from './domain-error.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from './keyset-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetIdKind } from './keyset-cursor.js';
 
 const ID = '0b9f6c1e-4a57-4c1d-9a3e-5f2d8c7b6a10';
 const AT = '2026-11-21T10:00:00.250Z';
@@ -9,16 +9,16 @@ const AT = '2026-11-21T10:00:00.250Z';
 const cursorOf = (content: unknown): string => Buffer.from(JSON.stringify(content)).toString('base64url');
 
 /** What decodeKeysetCursor threw, if anything. */
-function refusalOf(cursor: string): unknown {
+function refusalOf(cursor: string, idKind?: KeysetIdKind): unknown {
   try {
-    decodeKeysetCursor(cursor);
+    decodeKeysetCursor(cursor, idKind);
   } catch (error) {
     return error;
   }
   return undefined;
 }
 
-describe('keyset cursors', () => {
+describe('keyset cursors (of a list keyed by UUID)', () => {
   it('reads back the position it issued', () => {
     const position = { at: new Date(AT), id: ID };
 
@@ -70,6 +70,41 @@ describe('keyset cursors', () => {
     expect(refusal).toMatchObject({
       status: 400,
       code: 'INVALID_INPUT',
+      details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
+    });
+  });
+});
+
+describe('keyset cursors of a list keyed by transaction ID', () => {
+  const TX_ID = 'a3f1c0d2e4b5968778695a4b3c2d1e0f00112233445566778899aabbccddeeff';
+
+  it('reads back the position it issued', () => {
+    const position = { at: new Date(AT), id: TX_ID };
+
+    expect(decodeKeysetCursor(encodeKeysetCursor(position), 'transaction-id')).toEqual(position);
+  });
+
+  it.each([
+    ['text that is not base64url JSON', '!!!'],
+    ['an empty cursor', ''],
+    ['JSON that is not an array', cursorOf({ at: AT, id: TX_ID })],
+    ['an array of three elements', cursorOf([AT, TX_ID, 1])],
+    ['a time in another format', cursorOf(['2026-11-21 10:00:00', TX_ID])],
+    ['a time with an offset', cursorOf(['2026-11-21T10:00:00.000+01:00', TX_ID])],
+    ['a time that is no time', cursorOf(['2026-13-45T99:00:00.000Z', TX_ID])],
+    ['a year past 9999', cursorOf([new Date(Date.UTC(10000, 0, 1)).toISOString(), TX_ID])],
+    ['a year before 1970', cursorOf(['1969-12-31T23:59:59.999Z', TX_ID])],
+    ['an empty transaction ID', cursorOf([AT, ''])],
+    ['a transaction ID with a quote', cursorOf([AT, "x' OR '1'='1"])],
+    ['a transaction ID with a NUL', cursorOf([AT, 'ab\u0000cd'])],
+    ['a transaction ID too long', cursorOf([AT, 'a'.repeat(129)])],
+    ['a number for the transaction', cursorOf([AT, 42])],
+  ])('refuses %s with a 400 on `cursor`', (_what, cursor) => {
+    const refusal = refusalOf(cursor, 'transaction-id');
+
+    expect(refusal).toBeInstanceOf(InvalidInputError);
+    expect(refusal).toMatchObject({
+      status: 400,
       details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
     });
   });

@@ -7,12 +7,24 @@ export interface KeysetPosition {
 }
 
 /**
- * Every keyset list of the API is keyed by a UUID, and the repositories cast the position
- * (`$n::timestamptz`, `$n::uuid`): a cursor is read only if both casts are sure to succeed,
- * so a crafted one is a 400 rather than a PostgreSQL error and a 500. Any UUID version is
- * taken, in the canonical 8-4-4-4-12 hexadecimal form only.
+ * What a position's id may be, by the list's key. The repositories cast the position
+ * (`$n::timestamptz`, `$n::uuid`, or compare it as text): a cursor is read only if the casts
+ * are sure to succeed, so a crafted one is a 400 rather than a PostgreSQL error and a 500.
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KEYSET_IDS = {
+  /** Any UUID version, in the canonical 8-4-4-4-12 hexadecimal form only. */
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  /**
+   * A Fabric transaction ID (the projection's keyset, `(at, tx_id)`): Fabric's are 64
+   * lowercase hexadecimal digits; a little more is taken (compared as text, which no text
+   * can break), nothing that could not be one.
+   */
+  'transaction-id': /^[0-9A-Za-z._:-]{1,128}$/,
+} as const;
+
+/** The kind of id a list is keyed by (after its time). */
+export type KeysetIdKind = keyof typeof KEYSET_IDS;
+
 const EARLIEST_YEAR = 1970;
 const LATEST_YEAR = 9999;
 
@@ -21,9 +33,12 @@ export function encodeKeysetCursor(position: KeysetPosition): string {
   return Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString('base64url');
 }
 
-/** Reads a cursor that encodeKeysetCursor issued; anything else is a 400 on `cursor`. */
-export function decodeKeysetCursor(cursor: string): KeysetPosition {
-  const position = keysetPositionOf(cursor);
+/**
+ * Reads a cursor that encodeKeysetCursor issued for a list keyed by ids of `idKind` (UUIDs
+ * unless said); anything else is a 400 on `cursor`.
+ */
+export function decodeKeysetCursor(cursor: string, idKind: KeysetIdKind = 'uuid'): KeysetPosition {
+  const position = keysetPositionOf(cursor, KEYSET_IDS[idKind]);
   if (position === undefined) {
     throw new InvalidInputError('invalid cursor', {
       details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
@@ -33,7 +48,7 @@ export function decodeKeysetCursor(cursor: string): KeysetPosition {
 }
 
 /** The position a cursor names, or undefined when encodeKeysetCursor cannot have written it. */
-function keysetPositionOf(cursor: string): KeysetPosition | undefined {
+function keysetPositionOf(cursor: string, idPattern: RegExp): KeysetPosition | undefined {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -42,7 +57,7 @@ function keysetPositionOf(cursor: string): KeysetPosition | undefined {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
   const [at, id] = decoded as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !UUID.test(id)) return undefined;
+  if (typeof at !== 'string' || typeof id !== 'string' || !idPattern.test(id)) return undefined;
   const date = new Date(at);
   // Only the exact text toISOString writes (no other format, no offset but Z), and only
   // four-digit years from the epoch on: nothing the API lists is older, and toISOString

@@ -2,12 +2,6 @@ import type { Network } from '@hyperledger/fabric-gateway';
 import protos from '@hyperledger/fabric-protos';
 import type { peer as Peer } from '@hyperledger/fabric-protos';
 import type { GatewaySession } from './gateway-session.js';
-import {
-  parseInspectedParticipant,
-  parseInspectedReceipt,
-  parseInspectedRefusal,
-  parseInspectedReport,
-} from './inspection-records.js';
 import { ChaincodeRefusedError, LedgerUnavailableError } from './ledger.errors.js';
 import {
   LedgerDataError,
@@ -15,6 +9,10 @@ import {
   parseCareAssignment,
   parseErasure,
   parseGrant,
+  parseInspectedParticipant,
+  parseInspectedReceipt,
+  parseInspectedRefusal,
+  parseInspectedReport,
   parsePage,
 } from './ledger-records.js';
 import type {

@@ -5,12 +5,14 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  isISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
   Min,
+  NotContains,
   ValidateIf,
   validateSync,
 } from 'class-validator';
@@ -21,6 +23,11 @@ import type {
   EmergencyReviewOutcome,
   CareAssignmentRecord,
   GrantRecord,
+  InspectedParticipant,
+  InspectedReceipt,
+  InspectedRefusal,
+  InspectedReport,
+  InspectedReportVoid,
   Page,
   ParticipantRecord,
   PingAnswer,
@@ -32,6 +39,15 @@ import type {
   ReportVoidRecord,
 } from './ledger.port.js';
 
+/**
+ * The one reading of what the chaincode wrote: its answers, the records its listings return
+ * and the records its events carry (the projection's `records`, exactly as written). Each
+ * field is checked as the chaincode writes it and as the projection stores it (a UUID
+ * where the column is uuid, a time PostgreSQL reads as the timestamptz it was, text without
+ * a NUL character), so that no record can make a projection batch's INSERT fail; fields a
+ * class does not declare are dropped.
+ */
+
 /** What the chaincode answered does not have the shape the API expects (a version skew or a bug). */
 export class LedgerDataError extends Error {
   constructor(what: string, problems: string[]) {
@@ -40,113 +56,264 @@ export class LedgerDataError extends Error {
   }
 }
 
+const TX_ID = /^[0-9a-f]{64}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/** A time as the chaincode writes it (`Date.toISOString()`), which PostgreSQL reads as timestamptz. */
+export const isLedgerTime = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_TIME.test(value) && isISO8601(value, { strict: true });
+
+const IsLedgerTime = () => (target: object, property: string) => {
+  Matches(ISO_TIME)(target, property);
+  IsISO8601({ strict: true })(target, property);
+};
+
+/** A field that may be null; when it is not, the decorators after it apply. */
+export const Nullable = () => ValidateIf((_, value) => value !== null);
+
+/** A field that is there, and text that PostgreSQL stores (no NUL character). */
+export const Text = () => (target: object, property: string) => {
+  IsString()(target, property);
+  IsNotEmpty()(target, property);
+  NotContains('\u0000')(target, property);
+};
+
+/** `json` as a `shape` holding only the fields it declares, or the fields at fault (none when `json` is no object). */
+export function validatedRecord<T extends object>(
+  shape: new () => T,
+  json: unknown,
+): { record: T; invalid?: never } | { record?: never; invalid: string[] } {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return { invalid: [] };
+  const record = plainToInstance(shape, json);
+  const errors = validateSync(record, { forbidUnknownValues: true, whitelist: true });
+  return errors.length > 0 ? { invalid: errors.map((error) => error.property) } : { record };
+}
+
+/** Validates what the chaincode answered against the fields `shape` declares and returns it typed. */
+function parseRecord<T extends object>(shape: new () => T, what: string, json: unknown): T {
+  const { record, invalid } = validatedRecord(shape, json);
+  if (invalid) throw new LedgerDataError(what, invalid.length > 0 ? invalid : ['not an object']);
+  return record;
+}
+
 class PingAnswerRecord implements PingAnswer {
-  @IsString() @IsNotEmpty() mspId!: string;
-  @ValidateIf((_, value) => value !== null) @IsString() role!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsString() uid!: string | null;
-  @IsISO8601({ strict: true }) time!: string;
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+  @Text() mspId!: string;
+  @Nullable() @IsString() role!: string | null;
+  @Nullable() @IsString() uid!: string | null;
+  @IsLedgerTime() time!: string;
+  @Matches(TX_ID) txId!: string;
 }
 
 class ProbeRecordRecord implements ProbeRecord {
-  @IsString() @IsNotEmpty() probeId!: string;
+  @Text() probeId!: string;
   @IsInt() @Min(1) revision!: number;
-  @IsString() @IsNotEmpty() writerMspId!: string;
-  @IsISO8601({ strict: true }) recordedAt!: string;
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
-}
-
-/**
- * Validates what the chaincode answered against the fields the API reads (records carry
- * more, which stay untouched) and returns it typed.
- */
-function parseRecord<T extends object>(type: new () => T, what: string, json: unknown): T {
-  if (json === null || typeof json !== 'object' || Array.isArray(json))
-    throw new LedgerDataError(what, ['not an object']);
-  const record = plainToInstance(type, json);
-  const errors = validateSync(record, { forbidUnknownValues: true, whitelist: true });
-  if (errors.length > 0)
-    throw new LedgerDataError(
-      what,
-      errors.map((error) => error.property),
-    );
-  return record;
+  @Text() writerMspId!: string;
+  @IsLedgerTime() recordedAt!: string;
+  @Matches(TX_ID) txId!: string;
 }
 
 export const parsePingAnswer = (json: unknown): PingAnswer => parseRecord(PingAnswerRecord, 'ping answer', json);
 export const parseProbeRecord = (json: unknown): ProbeRecord => parseRecord(ProbeRecordRecord, 'probe', json);
 
+/*
+ * Records the API reads in part (a transaction's answer) extend into the record with every
+ * field the ledger keeps (`Inspected…`: the inspection's listings and the events' records).
+ */
+
 class ParticipantRecordRecord implements ParticipantRecord {
   @IsUUID() uid!: string;
-  @IsString() @IsNotEmpty() role!: string;
-  @IsString() @IsNotEmpty() mspId!: string;
-  @IsISO8601({ strict: true }) registeredAt!: string;
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+  @Text() role!: string;
+  @Text() mspId!: string;
+  @IsLedgerTime() registeredAt!: string;
+  @Matches(TX_ID) txId!: string;
 }
 
-class CareAssignmentRecordRecord implements CareAssignmentRecord {
-  @IsUUID() assignmentId!: string;
+class InspectedParticipantRecord extends ParticipantRecordRecord implements InspectedParticipant {
+  /** Absent on the ledger for a participant never erased. */
+  @Nullable() @IsLedgerTime() erasedAt: string | null = null;
+}
+
+class ReportRecordRecord implements ReportRecord {
+  @IsUUID() reportId!: string;
   @IsUUID() patientId!: string;
-  @IsUUID() doctorId!: string;
-  @IsString() @IsNotEmpty() hospitalMspId!: string;
-  @IsUUID() assignedBy!: string;
-  @IsISO8601({ strict: true }) startedAt!: string;
-  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) endedAt!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsUUID() endedBy!: string | null;
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
+  @IsUUID() authorId!: string;
+  @IsIn(AUTHOR_ROLES) authorRole!: AuthorRole;
+  @Text() type!: string;
+  @Text() cid!: string;
+  @Matches(SHA256_HEX) ciphertextSha256!: string;
+  @Matches(SHA256_HEX) plaintextCommitment!: string;
+  @IsInt() @Min(1) size!: number;
+  @Text() encryptionScheme!: string;
+  @IsLedgerTime() recordedAt!: string;
+  @Matches(TX_ID) txId!: string;
 }
 
-const TX_ID = /^[0-9a-f]{64}$/;
-const HEX_DIGEST = /^[0-9a-f]{64}$/;
+class InspectedReportRecord extends ReportRecordRecord implements InspectedReport {
+  @Text() hospitalMspId!: string;
+  @Text() authorMspId!: string;
+  @IsIn(['care', 'grant', 'self']) writeBasis!: InspectedReport['writeBasis'];
+  @IsUUID() writeBasisId!: string;
+}
+
+class ReportVoidRecordRecord implements ReportVoidRecord {
+  @IsUUID() reportId!: string;
+  @IsUUID() voidedBy!: string;
+  @IsLedgerTime() voidedAt!: string;
+  @Matches(TX_ID) txId!: string;
+}
+
+class InspectedReportVoidRecord extends ReportVoidRecordRecord implements InspectedReportVoid {
+  @Text() voidedByMspId!: string;
+}
+
+class AccessReceiptRecordRecord implements AccessReceiptRecord {
+  @Matches(TX_ID) txId!: string;
+  @IsUUID() reportId!: string;
+  @IsUUID() patientId!: string;
+  @IsUUID() readerId!: string;
+  @IsIn(['patient', 'author', 'grant', 'emergency']) basis!: AccessReceiptRecord['basis'];
+  @Nullable() @IsUUID() grantId!: string | null;
+  @Nullable() @IsIn(GRANTEE_KINDS) granteeKind!: GranteeKind | null;
+  @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
+  @IsLedgerTime() at!: string;
+}
+
+class InspectedReceiptRecord extends AccessReceiptRecordRecord implements InspectedReceipt {
+  @Text() readerMspId!: string;
+  @IsIn(['patient', 'doctor']) readerRole!: InspectedReceipt['readerRole'];
+}
+
+class AccessRefusalRecordRecord implements AccessRefusalRecord {
+  @Matches(TX_ID) txId!: string;
+  @IsUUID() reportId!: string;
+  @IsUUID() patientId!: string;
+  @IsUUID() readerId!: string;
+  @IsIn(['patient', 'doctor', 'auditor', 'admin']) readerRole!: AccessRefusalRecord['readerRole'];
+  @IsIn(['FORBIDDEN', 'GRANT_EXPIRED', 'GRANT_REVOKED']) code!: AccessRefusalRecord['code'];
+  @Nullable() @IsUUID() grantId!: string | null;
+  @IsLedgerTime() at!: string;
+}
+
+class InspectedRefusalRecord extends AccessRefusalRecordRecord implements InspectedRefusal {
+  @Text() readerMspId!: string;
+  /** The ended grant's purpose; absent or null when no grant was involved. */
+  @Nullable() @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse: PurposeOfUse | null = null;
+}
+
+class AccessRequestRecordRecord implements AccessRequestRecord {
+  @IsUUID() requestId!: string;
+  @IsUUID() patientId!: string;
+  @Text() patientMspId!: string;
+  @IsUUID() doctorId!: string;
+  @Text() doctorMspId!: string;
+  @Nullable() @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
+  @IsInt() @Min(1) durationDays!: number;
+  @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
+  @Matches(SHA256_HEX) reasonCommitment!: string;
+  @IsIn(['pending', 'approved', 'denied', 'cancelled']) status!: AccessRequestRecord['status'];
+  @IsLedgerTime() requestedAt!: string;
+  @Nullable() @IsLedgerTime() decidedAt!: string | null;
+  @Nullable() @IsUUID() grantId!: string | null;
+  @Matches(TX_ID) txId!: string;
+}
 
 class GrantRecordRecord implements GrantRecord {
   @IsUUID() grantId!: string;
   @IsIn(['consent', 'emergency']) kind!: 'consent' | 'emergency';
   @IsUUID() patientId!: string;
-  @IsString() @IsNotEmpty() patientMspId!: string;
+  @Text() patientMspId!: string;
   @IsIn(GRANTEE_KINDS) granteeKind!: GranteeKind;
-  @ValidateIf((_, value) => value !== null) @IsUUID() doctorId!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsString() @IsNotEmpty() doctorMspId!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsString() @IsNotEmpty() granteeMspId!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
+  @Nullable() @IsUUID() doctorId!: string | null;
+  @Nullable() @Text() doctorMspId!: string | null;
+  @Nullable() @Text() granteeMspId!: string | null;
+  @Nullable() @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
   @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
-  @IsISO8601({ strict: true }) validFrom!: string;
-  @IsISO8601({ strict: true }) expiresAt!: string;
+  @IsLedgerTime() validFrom!: string;
+  @IsLedgerTime() expiresAt!: string;
   @IsIn(['active', 'revoked']) status!: 'active' | 'revoked';
-  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) revokedAt!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsUUID() requestId!: string | null;
-  @ValidateIf((_, value) => value !== null) @Matches(HEX_DIGEST) justificationCommitment!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsBoolean() reviewed!: boolean | null;
-  @ValidateIf((_, value) => value !== null)
-  @IsIn(['appropriate', 'inappropriate'])
-  reviewOutcome!: EmergencyReviewOutcome | null;
-  @ValidateIf((_, value) => value !== null) @IsUUID() reviewedBy!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) reviewedAt!: string | null;
+  @Nullable() @IsLedgerTime() revokedAt!: string | null;
+  @Nullable() @IsUUID() requestId!: string | null;
+  @Nullable() @Matches(SHA256_HEX) justificationCommitment!: string | null;
+  @Nullable() @IsBoolean() reviewed!: boolean | null;
+  @Nullable() @IsIn(['appropriate', 'inappropriate']) reviewOutcome!: EmergencyReviewOutcome | null;
+  @Nullable() @IsUUID() reviewedBy!: string | null;
+  @Nullable() @IsLedgerTime() reviewedAt!: string | null;
   @IsOptional()
   @IsIn(['active', 'expired', 'revoked', 'not-yet-valid'])
   effectiveStatus?: GrantRecord['effectiveStatus'];
   @Matches(TX_ID) txId!: string;
 }
 
-class AccessRequestRecordRecord implements AccessRequestRecord {
-  @IsUUID() requestId!: string;
+class CareAssignmentRecordRecord implements CareAssignmentRecord {
+  @IsUUID() assignmentId!: string;
   @IsUUID() patientId!: string;
-  @IsString() @IsNotEmpty() patientMspId!: string;
   @IsUUID() doctorId!: string;
-  @IsString() @IsNotEmpty() doctorMspId!: string;
-  @ValidateIf((_, value) => value !== null) @IsArray() @IsUUID('all', { each: true }) reportIds!: string[] | null;
-  @IsInt() @Min(1) durationDays!: number;
-  @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
-  @Matches(HEX_DIGEST) reasonCommitment!: string;
-  @IsIn(['pending', 'approved', 'denied', 'cancelled']) status!: AccessRequestRecord['status'];
-  @IsISO8601({ strict: true }) requestedAt!: string;
-  @ValidateIf((_, value) => value !== null) @IsISO8601({ strict: true }) decidedAt!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
+  @Text() hospitalMspId!: string;
+  @IsUUID() assignedBy!: string;
+  @IsLedgerTime() startedAt!: string;
+  @Nullable() @IsLedgerTime() endedAt!: string | null;
+  @Nullable() @IsUUID() endedBy!: string | null;
   @Matches(TX_ID) txId!: string;
 }
 
+class ErasureRecordRecord implements ErasureRecord {
+  @IsUUID() patientId!: string;
+  @IsUUID() erasedBy!: string;
+  @Text() erasedByMspId!: string;
+  @IsLedgerTime() erasedAt!: string;
+  @Matches(TX_ID) txId!: string;
+}
+
+/** Every record a transaction writes, with every field the ledger keeps, by its type in an event's `records`. */
+export interface LedgerRecords {
+  participant: InspectedParticipant;
+  report: InspectedReport;
+  void: InspectedReportVoid;
+  receipt: InspectedReceipt;
+  refusal: InspectedRefusal;
+  request: AccessRequestRecord;
+  grant: GrantRecord;
+  care: CareAssignmentRecord;
+  erasure: ErasureRecord;
+}
+
+/** How each record type of LedgerRecords is checked. */
+export const LEDGER_RECORD_SHAPES: { [type in keyof LedgerRecords]: new () => LedgerRecords[type] } = {
+  participant: InspectedParticipantRecord,
+  report: InspectedReportRecord,
+  void: InspectedReportVoidRecord,
+  receipt: InspectedReceiptRecord,
+  refusal: InspectedRefusalRecord,
+  request: AccessRequestRecordRecord,
+  grant: GrantRecordRecord,
+  care: CareAssignmentRecordRecord,
+  erasure: ErasureRecordRecord,
+};
+
+export const parseParticipant = (json: unknown): ParticipantRecord =>
+  parseRecord(ParticipantRecordRecord, 'participant', json);
+export const parseInspectedParticipant = (json: unknown): InspectedParticipant =>
+  parseRecord(InspectedParticipantRecord, 'participant', json);
+export const parseReport = (json: unknown): ReportRecord => parseRecord(ReportRecordRecord, 'report', json);
+export const parseInspectedReport = (json: unknown): InspectedReport =>
+  parseRecord(InspectedReportRecord, 'report', json);
+export const parseReportVoid = (json: unknown): ReportVoidRecord =>
+  parseRecord(ReportVoidRecordRecord, 'report void', json);
+export const parseAccessReceipt = (json: unknown): AccessReceiptRecord =>
+  parseRecord(AccessReceiptRecordRecord, 'access receipt', json);
+export const parseInspectedReceipt = (json: unknown): InspectedReceipt =>
+  parseRecord(InspectedReceiptRecord, 'access receipt', json);
+export const parseAccessRefusal = (json: unknown): AccessRefusalRecord =>
+  parseRecord(AccessRefusalRecordRecord, 'access refusal', json);
+export const parseInspectedRefusal = (json: unknown): InspectedRefusal =>
+  parseRecord(InspectedRefusalRecord, 'access refusal', json);
 export const parseAccessRequest = (json: unknown): AccessRequestRecord =>
   parseRecord(AccessRequestRecordRecord, 'access request', json);
+export const parseGrant = (json: unknown): GrantRecord => parseRecord(GrantRecordRecord, 'grant', json);
+export const parseCareAssignment = (json: unknown): CareAssignmentRecord =>
+  parseRecord(CareAssignmentRecordRecord, 'care assignment', json);
+export const parseErasure = (json: unknown): ErasureRecord => parseRecord(ErasureRecordRecord, 'erasure', json);
 
 /** ApproveRequest's answer: the grant it created and the request it decided. */
 export function parseApproval(json: unknown): { grant: GrantRecord; request: AccessRequestRecord } {
@@ -154,12 +321,6 @@ export function parseApproval(json: unknown): { grant: GrantRecord; request: Acc
   if (answer === null || typeof answer !== 'object') throw new LedgerDataError('approval', ['not an object']);
   return { grant: parseGrant(answer.grant), request: parseAccessRequest(answer.request) };
 }
-
-export const parseParticipant = (json: unknown): ParticipantRecord =>
-  parseRecord(ParticipantRecordRecord, 'participant', json);
-export const parseCareAssignment = (json: unknown): CareAssignmentRecord =>
-  parseRecord(CareAssignmentRecordRecord, 'care assignment', json);
-export const parseGrant = (json: unknown): GrantRecord => parseRecord(GrantRecordRecord, 'grant', json);
 
 /** A page of a list query: `{ items, nextBookmark }` with every item parsed. */
 export function parsePage<T>(parseItem: (json: unknown) => T): (json: unknown) => Page<T> {
@@ -171,68 +332,3 @@ export function parsePage<T>(parseItem: (json: unknown) => T): (json: unknown) =
     return { items: page.items.map(parseItem), nextBookmark: page.nextBookmark };
   };
 }
-
-class ReportRecordRecord implements ReportRecord {
-  @IsUUID() reportId!: string;
-  @IsUUID() patientId!: string;
-  @IsUUID() authorId!: string;
-  @IsIn(AUTHOR_ROLES) authorRole!: AuthorRole;
-  @IsString() @IsNotEmpty() type!: string;
-  @IsString() @IsNotEmpty() cid!: string;
-  @Matches(/^[0-9a-f]{64}$/) ciphertextSha256!: string;
-  @Matches(/^[0-9a-f]{64}$/) plaintextCommitment!: string;
-  @IsInt() @Min(1) size!: number;
-  @IsString() @IsNotEmpty() encryptionScheme!: string;
-  @IsISO8601({ strict: true }) recordedAt!: string;
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
-}
-
-class AccessReceiptRecordRecord implements AccessReceiptRecord {
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
-  @IsUUID() reportId!: string;
-  @IsUUID() patientId!: string;
-  @IsUUID() readerId!: string;
-  @IsIn(['patient', 'author', 'grant', 'emergency']) basis!: AccessReceiptRecord['basis'];
-  @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
-  @ValidateIf((_, value) => value !== null) @IsIn(GRANTEE_KINDS) granteeKind!: GranteeKind | null;
-  @IsIn(PURPOSE_OF_USE_CODES) purposeOfUse!: PurposeOfUse;
-  @IsISO8601({ strict: true }) at!: string;
-}
-
-export const parseReport = (json: unknown): ReportRecord => parseRecord(ReportRecordRecord, 'report', json);
-export const parseAccessReceipt = (json: unknown): AccessReceiptRecord =>
-  parseRecord(AccessReceiptRecordRecord, 'access receipt', json);
-
-class AccessRefusalRecordRecord implements AccessRefusalRecord {
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
-  @IsUUID() reportId!: string;
-  @IsUUID() patientId!: string;
-  @IsUUID() readerId!: string;
-  @IsIn(['patient', 'doctor', 'auditor', 'admin']) readerRole!: AccessRefusalRecord['readerRole'];
-  @IsIn(['FORBIDDEN', 'GRANT_EXPIRED', 'GRANT_REVOKED']) code!: AccessRefusalRecord['code'];
-  @ValidateIf((_, value) => value !== null) @IsUUID() grantId!: string | null;
-  @IsISO8601({ strict: true }) at!: string;
-}
-
-export const parseAccessRefusal = (json: unknown): AccessRefusalRecord =>
-  parseRecord(AccessRefusalRecordRecord, 'access refusal', json);
-
-class ErasureRecordRecord implements ErasureRecord {
-  @IsUUID() patientId!: string;
-  @IsUUID() erasedBy!: string;
-  @IsString() @IsNotEmpty() erasedByMspId!: string;
-  @IsISO8601({ strict: true }) erasedAt!: string;
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
-}
-
-export const parseErasure = (json: unknown): ErasureRecord => parseRecord(ErasureRecordRecord, 'erasure', json);
-
-class ReportVoidRecordRecord implements ReportVoidRecord {
-  @IsUUID() reportId!: string;
-  @IsUUID() voidedBy!: string;
-  @IsISO8601({ strict: true }) voidedAt!: string;
-  @Matches(/^[0-9a-f]{64}$/) txId!: string;
-}
-
-export const parseReportVoid = (json: unknown): ReportVoidRecord =>
-  parseRecord(ReportVoidRecordRecord, 'report void', json);

@@ -545,15 +545,14 @@ export interface InspectedReceipt extends AccessReceiptRecord {
 }
 
 /** A refused opening (AccessRefusal) with every field the ledger keeps of it. */
-export interface InspectedRefusal {
-  txId: string;
-  reportId: string;
-  patientId: string;
-  readerId: string;
+export interface InspectedRefusal extends AccessRefusalRecord {
   readerMspId: string;
-  readerRole: 'patient' | 'doctor' | 'auditor' | 'admin';
-  code: 'FORBIDDEN' | 'GRANT_EXPIRED' | 'GRANT_REVOKED';
+  /** The ended grant's purpose; null when no grant was involved. */
   purposeOfUse: PurposeOfUse | null;
-  grantId: string | null;
-  at: string;
+}
+
+/** A void mark with every field the ledger keeps of it (as ReportVoided's event carries it). */
+export interface InspectedReportVoid extends ReportVoidRecord {
+  /** The first voider's hospital. */
+  voidedByMspId: string;
 }

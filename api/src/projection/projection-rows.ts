@@ -1,139 +1,35 @@
 import type { LedgerEvent } from '../ledger/ledger.port.js';
-import {
-  type AccessReceiptState,
-  type AccessRefusalState,
-  type AccessRequestState,
-  type CareAssignmentState,
-  type ErasureState,
-  type EventEnvelope,
-  type EventRecords,
-  type GrantState,
-  InvalidEventEnvelopeError,
-  type ParticipantState,
-  readEnvelope,
-  type ReportState,
-  type ReportVoidState,
-} from './event-envelope.js';
+import { type EventEnvelope, type EventRecords, InvalidEventEnvelopeError, readEnvelope } from './event-envelope.js';
+import { rowOf } from './record-rows.js';
 
 /**
  * Rows of the projection tables, by column name, as one batch writes them (see
- * ProjectionRepository). Block numbers are decimal text (they are bigints).
+ * ProjectionRepository): each record's row (record-rows.ts) and where the ledger said it.
+ * Block numbers are decimal text (they are bigints).
  */
 
-/** Where the ledger said a mutable record: its creating transaction, and the one whose version the row shows. */
+/** Where the ledger said a mutable record: the block of its creating transaction, and the transaction whose version the row shows. */
 export interface Versioned {
-  /** The block of the creating transaction; null when the row was first seen in a later version. */
+  /** The block of the creating transaction (`tx_id`); null when the row was first seen in a later version. */
   block_number: string | null;
-  tx_id: string;
   last_block_number: string;
   last_tx_id: string;
 }
 
-export interface ParticipantRow extends Versioned {
-  uid: string;
-  role: string;
-  msp_id: string;
-  registered_at: string;
-  erased_at: string | null;
+/** An appended record's block. */
+interface Appended {
+  block_number: string;
 }
 
+export type ParticipantRow = ReturnType<typeof rowOf.participant> & Versioned;
 /** A recorded report, or a void mark (report ID voided and never recorded: only the `voided_` columns set). */
-export interface ReportRow extends Versioned {
-  report_id: string;
-  patient_id: string | null;
-  hospital_msp_id: string | null;
-  author_id: string | null;
-  author_role: string | null;
-  author_msp_id: string | null;
-  type: string | null;
-  cid: string | null;
-  ciphertext_sha256: string | null;
-  plaintext_commitment: string | null;
-  size: number | null;
-  recorded_at: string | null;
-  write_basis: string | null;
-  write_basis_id: string | null;
-  voided_at: string | null;
-  voided_by: string | null;
-  voided_by_msp_id: string | null;
-}
-
-export interface RequestRow extends Versioned {
-  request_id: string;
-  patient_id: string;
-  patient_msp_id: string;
-  doctor_id: string;
-  doctor_msp_id: string;
-  report_ids: string[] | null;
-  duration_days: number;
-  purpose_of_use: string;
-  reason_commitment: string;
-  status: string;
-  requested_at: string;
-  decided_at: string | null;
-  grant_id: string | null;
-}
-
-export interface GrantRow extends Versioned {
-  grant_id: string;
-  kind: string;
-  patient_id: string;
-  patient_msp_id: string;
-  grantee_kind: string;
-  doctor_id: string | null;
-  doctor_msp_id: string | null;
-  grantee_msp_id: string | null;
-  report_ids: string[] | null;
-  purpose_of_use: string;
-  valid_from: string;
-  expires_at: string;
-  status: string;
-  revoked_at: string | null;
-  request_id: string | null;
-  justification_commitment: string | null;
-  reviewed: boolean | null;
-  review_outcome: string | null;
-  reviewed_by: string | null;
-  reviewed_at: string | null;
-}
-
-export interface CareAssignmentRow extends Versioned {
-  assignment_id: string;
-  patient_id: string;
-  doctor_id: string;
-  hospital_msp_id: string;
-  assigned_by: string;
-  started_at: string;
-  ended_at: string | null;
-  ended_by: string | null;
-}
-
-export interface ErasureRow {
-  patient_id: string;
-  erased_by: string;
-  erased_by_msp_id: string;
-  erased_at: string;
-  block_number: string;
-  tx_id: string;
-}
-
+export type ReportRow = ReturnType<typeof rowOf.report | typeof rowOf.void> & Versioned;
+export type RequestRow = ReturnType<typeof rowOf.request> & Versioned;
+export type GrantRow = ReturnType<typeof rowOf.grant> & Versioned;
+export type CareAssignmentRow = ReturnType<typeof rowOf.care> & Versioned;
+export type ErasureRow = ReturnType<typeof rowOf.erasure> & Appended;
 /** An opening of a report, or a refused attempt; `patient_msp_id` is the report's hospital, looked up in SQL. */
-export interface AccessRow {
-  tx_id: string;
-  block_number: string;
-  at: string;
-  outcome: 'granted' | 'refused';
-  refusal_code: string | null;
-  report_id: string;
-  patient_id: string;
-  actor_id: string;
-  actor_role: string;
-  actor_msp_id: string;
-  basis: string | null;
-  grant_id: string | null;
-  grantee_kind: string | null;
-  purpose_of_use: string | null;
-}
+export type AccessRow = ReturnType<typeof rowOf.receipt | typeof rowOf.refusal> & Appended;
 
 /** A timeline row; a null `patient_msp_id` with a patient or a report is looked up in SQL (the report's hospital). */
 export interface EventRow {
@@ -227,23 +123,25 @@ export function projectionRowsOf(events: LedgerEvent[]): { rows: ProjectionRows;
 
     const { records } = envelope;
     const block = event.blockNumber.toString();
-    const version = (txId: string): Versioned => ({
-      block_number: txId === event.transactionId ? block : null,
-      tx_id: txId,
+    const versioned = <Row extends { tx_id: string }>(row: Row): Row & Versioned => ({
+      ...row,
+      block_number: row.tx_id === event.transactionId ? block : null,
       last_block_number: block,
       last_tx_id: event.transactionId,
     });
-    if (records.participant) participants.put(records.participant.uid, participantRow(records.participant, version));
-    if (records.report) reports.put(records.report.reportId, reportRow(records.report, version));
-    if (records.void) reports.put(records.void.reportId, voidMarkRow(records.void, version));
-    if (records.request) requests.put(records.request.requestId, requestRow(records.request, version));
-    if (records.grant) grants.put(records.grant.grantId, grantRow(records.grant, version));
-    if (records.care) careAssignments.put(records.care.assignmentId, careRow(records.care, version));
+    const appended = <Row extends object>(row: Row): Row & Appended => ({ ...row, block_number: block });
+    if (records.participant)
+      participants.put(records.participant.uid, versioned(rowOf.participant(records.participant)));
+    if (records.report) reports.put(records.report.reportId, versioned(rowOf.report(records.report)));
+    if (records.void) reports.put(records.void.reportId, versioned(rowOf.void(records.void)));
+    if (records.request) requests.put(records.request.requestId, versioned(rowOf.request(records.request)));
+    if (records.grant) grants.put(records.grant.grantId, versioned(rowOf.grant(records.grant)));
+    if (records.care) careAssignments.put(records.care.assignmentId, versioned(rowOf.care(records.care)));
     if (records.erasure && !erasures.has(records.erasure.patientId)) {
-      erasures.set(records.erasure.patientId, erasureRow(records.erasure, block));
+      erasures.set(records.erasure.patientId, appended(rowOf.erasure(records.erasure)));
     }
-    if (records.receipt) accesses.set(records.receipt.txId, grantedAccessRow(records.receipt, block));
-    if (records.refusal) accesses.set(records.refusal.txId, refusedAccessRow(records.refusal, block));
+    if (records.receipt) accesses.set(records.receipt.txId, appended(rowOf.receipt(records.receipt)));
+    if (records.refusal) accesses.set(records.refusal.txId, appended(rowOf.refusal(records.refusal)));
     timeline.set(eventRow.tx_id, eventRow);
   }
 
@@ -263,7 +161,7 @@ export function projectionRowsOf(events: LedgerEvent[]): { rows: ProjectionRows;
 }
 
 /** The latest version of each record of a batch, in the order the records first came. */
-class LatestVersions<Row extends Versioned> {
+class LatestVersions<Row extends Versioned & { tx_id: string }> {
   private readonly byKey = new Map<string, Row>();
 
   put(key: string, row: Row): void {
@@ -276,155 +174,6 @@ class LatestVersions<Row extends Versioned> {
     return [...this.byKey.values()];
   }
 }
-
-type VersionOf = (txId: string) => Versioned;
-
-const participantRow = (participant: ParticipantState, version: VersionOf): ParticipantRow => ({
-  uid: participant.uid,
-  role: participant.role,
-  msp_id: participant.mspId,
-  registered_at: participant.registeredAt,
-  erased_at: participant.erasedAt ?? null,
-  ...version(participant.txId),
-});
-
-const reportRow = (report: ReportState, version: VersionOf): ReportRow => ({
-  report_id: report.reportId,
-  patient_id: report.patientId,
-  hospital_msp_id: report.hospitalMspId,
-  author_id: report.authorId,
-  author_role: report.authorRole,
-  author_msp_id: report.authorMspId,
-  type: report.type,
-  cid: report.cid,
-  ciphertext_sha256: report.ciphertextSha256,
-  plaintext_commitment: report.plaintextCommitment,
-  size: report.size,
-  recorded_at: report.recordedAt,
-  write_basis: report.writeBasis,
-  write_basis_id: report.writeBasisId,
-  voided_at: null,
-  voided_by: null,
-  voided_by_msp_id: null,
-  ...version(report.txId),
-});
-
-const voidMarkRow = (mark: ReportVoidState, version: VersionOf): ReportRow => ({
-  report_id: mark.reportId,
-  patient_id: null,
-  hospital_msp_id: null,
-  author_id: null,
-  author_role: null,
-  author_msp_id: null,
-  type: null,
-  cid: null,
-  ciphertext_sha256: null,
-  plaintext_commitment: null,
-  size: null,
-  recorded_at: null,
-  write_basis: null,
-  write_basis_id: null,
-  voided_at: mark.voidedAt,
-  voided_by: mark.voidedBy,
-  voided_by_msp_id: mark.voidedByMspId,
-  ...version(mark.txId),
-});
-
-const requestRow = (request: AccessRequestState, version: VersionOf): RequestRow => ({
-  request_id: request.requestId,
-  patient_id: request.patientId,
-  patient_msp_id: request.patientMspId,
-  doctor_id: request.doctorId,
-  doctor_msp_id: request.doctorMspId,
-  report_ids: request.reportIds,
-  duration_days: request.durationDays,
-  purpose_of_use: request.purposeOfUse,
-  reason_commitment: request.reasonCommitment,
-  status: request.status,
-  requested_at: request.requestedAt,
-  decided_at: request.decidedAt,
-  grant_id: request.grantId,
-  ...version(request.txId),
-});
-
-const grantRow = (grant: GrantState, version: VersionOf): GrantRow => ({
-  grant_id: grant.grantId,
-  kind: grant.kind,
-  patient_id: grant.patientId,
-  patient_msp_id: grant.patientMspId,
-  grantee_kind: grant.granteeKind,
-  doctor_id: grant.doctorId,
-  doctor_msp_id: grant.doctorMspId,
-  grantee_msp_id: grant.granteeMspId,
-  report_ids: grant.reportIds,
-  purpose_of_use: grant.purposeOfUse,
-  valid_from: grant.validFrom,
-  expires_at: grant.expiresAt,
-  status: grant.status,
-  revoked_at: grant.revokedAt,
-  request_id: grant.requestId,
-  justification_commitment: grant.justificationCommitment,
-  reviewed: grant.reviewed,
-  review_outcome: grant.reviewOutcome,
-  reviewed_by: grant.reviewedBy,
-  reviewed_at: grant.reviewedAt,
-  ...version(grant.txId),
-});
-
-const careRow = (care: CareAssignmentState, version: VersionOf): CareAssignmentRow => ({
-  assignment_id: care.assignmentId,
-  patient_id: care.patientId,
-  doctor_id: care.doctorId,
-  hospital_msp_id: care.hospitalMspId,
-  assigned_by: care.assignedBy,
-  started_at: care.startedAt,
-  ended_at: care.endedAt,
-  ended_by: care.endedBy,
-  ...version(care.txId),
-});
-
-const erasureRow = (erasure: ErasureState, block: string): ErasureRow => ({
-  patient_id: erasure.patientId,
-  erased_by: erasure.erasedBy,
-  erased_by_msp_id: erasure.erasedByMspId,
-  erased_at: erasure.erasedAt,
-  block_number: block,
-  tx_id: erasure.txId,
-});
-
-const grantedAccessRow = (receipt: AccessReceiptState, block: string): AccessRow => ({
-  tx_id: receipt.txId,
-  block_number: block,
-  at: receipt.at,
-  outcome: 'granted',
-  refusal_code: null,
-  report_id: receipt.reportId,
-  patient_id: receipt.patientId,
-  actor_id: receipt.readerId,
-  actor_role: receipt.readerRole,
-  actor_msp_id: receipt.readerMspId,
-  basis: receipt.basis,
-  grant_id: receipt.grantId,
-  grantee_kind: receipt.granteeKind,
-  purpose_of_use: receipt.purposeOfUse,
-});
-
-const refusedAccessRow = (refusal: AccessRefusalState, block: string): AccessRow => ({
-  tx_id: refusal.txId,
-  block_number: block,
-  at: refusal.at,
-  outcome: 'refused',
-  refusal_code: refusal.code,
-  report_id: refusal.reportId,
-  patient_id: refusal.patientId,
-  actor_id: refusal.readerId,
-  actor_role: refusal.readerRole,
-  actor_msp_id: refusal.readerMspId,
-  basis: null,
-  grant_id: refusal.grantId,
-  grantee_kind: null,
-  purpose_of_use: refusal.purposeOfUse,
-});
 
 /** The columns of a timeline row that every event has: where, when, by whom. */
 const eventColumns = (event: LedgerEvent, envelope: EventEnvelope) => ({
@@ -440,7 +189,8 @@ const eventColumns = (event: LedgerEvent, envelope: EventEnvelope) => ({
 /** What a timeline row says of its event beyond where, when and by whom. */
 type EventFacts = Omit<EventRow, keyof ReturnType<typeof eventColumns>>;
 
-const NO_FACTS = {
+/** A timeline row's facts: its subject, and what else the event says (the rest null). */
+const factsOf = (subject_type: SubjectType, subject_id: string, said: Partial<EventFacts> = {}): EventFacts => ({
   patient_id: null,
   patient_msp_id: null,
   report_id: null,
@@ -448,7 +198,10 @@ const NO_FACTS = {
   purpose_of_use: null,
   outcome: null,
   refusal_code: null,
-} as const;
+  subject_type,
+  subject_id,
+  ...said,
+});
 
 /** The record of type `type` the event must carry. */
 function need<Type extends keyof EventRecords>(records: EventRecords, type: Type): NonNullable<EventRecords[Type]> {
@@ -457,100 +210,78 @@ function need<Type extends keyof EventRecords>(records: EventRecords, type: Type
   return record;
 }
 
-/** A hospital named by the event, when it is not the signer's own (the signer's is `actor_msp_id`). */
-const otherThanActor = (envelope: EventEnvelope, mspId: string | null): string | null =>
-  mspId !== null && mspId !== envelope.actor.mspId ? mspId : null;
+/**
+ * What an event about consent says: the patient, the purpose, and the other hospital (the
+ * asking doctor's, or the one a grant lets in) when it is not the signer's (`actor_msp_id`).
+ */
+const consentFacts = (
+  envelope: EventEnvelope,
+  consent: { patientId: string; patientMspId: string; purposeOfUse: string },
+  otherMspId: string | null,
+): Partial<EventFacts> => ({
+  patient_id: consent.patientId,
+  patient_msp_id: consent.patientMspId,
+  purpose_of_use: consent.purposeOfUse,
+  other_msp_id: otherMspId !== envelope.actor.mspId ? otherMspId : null,
+});
 
 const requestFacts = (envelope: EventEnvelope): EventFacts => {
   const request = need(envelope.records, 'request');
-  return {
-    ...NO_FACTS,
-    subject_type: 'request',
-    subject_id: request.requestId,
-    patient_id: request.patientId,
-    patient_msp_id: request.patientMspId,
-    other_msp_id: otherThanActor(envelope, request.doctorMspId),
-    purpose_of_use: request.purposeOfUse,
-  };
+  return factsOf('request', request.requestId, consentFacts(envelope, request, request.doctorMspId));
 };
 
 const grantFacts = (envelope: EventEnvelope): EventFacts => {
   const grant = need(envelope.records, 'grant');
-  return {
-    ...NO_FACTS,
-    subject_type: 'grant',
-    subject_id: grant.grantId,
-    patient_id: grant.patientId,
-    patient_msp_id: grant.patientMspId,
-    other_msp_id: otherThanActor(envelope, grant.doctorMspId ?? grant.granteeMspId),
-    purpose_of_use: grant.purposeOfUse,
-  };
+  return factsOf('grant', grant.grantId, consentFacts(envelope, grant, grant.doctorMspId ?? grant.granteeMspId));
 };
 
 const careFacts = (envelope: EventEnvelope): EventFacts => {
   const care = need(envelope.records, 'care');
-  return {
-    ...NO_FACTS,
-    subject_type: 'care',
-    subject_id: care.assignmentId,
-    patient_id: care.patientId,
-    patient_msp_id: care.hospitalMspId,
-  };
+  return factsOf('care', care.assignmentId, { patient_id: care.patientId, patient_msp_id: care.hospitalMspId });
 };
 
 /** Each event name's timeline row: its subject, the patient and report it concerns, its outcome. */
 const TIMELINE = new Map<string, (envelope: EventEnvelope) => EventFacts>(
   Object.entries({
-    ParticipantRegistered: (envelope) => {
-      const participant = need(envelope.records, 'participant');
+    ParticipantRegistered: ({ records }) => {
+      const participant = need(records, 'participant');
       const patient = participant.role === 'patient';
-      return {
-        ...NO_FACTS,
-        subject_type: 'participant',
-        subject_id: participant.uid,
-        patient_id: patient ? participant.uid : null,
-        patient_msp_id: patient ? participant.mspId : null,
-      };
+      return factsOf(
+        'participant',
+        participant.uid,
+        patient ? { patient_id: participant.uid, patient_msp_id: participant.mspId } : {},
+      );
     },
-    ReportRecorded: (envelope) => {
-      const report = need(envelope.records, 'report');
-      return {
-        ...NO_FACTS,
-        subject_type: 'report',
-        subject_id: report.reportId,
+    ReportRecorded: ({ records }) => {
+      const report = need(records, 'report');
+      return factsOf('report', report.reportId, {
         patient_id: report.patientId,
         patient_msp_id: report.hospitalMspId,
         report_id: report.reportId,
-      };
+      });
     },
-    ReportVoided: (envelope) => {
-      const mark = need(envelope.records, 'void');
-      return { ...NO_FACTS, subject_type: 'report', subject_id: mark.reportId, report_id: mark.reportId };
+    ReportVoided: ({ records }) => {
+      const mark = need(records, 'void');
+      return factsOf('report', mark.reportId, { report_id: mark.reportId });
     },
-    ReportAccessed: (envelope) => {
-      const receipt = need(envelope.records, 'receipt');
-      return {
-        ...NO_FACTS,
-        subject_type: 'receipt',
-        subject_id: receipt.txId,
+    ReportAccessed: ({ records }) => {
+      const receipt = need(records, 'receipt');
+      return factsOf('receipt', receipt.txId, {
         patient_id: receipt.patientId,
         report_id: receipt.reportId,
         purpose_of_use: receipt.purposeOfUse,
         outcome: 'granted',
-      };
+      });
     },
-    ReportAccessRefused: (envelope) => {
-      const refusal = need(envelope.records, 'refusal');
-      return {
-        ...NO_FACTS,
-        subject_type: 'refusal',
-        subject_id: refusal.txId,
+    ReportAccessRefused: ({ records }) => {
+      const refusal = need(records, 'refusal');
+      return factsOf('refusal', refusal.txId, {
         patient_id: refusal.patientId,
         report_id: refusal.reportId,
         purpose_of_use: refusal.purposeOfUse,
         outcome: 'refused',
         refusal_code: refusal.code,
-      };
+      });
     },
     AccessRequested: requestFacts,
     RequestDenied: requestFacts,
@@ -569,16 +300,13 @@ const TIMELINE = new Map<string, (envelope: EventEnvelope) => EventFacts>(
     }),
     CareAssigned: careFacts,
     CareEnded: careFacts,
-    PatientErased: (envelope) => {
-      const erasure = need(envelope.records, 'erasure');
-      return {
-        ...NO_FACTS,
-        subject_type: 'erasure',
-        subject_id: erasure.patientId,
+    PatientErased: ({ records }) => {
+      const erasure = need(records, 'erasure');
+      return factsOf('erasure', erasure.patientId, {
         patient_id: erasure.patientId,
         // The admin who records an erasure is of the patient's hospital.
-        patient_msp_id: envelope.records.participant?.mspId ?? erasure.erasedByMspId,
-      };
+        patient_msp_id: records.participant?.mspId ?? erasure.erasedByMspId,
+      });
     },
   }),
 );
