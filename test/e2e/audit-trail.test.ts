@@ -78,6 +78,8 @@ describe('the audit trail over REST', () => {
   let unrelatedReport: string;
   /** The transactions the flow made, each with the event the chaincode emitted for it. */
   const knownTransactions = new Map<string, string>();
+  /** The transactions about the other hospital's patient: care, a report, its opening. */
+  const unrelatedTransactions: string[] = [];
   const expectedAccesses: ExpectedAccess[] = [];
 
   const post = (caller: SignedIn, path: string, body: unknown = {}) =>
@@ -110,11 +112,12 @@ describe('the audit trail over REST', () => {
   async function untilProjected(): Promise<void> {
     await eventually(
       async () => {
+        const expected = [...knownTransactions.keys(), ...unrelatedTransactions];
         const rows = await database.query<Array<{ tx_id: string }>>(
           'SELECT tx_id FROM projection_events WHERE tx_id = ANY($1)',
-          [[...knownTransactions.keys()]],
+          [expected],
         );
-        return rows.length === knownTransactions.size;
+        return rows.length === expected.length;
       },
       30_000,
       'the projection of the flow’s transactions',
@@ -250,7 +253,15 @@ describe('the audit trail over REST', () => {
       doctorId: doctorB.id,
     });
     expect(careB.status).toBe(201);
-    unrelatedReport = (await upload(doctorB, unrelatedPatient)).id;
+    const unrelatedUpload = await upload(doctorB, unrelatedPatient);
+    unrelatedReport = unrelatedUpload.id;
+    const unrelatedOpening = await openReport(doctorB, unrelatedReport);
+    expect(unrelatedOpening.status).toBe(200);
+    unrelatedTransactions.push(
+      (careB.body as { txId: string }).txId,
+      unrelatedUpload.txId,
+      unrelatedOpening.headers.get('x-access-receipt-tx-id')!,
+    );
 
     await untilProjected();
   });
@@ -336,6 +347,24 @@ describe('the audit trail over REST', () => {
     }
   });
 
+  it('/audit/patients/{id}/events for the other hospital’s auditor: what involves HospitalB, not HospitalA’s own doings', async () => {
+    const forA = await everyItem<TimelineRow>(auditorA, `/audit/patients/${patient.id}/events`, 50);
+    const forB = await everyItem<TimelineRow>(auditorB, `/audit/patients/${patient.id}/events`, 50);
+
+    const eventOf = (rows: TimelineRow[]) => new Map(rows.map((row) => [row.txId, row.event]));
+    const seenByB = eventOf(forB);
+    expect([...seenByB.keys()].every((txId) => eventOf(forA).has(txId))).toBe(true);
+    // The request of B's doctor, its approval for that doctor, the emergency of B's doctor…
+    for (const event of ['AccessRequested', 'RequestApproved', 'GrantRevoked', 'EmergencyDeclared']) {
+      expect([...seenByB.values()]).toContain(event);
+    }
+    // …and every opening or refusal by B's doctors, but not HospitalA's own care and records.
+    const openingsOfB = expectedAccesses.filter((row) => [doctorB.id, emergencyDoctor.id].includes(row.actorId));
+    expect(forB.filter((row) => row.event.startsWith('ReportAccess')).length).toBe(openingsOfB.length);
+    expect([...seenByB.values()]).not.toContain('CareAssigned');
+    expect([...seenByB.values()]).not.toContain('ReportRecorded');
+  });
+
   it('/audit/reports/{id}/history: the record’s writing and every opening and refusal of it', async () => {
     const history = await everyItem<TimelineRow>(auditorA, `/audit/reports/${approvedReport}/history`);
 
@@ -371,9 +400,17 @@ describe('the audit trail over REST', () => {
       patient.id,
     );
 
+    // HospitalB's own patient, cared for and opened by HospitalB's doctor: nothing of HospitalA.
     expectErrorEnvelope(await get(auditorA, `/audit/patients/${unrelatedPatient.id}/events`), 404);
     expectErrorEnvelope(await get(auditorA, `/audit/reports/${unrelatedReport}/history`), 404);
     expect(await everyItem<AccessRow>(auditorA, `/audit/accesses?patientId=${unrelatedPatient.id}`)).toEqual([]);
+    expect((await everyItem<AccessRow>(auditorA, '/audit/accesses', 100)).map((row) => row.patientId)).not.toContain(
+      unrelatedPatient.id,
+    );
+    // …which HospitalB's auditor sees.
+    const forB = await everyItem<AccessRow>(auditorB, `/audit/accesses?patientId=${unrelatedPatient.id}`);
+    expect(forB.map((row) => row.txId)).toEqual([unrelatedTransactions[2]]);
+    expect((await get(auditorB, `/audit/patients/${unrelatedPatient.id}/events`)).status).toBe(200);
   });
 
   it('refuses bad filters and crafted cursors with 400', async () => {

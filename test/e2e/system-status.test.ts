@@ -13,7 +13,12 @@ interface SystemStatus {
   channel: string;
   peers: Array<{ hospital: string; mspId: string; endpoint: string; answering: boolean; blockHeight: number | null }>;
   ipfs: { kind: string; answering: boolean; id: string | null; version: string | null; repoSizeBytes: number | null };
-  projection: { checkpointBlock: number | null; chainHeight: number | null; lagBlocks: number | null };
+  projection: {
+    checkpointBlock: number | null;
+    chainHeight: number | null;
+    lagBlocks: number | null;
+    lagEvents: number | null;
+  };
   reconciliation: null | { finishedAt: string; differences: number; ok: boolean };
 }
 
@@ -70,6 +75,8 @@ describe('system status', () => {
 
     const answer = await status(auditor);
     expect(answer.reconciliation).toMatchObject({ differences: 0, ok: true });
+    // The reconciliation waited for the projection to catch up: nothing is left to project.
+    expect(answer.projection).toMatchObject({ lagBlocks: 0, lagEvents: 0 });
     expect(Date.now() - Date.parse(answer.reconciliation!.finishedAt)).toBeLessThan(10 * 60_000);
   }, 600_000);
 

@@ -39,6 +39,15 @@ describe('HospitalDirectory', () => {
       expect(hospitalDirectory().nameOf('HospitalZMSP')).toBe('HospitalZMSP');
     });
 
+    it('finds nothing (null) for an MSP ID or a name the profile does not list, where asked to find', () => {
+      const hospitals = hospitalDirectory();
+
+      expect(hospitals.findNameOf('HospitalZMSP')).toBeNull();
+      expect(hospitals.findNameOf('HospitalAMSP')).toBe('hospital-a');
+      expect(hospitals.findMspOf('hospital-z')).toBeNull();
+      expect(hospitals.findMspOf('hospital-b')).toBe('HospitalBMSP');
+    });
+
     it('turns each hospital’s MSP ID back into its name', () => {
       const hospitals = hospitalDirectory();
 

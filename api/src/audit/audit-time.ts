@@ -1,10 +1,12 @@
 /**
- * `from` and `to` of the audit lists: an ISO 8601 date (`2026-11-21`, midnight UTC) or date
- * and time with `Z` or an offset (`2026-11-21T10:00:00.250+01:00`; seconds and fraction
- * optional). Calendar-checked (no 31 February, no hour 24), since Date would roll those
- * over silently, and limited to years 1 to 9999 in UTC, which PostgreSQL reads as written.
+ * `from` and `to` of the audit lists: one instant, an ISO 8601 date and time with `Z` or an
+ * offset (`2026-11-21T10:00:00.250+01:00`; seconds and fraction optional). A date alone
+ * (`2026-11-21`) is refused: as a `to` it would name that day's first instant, not its end,
+ * and leave the day out unnoticed. Calendar-checked (no 31 February, no hour 24), since
+ * Date would roll those over silently, and limited to years 1 to 9999 in UTC, which
+ * PostgreSQL reads as written.
  */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2})))?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
 const MAX_TEXT = 40;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -16,8 +18,7 @@ export function parseAuditTime(text: string): Date | undefined {
   if (text.length > MAX_TEXT) return undefined;
   const match = ISO_TIME.exec(text);
   if (!match) return undefined;
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone, zoneHours, zoneMinutes] =
-    match;
+  const [, year, month, day, hour, minute, second = '00', fraction = '', zone, zoneHours, zoneMinutes] = match;
   const y = Number(year);
   const m = Number(month);
   const daysInMonth = m === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[m - 1];
@@ -26,7 +27,7 @@ export function parseAuditTime(text: string): Date | undefined {
   if (zoneHours !== undefined && (Number(zoneHours) > 23 || Number(zoneMinutes) > 59)) return undefined;
   // Milliseconds are what the ledger records; finer digits are dropped.
   const milliseconds = fraction.slice(0, 3).padEnd(3, '0');
-  const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}.${milliseconds}${zone ?? 'Z'}`);
+  const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}.${milliseconds}${zone}`);
   if (Number.isNaN(date.getTime())) return undefined;
   const utcYear = date.getUTCFullYear();
   return utcYear >= 1 && utcYear <= 9999 ? date : undefined;

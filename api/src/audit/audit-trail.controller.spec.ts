@@ -137,22 +137,38 @@ describe('AuditTrailController and AccessLogController', () => {
     await request(app.getHttpServer()).get('/audit/reports/not-a-uuid/history').expect(400);
   });
 
-  it('passes a patient’s events query on', async () => {
+  it('passes a patient’s events query on, `from` and `to` as the instants they name', async () => {
     await request(app.getHttpServer())
-      .get(`/audit/patients/${PATIENT_ID}/events?from=2026-11-01&to=2026-11-30T23:59:59Z`)
+      .get(`/audit/patients/${PATIENT_ID}/events?from=2026-11-01T00:00Z&to=2026-11-30T23:59:59.999%2B01:00`)
       .expect(200);
     expect(service.patientEvents).toHaveBeenCalledWith(
       CALLER,
       PATIENT_ID,
-      expect.objectContaining({ from: '2026-11-01', to: '2026-11-30T23:59:59Z' }),
+      expect.objectContaining({
+        from: new Date('2026-11-01T00:00:00.000Z'),
+        to: new Date('2026-11-30T22:59:59.999Z'),
+      }),
+    );
+  });
+
+  it('takes `to` equal to `from`: both are inclusive', async () => {
+    const instant = '2026-11-21T10:00:00.250Z';
+    await request(app.getHttpServer()).get(`/audit/accesses?from=${instant}&to=${instant}`).expect(200);
+    expect(service.accesses).toHaveBeenCalledWith(
+      CALLER,
+      expect.objectContaining({ from: new Date(instant), to: new Date(instant) }),
     );
   });
 
   it.each([
-    ['to before from', 'from=2026-11-30&to=2026-11-01', 'to'],
+    ['to before from', 'from=2026-11-30T00:00:00Z&to=2026-11-01T00:00:00Z', 'to'],
     ['a from that is no time', 'from=yesterday', 'from'],
-    ['a day that does not exist', 'to=2026-02-30', 'to'],
+    ['a from that is a date alone', 'from=2026-11-01', 'from'],
+    ['a to that is a date alone (it would end at that day’s first instant)', 'to=2026-11-30', 'to'],
+    ['a day that does not exist', 'to=2026-02-30T00:00:00Z', 'to'],
     ['a time without a zone', 'from=2026-11-01T10:00:00', 'from'],
+    ['an empty from', 'from=', 'from'],
+    ['a from given twice', 'from=2026-11-01T00:00:00Z&from=2026-11-02T00:00:00Z', 'from'],
     ['a limit out of range', 'limit=101', 'limit'],
     ['an unknown filter', 'reviewed=true', 'reviewed'],
   ])('answers 400 INVALID_INPUT with the field for %s', async (_case, query, field) => {
@@ -258,6 +274,47 @@ describe('AuditTrailController and AccessLogController', () => {
     expect(response.body).toMatchObject({ items: [{ actor: { id: ACCESS.actor.id, hospital: 'hospital-b' } }] });
     expect((response.body as { items: Array<{ actor: object }> }).items[0].actor).not.toHaveProperty('fullName');
     expect(service.accessLog).toHaveBeenCalledWith(CALLER, expect.objectContaining({ outcome: 'refused', limit: 10 }));
+  });
+
+  it('answers an actor of an MSP this network does not list with a null hospital', async () => {
+    service.accessLog.mockResolvedValueOnce({
+      items: [{ ...ACCESS, actor: { ...ACCESS.actor, hospital: null } }],
+      nextCursor: null,
+    });
+    const response = await request(app.getHttpServer()).get('/me/access-log').expect(200);
+    expect((response.body as { items: Array<{ actor: object }> }).items[0].actor).toEqual({
+      id: ACCESS.actor.id,
+      role: 'doctor',
+      hospital: null,
+    });
+  });
+
+  it('declares in OpenAPI the values the answers carry: every outcome of a timeline event, a hospital that may be null, `from` and `to` as instants', () => {
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    const schemas = document.components!.schemas as Record<
+      string,
+      { properties: Record<string, { enum?: string[]; nullable?: boolean; description?: string }> }
+    >;
+    expect([...schemas.TimelineEntryDto.properties.outcome.enum!].sort()).toEqual(
+      ['appropriate', 'granted', 'inappropriate', 'refused'].sort(),
+    );
+    expect(schemas.TimelineEntryDto.properties.outcome.nullable).toBe(true);
+    expect(schemas.AccessActorDto.properties.hospital.nullable).toBe(true);
+    expect(schemas.TimelineActorDto.properties.hospital.nullable).toBe(true);
+    expect(schemas.AccessActorDto.properties.fullName.description).toMatch(/never a patient/);
+    for (const path of ['/audit/accesses', '/audit/patients/{id}/events', '/me/access-log']) {
+      const parameters = (document.paths[path].get!.parameters ?? []) as Array<{
+        name: string;
+        description?: string;
+        schema?: { type?: string; format?: string };
+      }>;
+      for (const name of ['from', 'to']) {
+        const parameter = parameters.find((candidate) => candidate.name === name)!;
+        expect(parameter.schema).toMatchObject({ type: 'string', format: 'date-time' });
+        expect(parameter.description).toMatch(/inclusive/);
+        expect(parameter.description).toMatch(/date alone .* is refused with 400/);
+      }
+    }
   });
 
   it('declares in OpenAPI every status each route answers, and the CSV media type of the access list', () => {

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateBy, type ValidationArguments } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsUUID, ValidateBy, type ValidationArguments } from 'class-validator';
 import { PageQueryDto } from '../common/page-query.dto.js';
 import {
   ACCESS_OUTCOMES,
@@ -7,24 +8,35 @@ import {
   type AccessOutcome,
   type AuditPage,
   REFUSAL_CODES,
+  TIMELINE_OUTCOMES,
   type TimelineEntry,
 } from './audit-entries.js';
 import { parseAuditTime } from './audit-time.js';
 
-const TIME_DESCRIPTION = 'ISO 8601 date (midnight UTC) or date and time with Z or an offset';
+const TIME_DESCRIPTION =
+  'One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). ' +
+  'A date alone (2026-11-21) is refused with 400.';
 
-/** An audit time (see parseAuditTime). */
+/**
+ * `from` and `to` are checked here only: the text becomes the instant it names (see
+ * parseAuditTime) before validation, and stays text, which IsAuditTime refuses, when it is
+ * none. The services get instants.
+ */
+const AsAuditTime = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseAuditTime(value) ?? value) : value));
+
+/** An instant: what AsAuditTime made of an audit time (see parseAuditTime). */
 const IsAuditTime = () =>
   ValidateBy({
     name: 'isAuditTime',
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && parseAuditTime(value) !== undefined,
+      validate: (value: unknown) => value instanceof Date,
       defaultMessage: ({ property }: ValidationArguments) =>
-        `${property} must be an ISO 8601 date, or date and time with Z or an offset`,
+        `${property} must be an ISO 8601 date and time with Z or an offset (a date alone is not one)`,
     },
   });
 
-/** Not before the time in another field (when both are times). */
+/** Not before the instant in another field (when both are instants). */
 const IsNotBefore = (other: string) =>
   ValidateBy({
     name: 'isNotBefore',
@@ -32,38 +44,38 @@ const IsNotBefore = (other: string) =>
     validator: {
       validate: (value: unknown, args?: ValidationArguments) => {
         const start = (args?.object as Record<string, unknown> | undefined)?.[other];
-        if (typeof value !== 'string' || typeof start !== 'string') return true;
-        const [from, to] = [parseAuditTime(start), parseAuditTime(value)];
-        return from === undefined || to === undefined || from <= to;
+        return !(value instanceof Date) || !(start instanceof Date) || start <= value;
       },
       defaultMessage: ({ property }: ValidationArguments) => `${property} must not be before ${other}`,
     },
   });
 
-/** `?from=&to=` (both inclusive, ledger time) with the page. */
+/** `?from=&to=` (both inclusive instants of ledger time) with the page. */
 export class AuditPeriodQuery extends PageQueryDto {
   @ApiProperty({
     required: false,
+    type: String,
+    format: 'date-time',
     example: '2026-11-01T00:00:00Z',
-    description: `From this ledger time on; ${TIME_DESCRIPTION}`,
+    description: `From this ledger time on. ${TIME_DESCRIPTION}`,
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @AsAuditTime()
   @IsAuditTime()
-  from?: string;
+  from?: Date;
 
   @ApiProperty({
     required: false,
+    type: String,
+    format: 'date-time',
     example: '2026-11-30T23:59:59.999Z',
-    description: `Up to this ledger time, inclusive; not before from; ${TIME_DESCRIPTION}`,
+    description: `Up to this ledger time; not before from. ${TIME_DESCRIPTION} For a whole day, give its last instant (2026-11-30T23:59:59.999Z).`,
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(40)
+  @AsAuditTime()
   @IsAuditTime()
   @IsNotBefore('from')
-  to?: string;
+  to?: Date;
 }
 
 export class PatientEventsQuery extends AuditPeriodQuery {}
@@ -103,8 +115,18 @@ export class AccessActorDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'doctor', description: 'As the ledger certificate says (patient, doctor, auditor, admin)' })
   role!: string;
-  @ApiProperty({ example: 'hospital-b' }) hospital!: string;
-  @ApiProperty({ required: false, description: 'Present when this node has the user’s account' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'hospital-b',
+    description: 'The hospital by name; null for an MSP this network does not list',
+  })
+  hospital!: string | null;
+  @ApiProperty({
+    required: false,
+    description:
+      'Present for a member of staff (doctor, admin, auditor) whose account this node has; never a patient’s',
+  })
   fullName?: string;
 }
 
@@ -172,7 +194,13 @@ export class TimelineSubjectDto {
 export class TimelineActorDto {
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) id!: string | null;
   @ApiProperty({ type: String, nullable: true }) role!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: 'hospital-a' }) hospital!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'hospital-a',
+    description: 'The hospital by name; null for a signer without one, or an MSP this network does not list',
+  })
+  hospital!: string | null;
 }
 
 /** One ledger event of a timeline. */
@@ -185,7 +213,13 @@ export class TimelineEntryDto {
   @ApiProperty({ type: TimelineActorDto }) actor!: TimelineActorDto;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) reportId!: string | null;
   @ApiProperty({ type: String, nullable: true }) purposeOfUse!: string | null;
-  @ApiProperty({ type: String, nullable: true, enum: ACCESS_OUTCOMES, description: 'For accesses and refusals' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: TIMELINE_OUTCOMES,
+    description:
+      'granted (ReportAccessed) or refused (ReportAccessRefused); appropriate or inappropriate (EmergencyReviewed); null for other events',
+  })
   outcome!: string | null;
   @ApiProperty({ type: String, nullable: true, enum: REFUSAL_CODES }) refusalCode!: string | null;
 

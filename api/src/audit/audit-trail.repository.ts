@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AccessOutcome } from './audit-entries.js';
 import type { KeysetPosition } from '../common/keyset-cursor.js';
+import { STAFF_ROLES } from '../users/admin.dto.js';
 
 /** An access row as the projection holds it (MSP IDs, the block number as PostgreSQL's bigint text). */
 export interface AccessRow {
@@ -17,7 +18,7 @@ export interface AccessRow {
   actorId: string;
   actorRole: string;
   actorMspId: string;
-  /** From this node's accounts; null for a user it does not have. */
+  /** From this node's accounts, for a member of staff only; null for a patient, or a user it does not have. */
   actorFullName: string | null;
   basis: string | null;
   grantId: string | null;
@@ -116,10 +117,11 @@ function scopedAccesses(scope: AccessScope, filter: AccessFilter, window: PageWi
       ${order} LIMIT ${parameters.add(window.limit)}`;
   }
   // Rows of the hospital's patients, and rows of its users opening another hospital's
-  // records: two branches, each an index range scan ((patient_msp_id, at, tx_id) and
-  // (actor_msp_id, at, tx_id)) cut at the page size, where an OR would read one of the
-  // indexes whole or the table. A row of both (the hospital's user, its patient) comes
-  // from the first branch only.
+  // records: two branches, each an index range scan cut at the page size, where an OR
+  // would read one of the indexes whole or the table: (patient_msp_id, at, tx_id), and the
+  // partial index of cross-hospital rows (actor_msp_id, at, tx_id), whose predicate the
+  // second branch repeats word for word so that the planner uses it (the actor's hospital
+  // is this one, so the patient's is another). A row of both comes from the first only.
   const hospital = parameters.add(scope.hospitalMspId);
   const conditions = accessConditions(filter, window.after, parameters);
   const limit = parameters.add(window.limit);
@@ -129,7 +131,7 @@ function scopedAccesses(scope: AccessScope, filter: AccessFilter, window: PageWi
         ${order} LIMIT ${limit})
       UNION ALL
       (SELECT ${ACCESS_COLUMNS} FROM projection_accesses
-        WHERE actor_msp_id = ${hospital}::text AND patient_msp_id IS DISTINCT FROM ${hospital}::text${conditions}
+        WHERE actor_msp_id = ${hospital}::text AND patient_msp_id IS DISTINCT FROM actor_msp_id${conditions}
         ${order} LIMIT ${limit})
     ) scoped
     ${order} LIMIT ${limit}`;
@@ -149,12 +151,15 @@ export class AuditTrailRepository {
 
   /**
    * A page of accesses and refused attempts in a scope, newest first, with the report's type
-   * and, for a user this node has, the reader's full name (both looked up for the page's
-   * rows only).
+   * and, for a member of staff this node has, the reader's full name (both looked up for the
+   * page's rows only). A patient's name is never joined: a patient refused on another
+   * patient's record would otherwise be named in that patient's access log (and in an
+   * auditor's export).
    */
   listAccesses(scope: AccessScope, filter: AccessFilter, window: PageWindow): Promise<AccessRow[]> {
     const parameters = new Parameters();
     const page = scopedAccesses(scope, filter, window, parameters);
+    const staff = parameters.add(STAFF_ROLES);
     return this.dataSource.query<AccessRow[]>(
       `SELECT a.tx_id AS "txId", a.block_number::text AS "blockNumber", a.at, a.outcome,
          a.refusal_code AS "refusalCode", a.report_id AS "reportId", a.patient_id AS "patientId",
@@ -163,7 +168,7 @@ export class AuditTrailRepository {
          a.grantee_kind AS "granteeKind", a.purpose_of_use AS "purposeOfUse"
        FROM (${page}) a
        LEFT JOIN projection_reports r ON r.report_id = a.report_id
-       LEFT JOIN users u ON u.id = a.actor_id
+       LEFT JOIN users u ON u.id = a.actor_id AND a.actor_role = ANY(${staff}::text[]) AND u.role = a.actor_role
        ORDER BY a.at DESC, a.tx_id DESC`,
       parameters.values,
     );

@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { HospitalDirectory } from '../access/hospital-directory.js';
 import { RoleForbiddenError } from '../auth/auth.errors.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { NotFoundError } from '../common/domain-error.js';
 import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from '../common/keyset-cursor.js';
 import type { AccessEntry, AccessOutcome, AuditPage, TimelineEntry } from './audit-entries.js';
-import { parseAuditTime } from './audit-time.js';
 import { AnotherPatientsTrailError } from './audit.errors.js';
 import {
   type AccessFilter,
@@ -21,10 +20,13 @@ export interface PageRequest {
   cursor?: string;
 }
 
-/** `?from=&to=` as the caller wrote them (ISO 8601). */
+/**
+ * `?from=&to=`, both inclusive, as instants: the query's validation (AuditPeriodQuery) reads
+ * and checks them (an instant each, `to` not before `from`), and only it.
+ */
 export interface PeriodRequest {
-  from?: string;
-  to?: string;
+  from?: Date;
+  to?: Date;
 }
 
 export interface AccessListRequest extends PageRequest, PeriodRequest {
@@ -37,8 +39,12 @@ const DEFAULT_LIMIT = 50;
 /** Rows an export reads from the database at a time. */
 export const EXPORT_PAGE_SIZE = 500;
 
-/** Who reads the trail, and so what of it they see. */
-type Audience = { kind: 'auditor'; hospitalMspId: string } | { kind: 'patient'; patientId: string };
+/**
+ * Who reads the trail, and so what of it they see. An auditor's hospital is null when the
+ * network profile no longer lists it: such an auditor is party to nothing (an empty list, a
+ * 404 for a report or a patient), never a HOSPITAL_NOT_FOUND.
+ */
+type Audience = { kind: 'auditor'; hospitalMspId: string | null } | { kind: 'patient'; patientId: string };
 
 /**
  * The ledger's history as auditors and patients read it, from the projection tables. An
@@ -70,11 +76,14 @@ export class AuditTrailService {
       if (owner !== audience.patientId) throw new AnotherPatientsTrailError('this report is another patient’s');
       return this.timelinePage(await this.trail.listTimeline({ reportId }, {}, window.query), window.limit);
     }
+    const notFound = new NotFoundError('no report your hospital is party to has this id');
+    const hospitalMspId = audience.hospitalMspId;
+    if (hospitalMspId === null) throw notFound;
     const [involved, rows] = await Promise.all([
-      this.trail.reportInvolvesHospital(reportId, audience.hospitalMspId),
-      this.trail.listTimeline({ reportId }, { hospitalMspId: audience.hospitalMspId }, window.query),
+      this.trail.reportInvolvesHospital(reportId, hospitalMspId),
+      this.trail.listTimeline({ reportId }, { hospitalMspId }, window.query),
     ]);
-    if (!involved) throw new NotFoundError('no report your hospital is party to has this id');
+    if (!involved) throw notFound;
     return this.timelinePage(rows, window.limit);
   }
 
@@ -86,7 +95,7 @@ export class AuditTrailService {
   ): Promise<AuditPage<TimelineEntry>> {
     const audience = this.audienceOf(caller);
     const window = pageWindow(request);
-    const period = periodOf(request);
+    const period = { from: request.from, to: request.to };
     if (audience.kind === 'patient') {
       // UUIDs compare case-insensitively (PostgreSQL's uuid does; the path may be upper-case).
       if (patientId.toLowerCase() !== audience.patientId.toLowerCase()) {
@@ -94,11 +103,14 @@ export class AuditTrailService {
       }
       return this.timelinePage(await this.trail.listTimeline({ patientId }, period, window.query), window.limit);
     }
+    const notFound = new NotFoundError('no patient your hospital is party to has this id');
+    const hospitalMspId = audience.hospitalMspId;
+    if (hospitalMspId === null) throw notFound;
     const [involved, rows] = await Promise.all([
-      this.trail.patientInvolvesHospital(patientId, audience.hospitalMspId),
-      this.trail.listTimeline({ patientId }, { ...period, hospitalMspId: audience.hospitalMspId }, window.query),
+      this.trail.patientInvolvesHospital(patientId, hospitalMspId),
+      this.trail.listTimeline({ patientId }, { ...period, hospitalMspId }, window.query),
     ]);
-    if (!involved) throw new NotFoundError('no patient your hospital is party to has this id');
+    if (!involved) throw notFound;
     return this.timelinePage(rows, window.limit);
   }
 
@@ -106,6 +118,7 @@ export class AuditTrailService {
   async accesses(auditor: AuthenticatedUser, request: AccessListRequest): Promise<AuditPage<AccessEntry>> {
     const scope = this.auditorScope(auditor);
     const window = pageWindow(request);
+    if (scope === null) return { items: [], nextCursor: null };
     const rows = await this.trail.listAccesses(scope, accessFilterOf(request), window.query);
     return this.accessPage(rows, window.limit);
   }
@@ -119,6 +132,7 @@ export class AuditTrailService {
     const scope = this.auditorScope(auditor);
     const filter = accessFilterOf(request);
     const after = request.cursor === undefined ? undefined : decodeKeysetCursor(request.cursor, 'transaction-id');
+    if (scope === null) return noPages();
     const first = await this.trail.listAccesses(scope, filter, { after, limit: EXPORT_PAGE_SIZE });
     return this.remainingPages(scope, filter, first);
   }
@@ -132,7 +146,7 @@ export class AuditTrailService {
     const window = pageWindow(request);
     const rows = await this.trail.listAccesses(
       { patientId: patient.id },
-      { ...periodOf(request), outcome: request.outcome },
+      { from: request.from, to: request.to, outcome: request.outcome },
       window.query,
     );
     return this.accessPage(rows, window.limit);
@@ -150,13 +164,15 @@ export class AuditTrailService {
 
   private audienceOf(caller: AuthenticatedUser): Audience {
     if (caller.role === 'patient') return { kind: 'patient', patientId: caller.id };
-    if (caller.role === 'auditor') return { kind: 'auditor', hospitalMspId: this.hospitals.mspOf(caller.hospital) };
+    if (caller.role === 'auditor') return { kind: 'auditor', hospitalMspId: this.hospitals.findMspOf(caller.hospital) };
     throw new RoleForbiddenError('the audit trail is for auditors and the patient');
   }
 
-  private auditorScope(caller: AuthenticatedUser): AccessScope {
+  /** The auditor's hospital's accesses; null (party to none) for a hospital the network profile does not list. */
+  private auditorScope(caller: AuthenticatedUser): AccessScope | null {
     if (caller.role !== 'auditor') throw new RoleForbiddenError('the access list is for auditors');
-    return { hospitalMspId: this.hospitals.mspOf(caller.hospital) };
+    const hospitalMspId = this.hospitals.findMspOf(caller.hospital);
+    return hospitalMspId === null ? null : { hospitalMspId };
   }
 
   private accessPage(rows: AccessRow[], limit: number): AuditPage<AccessEntry> {
@@ -190,7 +206,7 @@ export class AuditTrailService {
       actor: {
         id: row.actorId,
         role: row.actorRole,
-        hospital: this.hospitals.nameOf(row.actorMspId),
+        hospital: this.hospitals.findNameOf(row.actorMspId),
         fullName: row.actorFullName,
       },
       basis: row.basis,
@@ -210,7 +226,7 @@ export class AuditTrailService {
       actor: {
         id: row.actorId,
         role: row.actorRole,
-        hospital: row.actorMspId === null ? null : this.hospitals.nameOf(row.actorMspId),
+        hospital: row.actorMspId === null ? null : this.hospitals.findNameOf(row.actorMspId),
       },
       reportId: row.reportId,
       purposeOfUse: row.purposeOfUse,
@@ -230,31 +246,13 @@ function pageWindow(page: PageRequest): { limit: number; query: { after?: Keyset
   return { limit, query: { after, limit: limit + 1 } };
 }
 
-/** `from` and `to` as instants; a 400 for a time that is not one, or a `to` before `from`. */
-function periodOf(request: PeriodRequest): { from?: Date; to?: Date } {
-  const from = request.from === undefined ? undefined : timeOf('from', request.from);
-  const to = request.to === undefined ? undefined : timeOf('to', request.to);
-  if (from !== undefined && to !== undefined && to < from) {
-    throw new InvalidInputError('to is before from', {
-      details: { errors: [{ field: 'to', messages: ['to must not be before from'] }] },
-    });
-  }
-  return { from, to };
-}
-
-function timeOf(field: 'from' | 'to', text: string): Date {
-  const time = parseAuditTime(text);
-  if (time === undefined) {
-    throw new InvalidInputError(`invalid ${field}`, {
-      details: { errors: [{ field, messages: [`${field} must be an ISO 8601 date or time`] }] },
-    });
-  }
-  return time;
-}
+/** An export of nothing: no page. */
+async function* noPages(): AsyncIterable<AccessEntry[]> {}
 
 function accessFilterOf(request: AccessListRequest): AccessFilter {
   return {
-    ...periodOf(request),
+    from: request.from,
+    to: request.to,
     actorId: request.actorId,
     patientId: request.patientId,
     outcome: request.outcome,

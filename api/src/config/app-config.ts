@@ -144,13 +144,19 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the configuration; throws ConfigError listing every problem at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = [...Object.keys(new AppConfig()), 'JWT_SECRET', 'MASTER_KEY', 'BOOTSTRAP_ADMINS'];
+/**
+ * Reads and validates the configuration; throws ConfigError listing every problem at once.
+ * A command may pass its own `shape`: AppConfig with its own variables and rules added.
+ */
+export function loadConfig<Config extends AppConfig = AppConfig>(
+  env: NodeJS.ProcessEnv = process.env,
+  shape: new () => Config = AppConfig as new () => Config,
+): Config {
+  const known = [...Object.keys(new shape()), 'JWT_SECRET', 'MASTER_KEY', 'BOOTSTRAP_ADMINS'];
   const provided = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined),
   );
-  const config = plainToInstance(AppConfig, provided, { exposeDefaultValues: true });
+  const config = plainToInstance(shape, provided, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
     throw new ConfigError(

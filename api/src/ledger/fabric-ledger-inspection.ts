@@ -1,6 +1,6 @@
-import type { Network } from '@hyperledger/fabric-gateway';
+import type { CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
 import protos from '@hyperledger/fabric-protos';
-import type { peer as Peer } from '@hyperledger/fabric-protos';
+import type { common as Common, peer as Peer } from '@hyperledger/fabric-protos';
 import type { GatewaySession } from './gateway-session.js';
 import { ChaincodeRefusedError, LedgerUnavailableError } from './ledger.errors.js';
 import {
@@ -27,6 +27,7 @@ import type {
   InspectedRefusal,
   InspectedReport,
   LedgerCheckpoint,
+  LedgerEvent,
   LedgerIdentity,
   LedgerInspection,
   Page,
@@ -110,38 +111,38 @@ export class FabricLedgerInspection implements LedgerInspection {
 
   async countEventsBetween(after: LedgerCheckpoint | null, height: bigint, deadlineMs: number): Promise<number> {
     const first = after?.blockNumber ?? 0n;
-    const last = height - 1n;
-    if (last < first) return 0;
-    const { hospital } = this.session.profile.hospitals[0];
-    const chaincode = this.session.profile.chaincode;
-    return this.session.withNetwork(this.identity(hospital), async (network) => {
-      const blocks = await network.getFilteredBlockEvents({ startBlock: first }).catch((error: unknown) => {
-        throw this.session.translate(error, 'filtered block events');
-      });
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        blocks.close();
-      }, deadlineMs);
-      let count = 0;
-      try {
-        for await (const block of blocks) {
-          const number = BigInt(block.getNumber());
-          count += countChaincodeEvents(block, chaincode, number === first ? (after?.transactionId ?? null) : null);
-          if (number >= last) return count;
-        }
-      } catch (error) {
-        if (!timedOut) throw this.session.translate(error, 'filtered block events');
-      } finally {
-        clearTimeout(timer);
-        blocks.close();
-      }
-      throw new LedgerUnavailableError(
-        timedOut
-          ? `the peer of ${hospital} did not deliver blocks ${first}..${last} within ${deadlineMs} ms`
-          : `the peer of ${hospital} ended the block stream before block ${last}`,
-      );
-    });
+    let count = 0;
+    await this.scanBlocks(
+      'filtered blocks',
+      (network, startBlock) => network.getFilteredBlockEvents({ startBlock }),
+      (block) => BigInt(block.getNumber()),
+      first,
+      height,
+      deadlineMs,
+      (block, number) => {
+        count += countChaincodeEvents(
+          block,
+          this.session.profile.chaincode,
+          number === first ? (after?.transactionId ?? null) : null,
+        );
+      },
+    );
+    return count;
+  }
+
+  async readEventsBelow(height: bigint, deadlineMs: number, handle: (events: LedgerEvent[]) => void): Promise<void> {
+    await this.scanBlocks(
+      'blocks',
+      (network, startBlock) => network.getBlockEvents({ startBlock }),
+      (block) => BigInt(block.getHeader()?.getNumber() ?? 0),
+      0n,
+      height,
+      deadlineMs,
+      (block) => {
+        const events = chaincodeEventsOf(block, this.session.profile.chaincode);
+        if (events.length > 0) handle(events);
+      },
+    );
   }
 
   listParticipants(hospital: string, page: PageRequest): Promise<Page<InspectedParticipant>> {
@@ -196,6 +197,53 @@ export class FabricLedgerInspection implements LedgerInspection {
       [...args, ...pageArgs(page)],
       parsePage(parseItem),
     );
+  }
+
+  /**
+   * Reads the blocks `first` to `height − 1` in order, each handed to `onBlock`, from the
+   * first hospital's peer (the one the API follows events through) as its service identity;
+   * nothing when there are none.
+   * @throws LedgerUnavailableError when the peer does not deliver them all within `deadlineMs`.
+   */
+  private async scanBlocks<Block>(
+    what: string,
+    open: (network: Network, startBlock: bigint) => Promise<CloseableAsyncIterable<Block>>,
+    numberOf: (block: Block) => bigint,
+    first: bigint,
+    height: bigint,
+    deadlineMs: number,
+    onBlock: (block: Block, number: bigint) => void,
+  ): Promise<void> {
+    const last = height - 1n;
+    if (last < first) return;
+    const { hospital } = this.session.profile.hospitals[0];
+    await this.session.withNetwork(this.identity(hospital), async (network) => {
+      const blocks = await open(network, first).catch((error: unknown) => {
+        throw this.session.translate(error, what);
+      });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        blocks.close();
+      }, deadlineMs);
+      try {
+        for await (const block of blocks) {
+          const number = numberOf(block);
+          onBlock(block, number);
+          if (number >= last) return;
+        }
+      } catch (error) {
+        if (!timedOut) throw this.session.translate(error, what);
+      } finally {
+        clearTimeout(timer);
+        blocks.close();
+      }
+      throw new LedgerUnavailableError(
+        timedOut
+          ? `the peer of ${hospital} did not deliver ${what} ${first}..${last} within ${deadlineMs} ms`
+          : `the peer of ${hospital} ended the stream of ${what} before block ${last}`,
+      );
+    });
   }
 
   /** Evaluates a system chaincode's function through one hospital's peer, as its service identity, within a deadline. */
@@ -261,4 +309,49 @@ export function countChaincodeEvents(
       (action) => action.getChaincodeEvent()?.getChaincodeId() === chaincode,
     );
   }).length;
+}
+
+/**
+ * The chaincode's events in one full block, in the block's order: of valid transactions
+ * only (the transactions filter of the block's metadata), of endorser transactions whose
+ * chaincode action carries an event of `chaincode` (one per transaction, as Fabric allows),
+ * as the Gateway's chaincode-event stream delivers them. The payload is its JSON, parsed;
+ * a payload that is not JSON is undefined (the projection's envelope reader rejects it).
+ */
+export function chaincodeEventsOf(block: Common.Block, chaincode: string): LedgerEvent[] {
+  const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
+  const validation = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+  const events: LedgerEvent[] = [];
+  (block.getData()?.getDataList_asU8() ?? []).forEach((envelope, index) => {
+    if (validation?.[index] !== peer.TxValidationCode.VALID) return;
+    const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelope).getPayload_asU8());
+    const header = payload.getHeader();
+    if (!header) return;
+    const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+    if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return;
+    for (const action of peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList()) {
+      const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction();
+      if (!endorsed) continue;
+      const response = peer.ProposalResponsePayload.deserializeBinary(endorsed.getProposalResponsePayload_asU8());
+      const chaincodeAction = peer.ChaincodeAction.deserializeBinary(response.getExtension_asU8());
+      const event = peer.ChaincodeEvent.deserializeBinary(chaincodeAction.getEvents_asU8());
+      if (event.getChaincodeId() !== chaincode) continue;
+      events.push({
+        blockNumber,
+        transactionId: channelHeader.getTxId(),
+        name: event.getEventName(),
+        payload: jsonOrUndefined(event.getPayload_asU8()),
+      });
+      return;
+    }
+  });
+  return events;
+}
+
+function jsonOrUndefined(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

@@ -478,6 +478,16 @@ export interface LedgerInspection {
    */
   countEventsBetween(after: LedgerCheckpoint | null, height: bigint, deadlineMs: number): Promise<number>;
 
+  /**
+   * Every event of the chaincode of a valid transaction in the blocks below `height` (from
+   * the first block), with its payload, in ledger order: exactly the events a reader
+   * following the chaincode's events from the first block is given, handed to `handle` a
+   * block at a time (blocks without one are skipped). Read from the full blocks of the first
+   * hospital's peer, as its service identity (a reader of the channel).
+   * @throws LedgerUnavailableError when the peer does not deliver those blocks within `deadlineMs`.
+   */
+  readEventsBelow(height: bigint, deadlineMs: number, handle: (events: LedgerEvent[]) => void): Promise<void>;
+
   /** Every participant (`audit:ListParticipants`), in uid order. */
   listParticipants(hospital: string, page: PageRequest): Promise<Page<InspectedParticipant>>;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   ASSIGNMENT_ID,
   CANCELLED_REQUEST_ID,
+  careRecord,
   DENIED_REQUEST_ID,
   EMERGENCY_GRANT_ID,
   GRANT_ID,
@@ -427,32 +428,70 @@ describe('projectionRowsOf', () => {
   it.each([
     ['CareAssigned', null],
     ['CareEnded', PLACES.careEnded],
-  ] as const)('%s: the care assignment at the patient’s hospital', (name, ended) => {
-    const rows = rowsOf(V2_EVENTS[name]);
+  ] as const)(
+    '%s: the care assignment; the patient’s hospital is left to the lookup, the care team’s is the other',
+    (name, ended) => {
+      const rows = rowsOf(V2_EVENTS[name]);
+
+      expect(rows.careAssignments).toEqual([
+        {
+          assignment_id: ASSIGNMENT_ID,
+          patient_id: patient.uid,
+          doctor_id: doctor.uid,
+          hospital_msp_id: HOSPITAL_A,
+          assigned_by: admin.uid,
+          started_at: at(PLACES.careAssigned),
+          ended_at: ended && at(ended),
+          ended_by: ended && admin.uid,
+          block_number: ended ? null : '12',
+          tx_id: tx(PLACES.careAssigned),
+          last_block_number: V2_EVENTS[name].blockNumber.toString(),
+          last_tx_id: V2_EVENTS[name].transactionId,
+        },
+      ]);
+      expect(rows.events[0]).toMatchObject({
+        ...timelineOf(V2_EVENTS[name], admin),
+        subject_type: 'care',
+        subject_id: ASSIGNMENT_ID,
+        patient_id: patient.uid,
+        // Not in the care record: ProjectionRepository reads it from the patient's participant row.
+        patient_msp_id: null,
+        other_msp_id: HOSPITAL_A,
+      });
+    },
+  );
+
+  it('CareAssigned by another hospital: the patient’s hospital is never the assigning one, which is the other hospital', () => {
+    // HospitalB's admin puts HospitalB's doctor in the care team of HospitalA's patient.
+    const adminB = { id: 'ad000000-0000-4000-8000-00000000000b', role: 'admin', mspId: HOSPITAL_B };
+    const care = {
+      ...careRecord(PLACES.careAssigned),
+      doctorId: otherDoctor.uid,
+      hospitalMspId: HOSPITAL_B,
+      assignedBy: adminB.id,
+    };
+    const event: LedgerEvent = {
+      ...V2_EVENTS.CareAssigned,
+      payload: { ...(V2_EVENTS.CareAssigned.payload as object), actor: adminB, records: { care } },
+    };
+
+    const rows = rowsOf(event);
 
     expect(rows.careAssignments).toEqual([
-      {
-        assignment_id: ASSIGNMENT_ID,
-        patient_id: patient.uid,
-        doctor_id: doctor.uid,
-        hospital_msp_id: HOSPITAL_A,
-        assigned_by: admin.uid,
-        started_at: at(PLACES.careAssigned),
-        ended_at: ended && at(ended),
-        ended_by: ended && admin.uid,
-        block_number: ended ? null : '12',
-        tx_id: tx(PLACES.careAssigned),
-        last_block_number: V2_EVENTS[name].blockNumber.toString(),
-        last_tx_id: V2_EVENTS[name].transactionId,
-      },
+      expect.objectContaining({ assignment_id: ASSIGNMENT_ID, patient_id: patient.uid, hospital_msp_id: HOSPITAL_B }),
     ]);
-    expect(rows.events[0]).toMatchObject({
-      ...timelineOf(V2_EVENTS[name], admin),
-      subject_type: 'care',
-      subject_id: ASSIGNMENT_ID,
-      patient_id: patient.uid,
-      patient_msp_id: HOSPITAL_A,
-    });
+    expect(rows.events).toEqual([
+      expect.objectContaining({
+        name: 'CareAssigned',
+        actor_id: adminB.id,
+        actor_msp_id: HOSPITAL_B,
+        subject_type: 'care',
+        subject_id: ASSIGNMENT_ID,
+        patient_id: patient.uid,
+        patient_msp_id: null,
+        other_msp_id: HOSPITAL_B,
+      }),
+    ]);
   });
 
   it('PatientErased: the erasure, and the patient’s participant row marked erased', () => {

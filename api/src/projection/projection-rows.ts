@@ -31,7 +31,10 @@ export type ErasureRow = ReturnType<typeof rowOf.erasure> & Appended;
 /** An opening of a report, or a refused attempt; `patient_msp_id` is the report's hospital, looked up in SQL. */
 export type AccessRow = ReturnType<typeof rowOf.receipt | typeof rowOf.refusal> & Appended;
 
-/** A timeline row; a null `patient_msp_id` with a patient or a report is looked up in SQL (the report's hospital). */
+/**
+ * A timeline row; a null `patient_msp_id` with a patient or a report is looked up in SQL
+ * (the report's hospital, else the patient's participant row).
+ */
 export interface EventRow {
   tx_id: string;
   block_number: string;
@@ -235,9 +238,20 @@ const grantFacts = (envelope: EventEnvelope): EventFacts => {
   return factsOf('grant', grant.grantId, consentFacts(envelope, grant, grant.doctorMspId ?? grant.granteeMspId));
 };
 
+/**
+ * What an event about care says: the patient, whose hospital (not in the record) is looked
+ * up in SQL from the patient's participant row, and the care team's hospital (the one whose
+ * admins assign and end it, and whose doctor it admits) as the other hospital. The care
+ * team's hospital is not the patient's when a hospital takes another hospital's patient in
+ * its care: the patient's hospital's auditors see that assignment too.
+ */
 const careFacts = (envelope: EventEnvelope): EventFacts => {
   const care = need(envelope.records, 'care');
-  return factsOf('care', care.assignmentId, { patient_id: care.patientId, patient_msp_id: care.hospitalMspId });
+  return factsOf('care', care.assignmentId, {
+    patient_id: care.patientId,
+    patient_msp_id: null,
+    other_msp_id: care.hospitalMspId,
+  });
 };
 
 /** Each event name's timeline row: its subject, the patient and report it concerns, its outcome. */

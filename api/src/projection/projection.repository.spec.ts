@@ -1,13 +1,17 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import { HISTORY, V2_EVENTS } from '../../../test/fixtures/ledger-events.js';
-import { projectionRowsOf } from './projection-rows.js';
+import { type ProjectionRows, projectionRowsOf } from './projection-rows.js';
 import { ProjectionRepository } from './projection.repository.js';
 
 /** The statements a batch runs, through a manager that records them. */
 async function statementsOf(events: Parameters<typeof projectionRowsOf>[0]) {
+  return statementsOfRows(projectionRowsOf(events).rows);
+}
+
+async function statementsOfRows(rows: ProjectionRows) {
   const query = jest.fn((_sql: string, _parameters: unknown[]) => Promise.resolve([]));
-  await new ProjectionRepository().write({ query } as unknown as EntityManager, projectionRowsOf(events).rows);
+  await new ProjectionRepository().write({ query } as unknown as EntityManager, rows);
   return query.mock.calls.map(([sql, parameters]) => ({
     table: /INSERT INTO (\w+)/.exec(sql)![1],
     sql,
@@ -59,6 +63,46 @@ describe('ProjectionRepository', () => {
       'projection_events',
     ]);
     expect(await statementsOf([V2_EVENTS.ProbeRecorded])).toEqual([]);
+  });
+
+  it('writes each table’s rows in the order of their keys, whatever order the batch had them in (one lock order: no deadlock between two processes)', async () => {
+    const { rows } = projectionRowsOf(repeated(3));
+    const reversed = Object.fromEntries(
+      Object.entries(rows).map(([table, tableRows]) => [table, [...(tableRows as object[])].reverse()]),
+    ) as unknown as ProjectionRows;
+    const keys: Record<string, string> = {
+      projection_participants: 'uid',
+      projection_reports: 'report_id',
+      projection_requests: 'request_id',
+      projection_grants: 'grant_id',
+      projection_care_assignments: 'assignment_id',
+      projection_erasures: 'patient_id',
+      projection_accesses: 'tx_id',
+      projection_events: 'tx_id',
+    };
+
+    const statements = await statementsOfRows(reversed);
+
+    expect(statements).toHaveLength(8);
+    for (const { table, rows: written } of statements) {
+      const keysWritten = (written as Array<Record<string, string>>).map((row) => row[keys[table]]);
+      expect(keysWritten.length).toBeGreaterThan(0);
+      expect(keysWritten).toEqual([...keysWritten].sort());
+    }
+    const eventKeys = statements.find(({ table }) => table === 'projection_events')!.rows as Array<{ tx_id: string }>;
+    expect(eventKeys.map((row) => row.tx_id).sort()).toEqual(rows.events.map((row) => row.tx_id).sort());
+    expect(new Set(eventKeys.map((row) => row.tx_id)).size).toBeGreaterThan(1);
+  });
+
+  it('looks a care event’s patient hospital up from the patient’s participant row (its record names only the care team’s)', async () => {
+    const statements = await statementsOf([V2_EVENTS.CareAssigned]);
+    const events = statements.find(({ table }) => table === 'projection_events')!;
+
+    expect(events.rows).toEqual([expect.objectContaining({ name: 'CareAssigned', patient_msp_id: null })]);
+    expect(events.sql).toContain('coalesce(r.patient_msp_id, coalesce(');
+    expect(events.sql).toMatch(
+      /SELECT msp_id FROM projection_participants WHERE uid = r\.patient_id AND role = 'patient'/,
+    );
   });
 
   it('upserts mutable records only forward, and appends facts once', async () => {

@@ -209,17 +209,23 @@ const REPORT_HOSPITAL = `coalesce(
       (SELECT hospital_msp_id FROM projection_reports WHERE report_id = r.report_id),
       (SELECT msp_id FROM projection_participants WHERE uid = r.patient_id AND role = 'patient'))`;
 
-/** Each table's statement, in the order a batch runs them: what a later one looks up is written by then. */
-const STATEMENTS: Array<{ rows: keyof ProjectionRows; sql: string }> = [
-  { rows: 'participants', sql: upsert(PARTICIPANTS) },
-  { rows: 'reports', sql: upsert(REPORTS) },
-  { rows: 'requests', sql: upsert(REQUESTS) },
-  { rows: 'grants', sql: upsert(GRANTS) },
-  { rows: 'careAssignments', sql: upsert(CARE_ASSIGNMENTS) },
-  { rows: 'erasures', sql: append(ERASURES) },
-  { rows: 'accesses', sql: append(ACCESSES, { patient_msp_id: REPORT_HOSPITAL }) },
+/**
+ * Each table's statement, in the order a batch runs them: what a later one looks up is
+ * written by then. A timeline row without its patient's hospital (a voided report's, a care
+ * assignment's: their records do not name it) takes the report's, else the patient's
+ * participant row's.
+ */
+const STATEMENTS: Array<{ rows: keyof ProjectionRows; key: string; sql: string }> = [
+  { rows: 'participants', key: PARTICIPANTS.key, sql: upsert(PARTICIPANTS) },
+  { rows: 'reports', key: REPORTS.key, sql: upsert(REPORTS) },
+  { rows: 'requests', key: REQUESTS.key, sql: upsert(REQUESTS) },
+  { rows: 'grants', key: GRANTS.key, sql: upsert(GRANTS) },
+  { rows: 'careAssignments', key: CARE_ASSIGNMENTS.key, sql: upsert(CARE_ASSIGNMENTS) },
+  { rows: 'erasures', key: ERASURES.key, sql: append(ERASURES) },
+  { rows: 'accesses', key: ACCESSES.key, sql: append(ACCESSES, { patient_msp_id: REPORT_HOSPITAL }) },
   {
     rows: 'events',
+    key: EVENTS.key,
     sql: append(
       EVENTS,
       { patient_msp_id: `coalesce(r.patient_msp_id, ${REPORT_HOSPITAL})` },
@@ -229,18 +235,32 @@ const STATEMENTS: Array<{ rows: keyof ProjectionRows; sql: string }> = [
 ];
 
 /**
+ * A table's rows in the order of their keys. A multi-row statement locks its rows in the
+ * order it writes them; two processes writing overlapping batches (each runs the tables in
+ * STATEMENTS' order) therefore take every lock in one order, and cannot deadlock.
+ */
+function inKeyOrder(rows: readonly object[], key: string): object[] {
+  const keyOf = (row: object) => String((row as Record<string, unknown>)[key]);
+  return [...rows].sort((a, b) => {
+    const [left, right] = [keyOf(a), keyOf(b)];
+    return left < right ? -1 : left > right ? 1 : 0;
+  });
+}
+
+/**
  * Writes the ledger projection (`projection_*` tables, design section D): each batch in
- * one statement per table, its rows as one JSON parameter, in the caller's transaction (the
- * one that moves the projection's checkpoint). Every write is idempotent: appends once per
- * key, upserts only forward, so the same batch twice, or in two API processes, leaves the
- * same rows.
+ * one statement per table, its rows as one JSON parameter in the order of their keys, in
+ * the caller's transaction (the one that moves the projection's checkpoint). Every write is
+ * idempotent: appends once per key, upserts only forward, so the same batch twice, or in two
+ * API processes, leaves the same rows; and every batch locks rows in the same order (table
+ * by table, key by key), so two processes wait for each other but never deadlock.
  */
 @Injectable()
 export class ProjectionRepository {
   async write(manager: EntityManager, rows: ProjectionRows): Promise<void> {
     for (const statement of STATEMENTS) {
       const batch = rows[statement.rows];
-      if (batch.length > 0) await manager.query(statement.sql, [JSON.stringify(batch)]);
+      if (batch.length > 0) await manager.query(statement.sql, [JSON.stringify(inKeyOrder(batch, statement.key))]);
     }
   }
 }

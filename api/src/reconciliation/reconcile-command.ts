@@ -5,72 +5,41 @@
  *
  * Exit status: 0 no difference; 1 differences; 2 the projection did not catch up with the
  * ledger in time (nothing compared); 3 the run could not be made (configuration, database,
- * ledger). Reads DATABASE_URL and FABRIC_NETWORK_PROFILE as the API does, and
+ * ledger). Reads the API's configuration by the API's rules (DATABASE_URL,
+ * FABRIC_NETWORK_PROFILE, READINESS_TIMEOUT_MS…; its secrets are not needed), and
  * RECONCILE_CATCH_UP_SECONDS (default 60): how long to wait for the projection.
  */
 import 'reflect-metadata';
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { SystemClock } from '../common/clock.js';
-import { AppConfig } from '../config/app-config.js';
-import { dataSourceOptions } from '../database/data-source-options.js';
-import { LedgerCheckpointRepository } from '../ledger-events/ledger-checkpoint.repository.js';
-import { FabricLedger } from '../ledger/fabric-ledger.js';
-import { readNetworkProfile } from '../ledger/network-profile.js';
-import { PeerClients } from '../ledger/peer-clients.js';
+import { ConfigError, loadConfig } from '../config/app-config.js';
+import { ReconcileCommandModule, ReconcileConfig } from './reconcile-command.module.js';
 import { formatReport } from './reconciliation-report.js';
-import { ReconciliationRepository } from './reconciliation.repository.js';
 import { ProjectionBehindError, ReconciliationService } from './reconciliation.service.js';
 
 const EXIT = { clean: 0, differences: 1, projectionBehind: 2, failed: 3 } as const;
 
-const defaults = new AppConfig();
-
-/** What the command reads from its environment, validated before anything starts. */
-class ReconcileConfig {
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false }) DATABASE_URL = defaults.DATABASE_URL;
-
-  @IsString() @IsNotEmpty() FABRIC_NETWORK_PROFILE = defaults.FABRIC_NETWORK_PROFILE;
-
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && value.trim() !== '' ? Number(value) : value,
-  )
-  @IsInt()
-  @Min(1)
-  @Max(3600)
-  RECONCILE_CATCH_UP_SECONDS = 60;
-}
-
-function readConfig(env: NodeJS.ProcessEnv): ReconcileConfig {
-  const names = Object.keys(new ReconcileConfig());
-  const provided = Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
-  const config = plainToInstance(ReconcileConfig, provided, { exposeDefaultValues: true });
-  const problems = validateSync(config).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
-  );
-  if (problems.length > 0) throw new Error(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  return config;
-}
-
 async function main(): Promise<number> {
-  const config = readConfig(process.env);
-  const profile = readNetworkProfile(config.FABRIC_NETWORK_PROFILE);
-  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL));
-  await dataSource.initialize();
-  const peers = new PeerClients(profile.hospitals);
+  let config: ReconcileConfig;
   try {
-    if (await dataSource.showMigrations()) {
+    config = loadConfig(process.env, ReconcileConfig);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return EXIT.failed;
+  }
+  // No Nest log: the report is this command's output, its progress goes to stderr, and a
+  // failure to start (PostgreSQL unreachable) reaches main as an exception, printed once.
+  const app = await NestFactory.createApplicationContext(ReconcileCommandModule.with(config), {
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    if (await app.get(DataSource).showMigrations()) {
       console.error('the database has migrations the API has not run yet: start the API (npm start) first');
       return EXIT.failed;
     }
-    const service = new ReconciliationService(
-      new FabricLedger(profile, peers),
-      new ReconciliationRepository(dataSource),
-      new LedgerCheckpointRepository(dataSource),
-      new SystemClock(),
-    );
-    const run = await service.run({
+    const run = await app.get(ReconciliationService).run({
       catchUpTimeoutMs: config.RECONCILE_CATCH_UP_SECONDS * 1000,
       progress: (line) => console.error(line),
     });
@@ -83,8 +52,7 @@ async function main(): Promise<number> {
     }
     throw error;
   } finally {
-    peers.close();
-    await dataSource.destroy();
+    await app.close();
   }
 }
 

@@ -2,9 +2,10 @@
  * The projection tables the reconciliation compares with the ledger, their key, the columns
  * compared and how each column's value is normalised, so that the ledger's JSON and
  * PostgreSQL's rows read alike: times as ISO 8601 UTC to the millisecond, UUIDs in lower
- * case, numbers as decimal text, ID lists sorted. Where a row was written on the ledger
- * (`block_number`, `last_block_number`, `last_tx_id`) is the projection's own and is not
- * compared, except through `versionBlock` (see compareTable).
+ * case, numbers as decimal text, ID lists sorted. Every column is compared but the version
+ * a mutable record's row shows (`last_block_number`, `last_tx_id`), which the listings do
+ * not tell; it decides whether a row is compared at all (`versionBlock`, see compareTable).
+ * `block_number` is the block of the row's transaction (`tx_id`) as the ledger's blocks say.
  */
 
 /** How a column's value is normalised before comparison. */
@@ -19,22 +20,24 @@ export interface ReconciledTable {
   versionBlock: 'last_block_number' | 'block_number';
   /** The compared columns. */
   columns: Readonly<Record<string, ColumnKind>>;
-  /**
-   * The ledger's listings show only some of the table's rows (the events table: of each
-   * record, only its creating transaction), so a row only in the projection is no difference.
-   */
-  ledgerListsEveryRow: boolean;
 }
 
-const VERSIONED = { versionBlock: 'last_block_number', ledgerListsEveryRow: true } as const;
-const APPENDED = { versionBlock: 'block_number', ledgerListsEveryRow: true } as const;
+const VERSIONED = { versionBlock: 'last_block_number' } as const;
+const APPENDED = { versionBlock: 'block_number' } as const;
 
 export const RECONCILED_TABLES = {
   participants: {
     table: 'projection_participants',
     key: 'uid',
     ...VERSIONED,
-    columns: { role: 'text', msp_id: 'text', registered_at: 'time', erased_at: 'time', tx_id: 'text' },
+    columns: {
+      role: 'text',
+      msp_id: 'text',
+      registered_at: 'time',
+      erased_at: 'time',
+      tx_id: 'text',
+      block_number: 'integer',
+    },
   },
   reports: {
     table: 'projection_reports',
@@ -58,6 +61,7 @@ export const RECONCILED_TABLES = {
       voided_by: 'uuid',
       voided_by_msp_id: 'text',
       tx_id: 'text',
+      block_number: 'integer',
     },
   },
   requests: {
@@ -78,6 +82,7 @@ export const RECONCILED_TABLES = {
       decided_at: 'time',
       grant_id: 'uuid',
       tx_id: 'text',
+      block_number: 'integer',
     },
   },
   grants: {
@@ -105,6 +110,7 @@ export const RECONCILED_TABLES = {
       reviewed_by: 'uuid',
       reviewed_at: 'time',
       tx_id: 'text',
+      block_number: 'integer',
     },
   },
   careAssignments: {
@@ -120,19 +126,27 @@ export const RECONCILED_TABLES = {
       ended_at: 'time',
       ended_by: 'uuid',
       tx_id: 'text',
+      block_number: 'integer',
     },
   },
   erasures: {
     table: 'projection_erasures',
     key: 'patient_id',
     ...APPENDED,
-    columns: { erased_by: 'uuid', erased_by_msp_id: 'text', erased_at: 'time', tx_id: 'text' },
+    columns: {
+      erased_by: 'uuid',
+      erased_by_msp_id: 'text',
+      erased_at: 'time',
+      tx_id: 'text',
+      block_number: 'integer',
+    },
   },
   accesses: {
     table: 'projection_accesses',
     key: 'tx_id',
     ...APPENDED,
     columns: {
+      block_number: 'integer',
       at: 'time',
       outcome: 'text',
       refusal_code: 'text',
@@ -151,9 +165,24 @@ export const RECONCILED_TABLES = {
   events: {
     table: 'projection_events',
     key: 'tx_id',
-    versionBlock: 'block_number',
-    ledgerListsEveryRow: false,
-    columns: { name: 'text' },
+    ...APPENDED,
+    columns: {
+      block_number: 'integer',
+      at: 'time',
+      name: 'text',
+      actor_id: 'uuid',
+      actor_role: 'text',
+      actor_msp_id: 'text',
+      patient_id: 'uuid',
+      patient_msp_id: 'text',
+      report_id: 'uuid',
+      subject_type: 'text',
+      subject_id: 'text',
+      other_msp_id: 'text',
+      purpose_of_use: 'text',
+      outcome: 'text',
+      refusal_code: 'text',
+    },
   },
 } as const satisfies Record<string, ReconciledTable>;
 
@@ -163,10 +192,15 @@ export const RECONCILED_TABLE_NAMES = Object.keys(RECONCILED_TABLES) as Reconcil
 /** A value as compared and printed: canonical text, or null when absent. */
 export type NormalisedValue = string | null;
 
-/** One row as both sides compare it: its key, and each compared column's normalised value. */
+/**
+ * One row as both sides compare it: its key, and each compared column's normalised value;
+ * on the ledger's side, the columns the ledger cannot tell (those of an event the
+ * projection cannot map, written before the v2 envelope) are not compared.
+ */
 export interface ComparableRow {
   key: string;
   fields: Record<string, NormalisedValue>;
+  unknownColumns?: readonly string[];
 }
 
 /** A row of the projection, with the block of the version it shows. */

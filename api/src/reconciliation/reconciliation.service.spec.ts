@@ -1,11 +1,11 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { SystemClock } from '../common/clock.js';
 import type { LedgerCheckpointRepository } from '../ledger-events/ledger-checkpoint.repository.js';
-import type { InspectedNetwork, LedgerInspection, LedgerPort, Page } from '../ledger/ledger.port.js';
+import type { InspectedNetwork, LedgerEvent, LedgerInspection, LedgerPort, Page } from '../ledger/ledger.port.js';
 import type { LedgerFacts } from './expected-projection.js';
 import type { ReconciliationRepository } from './reconciliation.repository.js';
 import { ProjectionBehindError, ReconciliationService } from './reconciliation.service.js';
-import { IDS, ledgerFacts, projectionOf, txId } from './testing/ledger-facts.js';
+import { IDS, ledgerEvents, ledgerFacts, projectionOf, txId } from './testing/ledger-facts.js';
 
 const NETWORK: InspectedNetwork = {
   channel: 'ehr',
@@ -19,11 +19,19 @@ const NETWORK: InspectedNetwork = {
 
 const page = <T>(items: T[]): Promise<Page<T>> => Promise.resolve({ items, nextBookmark: null });
 
-/** The service over mocked ports: the ledger holds `facts`, the projection `projectionOf(facts)`, caught up. */
-function newTestService(facts: LedgerFacts = ledgerFacts()) {
+/**
+ * The service over mocked ports: the ledger holds `facts` and `events` (delivered in two
+ * blocks' worth), the projection `projectionOf(facts)`, caught up.
+ */
+function newTestService(facts: LedgerFacts = ledgerFacts(), events: LedgerEvent[] = ledgerEvents()) {
   const inspection = {
     network: jest.fn<LedgerInspection['network']>(() => NETWORK),
     countEventsBetween: jest.fn<LedgerInspection['countEventsBetween']>(() => Promise.resolve(0)),
+    readEventsBelow: jest.fn<LedgerInspection['readEventsBelow']>((_height, _deadline, handle) => {
+      handle(events.slice(0, 3));
+      handle(events.slice(3));
+      return Promise.resolve();
+    }),
     // Hospital B's auditor view holds none of hospital A's participants; the first page of A's holds one.
     listParticipants: jest.fn<LedgerInspection['listParticipants']>((hospital, request) =>
       hospital === 'hospital-b'
@@ -85,6 +93,46 @@ describe('ReconciliationService', () => {
       bookmark: '',
     });
     expect(mocks.inspection.getErasure).toHaveBeenCalledTimes(1);
+    // Every event below the height the run started at, from the blocks.
+    expect(mocks.inspection.readEventsBelow).toHaveBeenCalledWith(10n, 600_000, expect.any(Function));
+    expect(run.report.tables.find((table) => table.table === 'projection_events')).toEqual({
+      table: 'projection_events',
+      ledgerRows: 8,
+      projectionRows: 8,
+      differences: 0,
+      notCompared: 0,
+    });
+  });
+
+  it('reports an event of the blocks that the projection does not hold', async () => {
+    const revoked = { ...ledgerFacts().grants[0], effectiveStatus: undefined, status: 'revoked' };
+    const { sut } = newTestService(undefined, [
+      ...ledgerEvents(),
+      {
+        blockNumber: 8n,
+        transactionId: txId('revoke'),
+        name: 'GrantRevoked',
+        payload: {
+          grantId: IDS.grant,
+          at: '2025-03-03T08:00:00.000Z',
+          actor: { id: IDS.patient, role: 'patient', mspId: 'HospitalAMSP' },
+          records: { grant: { ...revoked, revokedAt: '2025-03-03T08:00:00.000Z' } },
+        },
+      },
+    ]);
+
+    const run = await sut.run(FAST);
+
+    expect(run.report.differences).toEqual([
+      {
+        table: 'projection_events',
+        key: txId('revoke'),
+        kind: 'ledger-only',
+        field: null,
+        ledger: null,
+        projection: null,
+      },
+    ]);
   });
 
   it('records and returns the differences it finds', async () => {

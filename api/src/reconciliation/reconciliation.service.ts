@@ -14,7 +14,7 @@ import {
   type PageRequest,
 } from '../ledger/ledger.port.js';
 import { PROJECTION_READER } from '../projection/ledger-projection.js';
-import { expectedProjection, type LedgerFacts } from './expected-projection.js';
+import { eventFactsOf, expectedProjection, type LedgerEventFact, type LedgerFacts } from './expected-projection.js';
 import { RECONCILED_TABLE_NAMES, RECONCILED_TABLES } from './reconciled-tables.js';
 import { compareTable } from './reconciliation-comparison.js';
 import { type ReconciliationRun, reportOf } from './reconciliation-report.js';
@@ -32,6 +32,8 @@ export interface ReconciliationOptions {
   pollMs?: number;
   /** Deadline of one read of the blocks that tell whether events are still to be written. */
   blockScanDeadlineMs?: number;
+  /** Deadline of the read of every block below the height the run started at, for its events. */
+  eventScanDeadlineMs?: number;
   /** Patients whose records are read at once. */
   concurrency?: number;
   /** Where progress goes, a line at a time (IDs and counts only). */
@@ -43,18 +45,23 @@ const PAGE_SIZE = 100;
 /**
  * Compares the ledger projection with the ledger itself, read as each hospital's service
  * identity, and records the run. The projection must first have written every event up to
- * the height the run starts at (ProjectionBehindError otherwise); after the ledger is read,
- * the run waits again until it has written what was added meanwhile, so that a row the
- * ledger showed is in the projection unless it is missing for good. What changed during
- * the read is left uncompared (see compareTable).
+ * the height the run starts at (ProjectionBehindError otherwise). Then the ledger is read
+ * two ways at once: the chaincode's listings (every record's current state: the state
+ * tables) and every block below that height (every event with its payload: the timeline,
+ * and the block of each record's transaction). After that the run waits again until the
+ * projection has written what was added meanwhile, so that a row the ledger showed is in
+ * the projection unless it is missing for good. What changed during the read is left
+ * uncompared (see compareTable).
  */
 @Injectable()
 export class ReconciliationService {
+  // Every dependency by an explicit token: `npm run audit:reconcile` runs this under tsx,
+  // which emits no constructor parameter types for Nest to inject by.
   constructor(
     @Inject(LEDGER) private readonly ledger: LedgerPort,
-    private readonly repository: ReconciliationRepository,
-    private readonly checkpoints: LedgerCheckpointRepository,
-    private readonly clock: Clock,
+    @Inject(ReconciliationRepository) private readonly repository: ReconciliationRepository,
+    @Inject(LedgerCheckpointRepository) private readonly checkpoints: LedgerCheckpointRepository,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /**
@@ -71,7 +78,11 @@ export class ReconciliationService {
     progress(`ledger height ${atStart}: waiting for the projection to hold every event below it`);
     await this.untilProjected(network, atStart, options);
 
-    const facts = await this.readLedger(network, options.concurrency ?? 8, progress);
+    const [records, events] = await Promise.all([
+      this.readLedger(network, options.concurrency ?? 8, progress),
+      this.readEvents(atStart, options.eventScanDeadlineMs ?? 600_000, progress),
+    ]);
+    const facts: LedgerFacts = { ...records, events };
     const afterLedgerRead = await this.ledger.system.chainHeight();
     if (afterLedgerRead > atStart) {
       progress(`ledger height ${afterLedgerRead} after the read: waiting for the projection again`);
@@ -124,6 +135,23 @@ export class ReconciliationService {
   }
 
   /**
+   * Every event of the chaincode below `height`, from the blocks, each kept as the facts the
+   * comparison needs (its timeline row made at once: the payloads are not kept).
+   */
+  private async readEvents(
+    height: bigint,
+    deadlineMs: number,
+    progress: (line: string) => void,
+  ): Promise<LedgerEventFact[]> {
+    const facts: LedgerEventFact[] = [];
+    await this.ledger.inspection.readEventsBelow(height, deadlineMs, (events) => {
+      for (const fact of eventFactsOf(events)) facts.push(fact);
+    });
+    progress(`read ${facts.length} events from ${height} blocks`);
+    return facts;
+  }
+
+  /**
    * Every record the ledger shows the hospitals' service identities: participants and
    * reports as every hospital lists them, and each patient's records as the patient's own
    * hospital lists them (its auditor's view covers every record concerning its patients).
@@ -132,7 +160,7 @@ export class ReconciliationService {
     network: InspectedNetwork,
     concurrency: number,
     progress: (line: string) => void,
-  ): Promise<LedgerFacts> {
+  ): Promise<Omit<LedgerFacts, 'events'>> {
     const inspection = this.ledger.inspection;
     const hospitals = network.peers.map((peer) => peer.hospital);
     const everyHospital = async <T>(list: (hospital: string, page: PageRequest) => Promise<Page<T>>) =>
@@ -166,6 +194,7 @@ export class ReconciliationService {
       ]);
       return { receipts, refusals, requests, grants, careAssignments, erasures: erasure ? [erasure] : [] };
     });
+    progress(`read the records of ${patients.length} patients`);
 
     return {
       participants,

@@ -4,16 +4,20 @@ import type { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ChaincodeRefusedError, LedgerUnavailableError } from '../ledger/ledger.errors.js';
 import type { LedgerIdentity, LedgerPort, ReportsLedger } from '../ledger/ledger.port.js';
-import { isRefusedOpening, RefusedOpenings, type RefusedOpeningsRepository } from './refused-openings.js';
+import { isRefusedOpening, RefusedOpenings } from './refused-openings.js';
+import type { RecentRefusals, RefusedOpeningsRepository } from './refused-openings.repository.js';
 
 const USER_ID = '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
 const REPORT_ID = '1e2d3c4b-5a69-4788-96a5-b4c3d2e1f001';
 const ACTOR = { hospital: 'hospital-a', mspId: 'HospitalAMSP' } as LedgerIdentity;
 const NOW = new Date('2026-12-02T10:00:00.000Z');
 
-function newTestService(claim: boolean) {
+/** The service over a repository whose user has `recent` refusals recorded: it records one when the service's rule allows. */
+function newTestService(recent: RecentRefusals = { all: 0, ofReport: 0 }) {
   const mocks = {
-    claim: jest.fn<RefusedOpeningsRepository['claim']>(() => Promise.resolve(claim)),
+    claim: jest.fn<RefusedOpeningsRepository['claim']>((_user, _report, _now, _windows, allows) =>
+      Promise.resolve(allows(recent)),
+    ),
     recordRefusal: jest.fn<ReportsLedger['recordRefusal']>(() =>
       Promise.resolve({
         result: {
@@ -61,25 +65,36 @@ describe('RefusedOpenings', () => {
     jest.restoreAllMocks();
   });
 
-  it('records the refusal on the ledger under the refused user’s own identity when the limit allows', async () => {
-    const { sut, mocks } = newTestService(true);
+  it('records the refusal on the ledger under the refused user’s own identity when the limits allow', async () => {
+    const { sut, mocks } = newTestService({ all: 59, ofReport: 0 });
 
     await sut.record(USER_ID, ACTOR, REPORT_ID);
 
-    expect(mocks.claim).toHaveBeenCalledWith(USER_ID, REPORT_ID, NOW, { repeatSeconds: 60, perHour: 60 });
+    expect(mocks.claim).toHaveBeenCalledWith(
+      USER_ID,
+      REPORT_ID,
+      NOW,
+      // The last hour, and the repeat window (REFUSAL_REPEAT_SECONDS) for this report.
+      { allSince: new Date('2026-12-02T09:00:00.000Z'), reportSince: new Date('2026-12-02T09:59:00.000Z') },
+      expect.any(Function),
+    );
     expect(mocks.recordRefusal).toHaveBeenCalledWith(ACTOR, REPORT_ID);
   });
 
-  it('writes nothing to the ledger when the user is over the limit', async () => {
-    const { sut, mocks } = newTestService(false);
+  it.each([
+    ['one of the same report was recorded within the repeat window', { all: 1, ofReport: 1 }],
+    ['the user had REFUSALS_PER_USER_PER_HOUR recorded in the last hour', { all: 60, ofReport: 0 }],
+  ])('writes nothing to the ledger when %s', async (_case, recent) => {
+    const { sut, mocks } = newTestService(recent);
 
     await sut.record(USER_ID, ACTOR, REPORT_ID);
 
+    expect(mocks.claim).toHaveBeenCalledTimes(1);
     expect(mocks.recordRefusal).not.toHaveBeenCalled();
   });
 
   it('resolves, logging only the code, when the ledger does not take the refusal', async () => {
-    const { sut, mocks } = newTestService(true);
+    const { sut, mocks } = newTestService();
     mocks.recordRefusal.mockRejectedValueOnce(
       new ChaincodeRefusedError('CONFLICT', `report ${REPORT_ID}: not refused`),
     );
@@ -93,7 +108,7 @@ describe('RefusedOpenings', () => {
   });
 
   it('resolves when the rate limit cannot be read (the database is down): the refusal stands unrecorded', async () => {
-    const { sut, mocks } = newTestService(true);
+    const { sut, mocks } = newTestService();
     mocks.claim.mockRejectedValueOnce(Object.assign(new Error('connection refused'), { name: 'QueryFailedError' }));
 
     await expect(sut.record(USER_ID, ACTOR, REPORT_ID)).resolves.toBeUndefined();

@@ -18,7 +18,7 @@ const STATUS: SystemStatus = {
     { hospital: 'hospital-b', mspId: 'HospitalBMSP', endpoint: 'localhost:9051', answering: false, blockHeight: null },
   ],
   ipfs: { kind: 'helia', answering: true, id: null, version: '7.1.15', repoSizeBytes: 300108 },
-  projection: { checkpointBlock: 41n, chainHeight: 42n, lagBlocks: 0n },
+  projection: { checkpointBlock: 41n, chainHeight: 42n, lagBlocks: 0n, lagEvents: 0 },
   reconciliation: null,
 };
 
@@ -63,7 +63,7 @@ describe('SystemStatusController', () => {
         },
       ],
       ipfs: { kind: 'helia', answering: true, id: null, version: '7.1.15', repoSizeBytes: 300108 },
-      projection: { checkpointBlock: 41, chainHeight: 42, lagBlocks: 0 },
+      projection: { checkpointBlock: 41, chainHeight: 42, lagBlocks: 0, lagEvents: 0 },
       reconciliation: null,
     });
   });

@@ -49,11 +49,19 @@ export class ProjectionStatusDto {
   /** The channel's height, the highest any answering peer reports; null when none answered. */
   @ApiProperty({ type: Number, nullable: true }) chainHeight!: number | null;
   /**
-   * chainHeight − 1 − checkpointBlock: blocks after the checkpoint's. Blocks without a
-   * chaincode event (configuration updates, no-op transactions) count too, so a projection
-   * that holds every event may show a small lag until the next event.
+   * 0 when the projection holds every event of the chaincode below chainHeight (blocks
+   * without one, such as configuration blocks, never count as lag); else chainHeight − 1 −
+   * checkpointBlock, the blocks after the checkpoint's (every block before the first event).
+   * Null when no peer answered.
    */
-  @ApiProperty({ type: Number, nullable: true }) lagBlocks!: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 0 }) lagBlocks!: number | null;
+  /**
+   * The chaincode's events below chainHeight that the projection has not written yet;
+   * null when they could not be counted within the status's deadline (more than 2 000
+   * blocks behind, or the peer did not deliver the blocks in time): lagBlocks is then an
+   * upper bound.
+   */
+  @ApiProperty({ type: Number, nullable: true, example: 0 }) lagEvents!: number | null;
 }
 
 export class ReconciliationStatusDto {
@@ -88,6 +96,7 @@ export class SystemStatusDto {
         checkpointBlock: number(status.projection.checkpointBlock),
         chainHeight: number(status.projection.chainHeight),
         lagBlocks: number(status.projection.lagBlocks),
+        lagEvents: status.projection.lagEvents,
       },
       reconciliation: status.reconciliation && {
         finishedAt: status.reconciliation.finishedAt.toISOString(),

@@ -3,6 +3,8 @@ import type { AppConfig } from '../config/app-config.js';
 import type { LedgerCheckpointRepository } from '../ledger-events/ledger-checkpoint.repository.js';
 import { LedgerUnavailableError } from '../ledger/ledger.errors.js';
 import type { ChaincodeDefinition, InspectedNetwork, LedgerInspection, LedgerPort } from '../ledger/ledger.port.js';
+import type { NetworkProfile } from '../ledger/network-profile.js';
+import { ProjectionStatus } from '../projection/projection-status.js';
 import type { ReconciliationRepository } from '../reconciliation/reconciliation.repository.js';
 import { ContentStoreUnavailableError } from '../storage/storage.errors.js';
 import type { ContentStore, ContentStoreStatus } from '../storage/content-store.port.js';
@@ -27,13 +29,17 @@ const DEFINITION: ChaincodeDefinition = { name: 'medledger', version: '3f2a9c1b7
 /** A promise that never settles: a peer whose process hangs without closing its socket. */
 const never = <T>() => new Promise<T>(() => undefined);
 
-/** The service over mocked ports: both peers answer at height 42 unless a test says otherwise. */
+/**
+ * The service over mocked ports: both peers answer at height 42 unless a test says
+ * otherwise; the projection's checkpoint is in block 40, and no event lies after it.
+ */
 function newTestService() {
   const inspection = {
     network: jest.fn<LedgerInspection['network']>(() => NETWORK),
     chainHeightAt: jest.fn<LedgerInspection['chainHeightAt']>(() => Promise.resolve(42n)),
     peerVersionAt: jest.fn<LedgerInspection['peerVersionAt']>(() => Promise.resolve('3.1.1')),
     chaincodeDefinitionAt: jest.fn<LedgerInspection['chaincodeDefinitionAt']>(() => Promise.resolve(DEFINITION)),
+    countEventsBetween: jest.fn<LedgerInspection['countEventsBetween']>(() => Promise.resolve(0)),
   };
   const contentStore = {
     kind: 'kubo' as const,
@@ -51,10 +57,14 @@ function newTestService() {
       Promise.resolve({ finishedAt: new Date('2025-03-05T08:00:00.000Z'), differences: 0 }),
     ),
   };
+  const ledger = { inspection } as unknown as LedgerPort;
   const sut = new SystemStatusService(
-    { inspection } as unknown as LedgerPort,
+    ledger,
     contentStore as unknown as ContentStore,
-    checkpoints as unknown as LedgerCheckpointRepository,
+    new ProjectionStatus(checkpoints as unknown as LedgerCheckpointRepository, ledger, {
+      channel: NETWORK.channel,
+      chaincode: NETWORK.chaincode,
+    } as NetworkProfile),
     reconciliations as unknown as ReconciliationRepository,
     { READINESS_TIMEOUT_MS: DEADLINE_MS } as AppConfig,
   );
@@ -77,7 +87,7 @@ describe('SystemStatusService', () => {
         { hospital: 'hospital-b', mspId: 'HospitalBMSP', endpoint: 'localhost:9051', answering: true, blockHeight: 42 },
       ],
       ipfs: { kind: 'kubo', answering: true, id: '12D3KooWExample', version: '0.39.0', repoSizeBytes: 1_048_576 },
-      projection: { checkpointBlock: 40, chainHeight: 42, lagBlocks: 1 },
+      projection: { checkpointBlock: 40, chainHeight: 42, lagBlocks: 0, lagEvents: 0 },
       reconciliation: { finishedAt: '2025-03-05T08:00:00.000Z', differences: 0, ok: true },
     });
     expect(mocks.checkpoints.read).toHaveBeenCalledWith({
@@ -114,7 +124,7 @@ describe('SystemStatusService', () => {
         blockHeight: null,
       },
     ]);
-    expect(status.projection).toEqual({ checkpointBlock: 40, chainHeight: 43, lagBlocks: 2 });
+    expect(status.projection).toEqual({ checkpointBlock: 40, chainHeight: 43, lagBlocks: 0, lagEvents: 0 });
     expect(status.chaincode).toEqual({ name: 'medledger', version: '3f2a9c1b7d4e', sequence: 4 });
     expect(took).toBeLessThan(DEADLINE_MS * 5);
   });
@@ -151,7 +161,7 @@ describe('SystemStatusService', () => {
     expect(status).toMatchObject({
       chaincode: { name: 'medledger', version: null, sequence: null },
       fabric: { version: '3.1.1' },
-      projection: { checkpointBlock: null, chainHeight: null, lagBlocks: null },
+      projection: { checkpointBlock: null, chainHeight: null, lagBlocks: null, lagEvents: null },
       reconciliation: null,
     });
     expect(status.peers.every((peer) => !peer.answering)).toBe(true);
@@ -168,12 +178,48 @@ describe('SystemStatusService', () => {
     expect(status.reconciliation).toEqual({ finishedAt: '2025-03-05T08:00:00.000Z', differences: 3, ok: false });
   });
 
-  it('counts every block as lag before the projection wrote its first event', async () => {
+  it('shows no lag when the projection holds every event, though event-less blocks follow its checkpoint', async () => {
     const { sut, mocks } = newTestService();
-    mocks.checkpoints.read.mockResolvedValue(null);
+    mocks.checkpoints.read.mockResolvedValue({ blockNumber: 30n, transactionId: 'tx-30', handledInBlock: 2 });
 
     const status = SystemStatusDto.from(await sut.status());
 
-    expect(status.projection).toEqual({ checkpointBlock: null, chainHeight: 42, lagBlocks: 42 });
+    expect(status.projection).toEqual({ checkpointBlock: 30, chainHeight: 42, lagBlocks: 0, lagEvents: 0 });
+    // The events after the checkpoint's transaction below the highest peer's height, within the deadline.
+    expect(mocks.inspection.countEventsBetween).toHaveBeenCalledWith(
+      { blockNumber: 30n, transactionId: 'tx-30' },
+      42n,
+      DEADLINE_MS,
+    );
+  });
+
+  it('shows the blocks and events still to write when the projection is behind', async () => {
+    const { sut, mocks } = newTestService();
+    mocks.inspection.countEventsBetween.mockResolvedValue(4);
+
+    const status = SystemStatusDto.from(await sut.status());
+
+    expect(status.projection).toEqual({ checkpointBlock: 40, chainHeight: 42, lagBlocks: 1, lagEvents: 4 });
+  });
+
+  it('counts every block as lag before the projection wrote its first event', async () => {
+    const { sut, mocks } = newTestService();
+    mocks.checkpoints.read.mockResolvedValue(null);
+    mocks.inspection.countEventsBetween.mockResolvedValue(17);
+
+    const status = SystemStatusDto.from(await sut.status());
+
+    expect(status.projection).toEqual({ checkpointBlock: null, chainHeight: 42, lagBlocks: 42, lagEvents: 17 });
+  });
+
+  it('gives the blocks after the checkpoint and no count when the peer does not deliver the blocks in time', async () => {
+    const { sut, mocks } = newTestService();
+    mocks.inspection.countEventsBetween.mockImplementation(() => never());
+
+    const started = performance.now();
+    const status = SystemStatusDto.from(await sut.status());
+
+    expect(status.projection).toEqual({ checkpointBlock: 40, chainHeight: 42, lagBlocks: 1, lagEvents: null });
+    expect(performance.now() - started).toBeLessThan(DEADLINE_MS * 5);
   });
 });

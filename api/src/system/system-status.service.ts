@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { LedgerCheckpointRepository } from '../ledger-events/ledger-checkpoint.repository.js';
 import { type ChaincodeDefinition, type InspectedNetwork, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
-import { PROJECTION_READER } from '../projection/ledger-projection.js';
+import { type ProjectionLag, ProjectionStatus } from '../projection/projection-status.js';
 import { ReconciliationRepository } from '../reconciliation/reconciliation.repository.js';
 import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.js';
 import { API_VERSION } from './api-version.js';
@@ -30,7 +29,7 @@ export interface SystemStatus {
     version: string | null;
     repoSizeBytes: number | null;
   };
-  projection: { checkpointBlock: bigint | null; chainHeight: bigint | null; lagBlocks: bigint | null };
+  projection: ProjectionLag;
   reconciliation: { finishedAt: Date; differences: number; ok: boolean } | null;
 }
 
@@ -44,13 +43,15 @@ interface PeerProbe extends PeerStatus {
  * readiness deadline: a peer, or the IPFS node, that does not answer in time is reported
  * as not answering, and the status is still given. The database is asked too (the
  * projection's checkpoint, the last reconciliation); it answers every request anyway.
+ * Once the peers told the chain's height, the events the projection has still to write
+ * below it are counted (within the deadline again; see ProjectionStatus).
  */
 @Injectable()
 export class SystemStatusService {
   constructor(
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     @Inject(CONTENT_STORE) private readonly contentStore: ContentStore,
-    private readonly checkpoints: LedgerCheckpointRepository,
+    private readonly projection: ProjectionStatus,
     private readonly reconciliations: ReconciliationRepository,
     private readonly config: AppConfig,
   ) {}
@@ -58,18 +59,19 @@ export class SystemStatusService {
   async status(): Promise<SystemStatus> {
     const deadlineMs = this.config.READINESS_TIMEOUT_MS;
     const network = this.ledger.inspection.network();
-    const [peers, ipfs, checkpoint, last] = await Promise.all([
-      Promise.all(network.peers.map((peer) => this.probePeer(peer, deadlineMs))),
+    const probes = Promise.all(network.peers.map((peer) => this.probePeer(peer, deadlineMs)));
+    const projection = probes.then((peers) => {
+      const heights = peers.flatMap((peer) => (peer.blockHeight === null ? [] : [peer.blockHeight]));
+      const chainHeight = heights.length > 0 ? heights.reduce((a, b) => (a > b ? a : b)) : null;
+      return this.projection.lag(chainHeight, deadlineMs);
+    });
+    const [peers, ipfs, lag, last] = await Promise.all([
+      probes,
       this.probeContentStore(deadlineMs),
-      this.checkpoints.read({ reader: PROJECTION_READER, channel: network.channel, chaincode: network.chaincode }),
+      projection,
       this.reconciliations.last(),
     ]);
 
-    const heights = peers.flatMap((peer) => (peer.blockHeight === null ? [] : [peer.blockHeight]));
-    const chainHeight = heights.length > 0 ? heights.reduce((a, b) => (a > b ? a : b)) : null;
-    const checkpointBlock = checkpoint?.blockNumber ?? null;
-    // Blocks after the one the projection's checkpoint is in (all of them before its first event).
-    const lagBlocks = chainHeight === null ? null : max0(chainHeight - 1n - (checkpointBlock ?? -1n));
     // The newest definition any peer knows (a peer may not have committed an upgrade yet).
     const definition = peers
       .flatMap((peer) => (peer.definition ? [peer.definition] : []))
@@ -93,7 +95,7 @@ export class SystemStatusService {
         blockHeight,
       })),
       ipfs,
-      projection: { checkpointBlock, chainHeight, lagBlocks },
+      projection: lag,
       reconciliation: last && {
         finishedAt: last.finishedAt,
         differences: last.differences,
@@ -138,5 +140,3 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
-
-const max0 = (value: bigint): bigint => (value > 0n ? value : 0n);

@@ -2,6 +2,7 @@ import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common
 import { DatabaseModule } from '../database/database.module.js';
 import { LedgerCheckpointRepository } from '../ledger-events/ledger-checkpoint.repository.js';
 import { LedgerModule } from '../ledger/ledger.module.js';
+import { ProjectionStatus } from '../projection/projection-status.js';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { HttpMetricsMiddleware, Metrics } from './metrics.js';
@@ -11,14 +12,14 @@ import { HealthController, MetricsController, SystemStatusController } from './s
 
 /**
  * Liveness, readiness, metrics (the registry, for the features that count things) and the
- * system status. It reads the projection's checkpoint through a repository of its own
- * rather than the projection's module, which imports the event readers, whose notifications
- * import this module (for the metrics).
+ * system status. It provides the projection's status (its checkpoint, its lag) itself rather
+ * than importing the projection's module: features import this module for the metrics, and
+ * must not bring the projection's event reader along.
  */
 @Module({
   imports: [DatabaseModule, LedgerModule, StorageModule, ReconciliationModule],
   controllers: [HealthController, MetricsController, SystemStatusController],
-  providers: [Metrics, ReadinessService, SystemStatusService, LedgerCheckpointRepository],
+  providers: [Metrics, ReadinessService, SystemStatusService, ProjectionStatus, LedgerCheckpointRepository],
   exports: [Metrics],
 })
 export class SystemModule implements NestModule {

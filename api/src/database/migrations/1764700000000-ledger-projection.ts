@@ -163,6 +163,12 @@ export class LedgerProjection1764700000000 implements MigrationInterface {
         `CREATE INDEX projection_accesses_${column} ON projection_accesses (${column}, at, tx_id)`,
       );
     }
+    // An auditor's list: its patients' rows (patient_msp_id), and its staff opening another
+    // hospital's records, which this partial index holds alone (a few among many).
+    await queryRunner.query(
+      `CREATE INDEX projection_accesses_cross_hospital ON projection_accesses (actor_msp_id, at, tx_id)
+       WHERE patient_msp_id IS DISTINCT FROM actor_msp_id`,
+    );
     await queryRunner.query(`
       CREATE TABLE projection_events (
         tx_id text PRIMARY KEY,

@@ -1,4 +1,5 @@
-import type { LedgerFacts } from '../expected-projection.js';
+import type { LedgerEvent } from '../../ledger/ledger.port.js';
+import { eventFactsOf, type LedgerFacts } from '../expected-projection.js';
 import {
   comparableRow,
   type ProjectedRow,
@@ -22,8 +23,104 @@ export const IDS = {
 /** A transaction ID (64 hex digits) from a short tag. */
 export const txId = (tag: string): string => Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64);
 
-/** The ledger's records of that small ledger, as the service identities list them. */
+/** The block of each transaction of that small ledger (two in block 1, two in block 4). */
+const BLOCKS: Record<string, bigint> = {
+  'register-patient': 1n,
+  'register-doctor': 1n,
+  'assign-care': 2n,
+  'record-report': 3n,
+  'open-report': 4n,
+  'refused-open': 4n,
+  'request-access': 5n,
+  'approve-request': 6n,
+  probe: 6n,
+};
+
+/** The block of a transaction of that small ledger, as PostgreSQL answers a bigint: text. */
+const blockText = (id: string): string | null => {
+  const tag = Object.keys(BLOCKS).find((candidate) => txId(candidate) === id);
+  return tag === undefined ? null : String(BLOCKS[tag]);
+};
+
+/** Who signed its transactions, as the events' `actor` says. */
+export const ACTORS = {
+  admin: { id: IDS.admin, role: 'admin', mspId: 'HospitalAMSP' },
+  doctor: { id: IDS.doctor, role: 'doctor', mspId: 'HospitalAMSP' },
+  patient: { id: IDS.patient, role: 'patient', mspId: 'HospitalAMSP' },
+  service: { id: null, role: 'service', mspId: 'HospitalAMSP' },
+} as const;
+
+/** The ledger's records and events of that small ledger (each event's timeline row made as the projection makes it). */
 export function ledgerFacts(): LedgerFacts {
+  const records = ledgerRecords();
+  return { ...records, events: eventFactsOf(ledgerEvents(records)) };
+}
+
+/**
+ * A chaincode event as the blocks hold it: the v2 envelope (`at`, `actor`, `records`) beside
+ * the IDs the event has always carried.
+ */
+export function ledgerEvent(
+  tag: string,
+  blockNumber: bigint,
+  name: string,
+  actor: keyof typeof ACTORS,
+  at: string,
+  records: Record<string, unknown>,
+  ids: Record<string, string> = {},
+): LedgerEvent {
+  return { blockNumber, transactionId: txId(tag), name, payload: { ...ids, at, actor: ACTORS[actor], records } };
+}
+
+/** The chaincode events of that small ledger, in ledger order: one per transaction, and a connectivity probe. */
+export function ledgerEvents(records: Omit<LedgerFacts, 'events'> = ledgerRecords()): LedgerEvent[] {
+  const [patient, doctor] = records.participants;
+  const [report] = records.reports;
+  const [receipt] = records.receipts;
+  const [refusal] = records.refusals;
+  const [request] = records.requests;
+  const [grant] = records.grants;
+  const [care] = records.careAssignments;
+  const event = (
+    tag: string,
+    name: string,
+    actor: keyof typeof ACTORS,
+    at: string,
+    written: Record<string, unknown>,
+    ids: Record<string, string> = {},
+  ) => ledgerEvent(tag, BLOCKS[tag], name, actor, at, written, ids);
+  // A grant as stored: how it stands now (`effectiveStatus`) is the listing's, never written.
+  const storedGrant = { ...grant, effectiveStatus: undefined };
+  return [
+    event('register-patient', 'ParticipantRegistered', 'admin', patient.registeredAt, { participant: patient }),
+    event('register-doctor', 'ParticipantRegistered', 'admin', doctor.registeredAt, { participant: doctor }),
+    event('assign-care', 'CareAssigned', 'admin', care.startedAt, { care }, { assignmentId: care.assignmentId }),
+    event('record-report', 'ReportRecorded', 'doctor', report.recordedAt, { report }, { reportId: report.reportId }),
+    event('open-report', 'ReportAccessed', 'doctor', receipt.at, { receipt }, { reportId: receipt.reportId }),
+    event('refused-open', 'ReportAccessRefused', 'admin', refusal.at, { refusal }, { reportId: refusal.reportId }),
+    event(
+      'request-access',
+      'AccessRequested',
+      'doctor',
+      request.requestedAt,
+      { request: { ...request, status: 'pending', decidedAt: null, grantId: null } },
+      { requestId: request.requestId },
+    ),
+    event(
+      'approve-request',
+      'RequestApproved',
+      'patient',
+      request.decidedAt!,
+      { request, grant: storedGrant },
+      { requestId: request.requestId, grantId: grant.grantId },
+    ),
+    // Not part of the projection: no row on either side.
+    event('probe', 'ProbeRecorded', 'service', '2025-03-02T10:00:01.000Z', {}),
+  ];
+}
+
+/** The ledger's records of that small ledger, as the service identities list them. */
+export function ledgerRecords(): Omit<LedgerFacts, 'events'> {
   return {
     participants: [
       {
@@ -156,10 +253,42 @@ export function ledgerFacts(): LedgerFacts {
 /**
  * The projection's rows of the same ledger as PostgreSQL answers them: times as Date
  * objects, big integers and UUIDs as text, ID lists in the order the database keeps, every
- * version written at block 5.
+ * version written at block 5; the timeline rows of its events written out by hand.
  */
 export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<ReconciledTableName, ProjectedRow[]> {
   const time = (iso: string | null) => (iso === null ? null : new Date(iso));
+  const [patient, doctor] = facts.participants;
+  const [report] = facts.reports;
+  const [receipt] = facts.receipts;
+  const [refusal] = facts.refusals;
+  const [request] = facts.requests;
+  const [care] = facts.careAssignments;
+  /** A timeline row: where, when, by whom, and what the event says (the rest null). */
+  const timeline = (
+    tag: string,
+    at: string,
+    name: string,
+    actor: keyof typeof ACTORS,
+    said: Record<string, unknown>,
+  ): [string, Record<string, unknown>] => [
+    txId(tag),
+    {
+      block_number: blockText(txId(tag)),
+      at: time(at),
+      name,
+      actor_id: ACTORS[actor].id,
+      actor_role: ACTORS[actor].role,
+      actor_msp_id: ACTORS[actor].mspId,
+      patient_id: null,
+      patient_msp_id: null,
+      report_id: null,
+      other_msp_id: null,
+      purpose_of_use: null,
+      outcome: null,
+      refusal_code: null,
+      ...said,
+    },
+  ];
   const rows: Record<ReconciledTableName, Array<[string, Record<string, unknown>]>> = {
     participants: facts.participants.map((p) => [
       p.uid,
@@ -169,6 +298,7 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
         registered_at: time(p.registeredAt),
         erased_at: time(p.erasedAt),
         tx_id: p.txId,
+        block_number: blockText(p.txId),
       },
     ]),
     reports: facts.reports.map((r) => [
@@ -191,6 +321,7 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
         voided_by: null,
         voided_by_msp_id: null,
         tx_id: r.txId,
+        block_number: blockText(r.txId),
       },
     ]),
     requests: facts.requests.map((r) => [
@@ -209,6 +340,7 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
         decided_at: time(r.decidedAt),
         grant_id: r.grantId,
         tx_id: r.txId,
+        block_number: blockText(r.txId),
       },
     ]),
     grants: facts.grants.map((g) => [
@@ -234,6 +366,7 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
         reviewed_by: g.reviewedBy,
         reviewed_at: time(g.reviewedAt),
         tx_id: g.txId,
+        block_number: blockText(g.txId),
       },
     ]),
     careAssignments: facts.careAssignments.map((c) => [
@@ -247,16 +380,24 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
         ended_at: time(c.endedAt),
         ended_by: c.endedBy,
         tx_id: c.txId,
+        block_number: blockText(c.txId),
       },
     ]),
     erasures: facts.erasures.map((e) => [
       e.patientId,
-      { erased_by: e.erasedBy, erased_by_msp_id: e.erasedByMspId, erased_at: time(e.erasedAt), tx_id: e.txId },
+      {
+        erased_by: e.erasedBy,
+        erased_by_msp_id: e.erasedByMspId,
+        erased_at: time(e.erasedAt),
+        tx_id: e.txId,
+        block_number: blockText(e.txId),
+      },
     ]),
     accesses: [
       ...facts.receipts.map((r): [string, Record<string, unknown>] => [
         r.txId,
         {
+          block_number: blockText(r.txId),
           at: time(r.at),
           outcome: 'granted',
           refusal_code: null,
@@ -275,6 +416,7 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
       ...facts.refusals.map((r): [string, Record<string, unknown>] => [
         r.txId,
         {
+          block_number: blockText(r.txId),
           at: time(r.at),
           outcome: 'refused',
           refusal_code: r.code,
@@ -292,14 +434,64 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
       ]),
     ],
     events: [
-      ...facts.participants.map((p): [string, Record<string, unknown>] => [p.txId, { name: 'ParticipantRegistered' }]),
-      ...facts.reports.map((r): [string, Record<string, unknown>] => [r.txId, { name: 'ReportRecorded' }]),
-      ...facts.requests.map((r): [string, Record<string, unknown>] => [r.txId, { name: 'AccessRequested' }]),
-      ...facts.grants.map((g): [string, Record<string, unknown>] => [g.txId, { name: 'RequestApproved' }]),
-      ...facts.careAssignments.map((c): [string, Record<string, unknown>] => [c.txId, { name: 'CareAssigned' }]),
-      ...facts.erasures.map((e): [string, Record<string, unknown>] => [e.txId, { name: 'PatientErased' }]),
-      ...facts.receipts.map((r): [string, Record<string, unknown>] => [r.txId, { name: 'ReportAccessed' }]),
-      ...facts.refusals.map((r): [string, Record<string, unknown>] => [r.txId, { name: 'ReportAccessRefused' }]),
+      timeline('register-patient', patient.registeredAt, 'ParticipantRegistered', 'admin', {
+        patient_id: IDS.patient,
+        patient_msp_id: 'HospitalAMSP',
+        subject_type: 'participant',
+        subject_id: IDS.patient,
+      }),
+      timeline('register-doctor', doctor.registeredAt, 'ParticipantRegistered', 'admin', {
+        subject_type: 'participant',
+        subject_id: IDS.doctor,
+      }),
+      // The care record names the care team's hospital; the patient's is looked up.
+      timeline('assign-care', care.startedAt, 'CareAssigned', 'admin', {
+        patient_id: IDS.patient,
+        patient_msp_id: 'HospitalAMSP',
+        other_msp_id: 'HospitalAMSP',
+        subject_type: 'care',
+        subject_id: IDS.care,
+      }),
+      timeline('record-report', report.recordedAt, 'ReportRecorded', 'doctor', {
+        patient_id: IDS.patient,
+        patient_msp_id: 'HospitalAMSP',
+        report_id: IDS.report,
+        subject_type: 'report',
+        subject_id: IDS.report,
+      }),
+      // An opening's hospital is its report's, looked up.
+      timeline('open-report', receipt.at, 'ReportAccessed', 'doctor', {
+        patient_id: IDS.patient,
+        patient_msp_id: 'HospitalAMSP',
+        report_id: IDS.report,
+        subject_type: 'receipt',
+        subject_id: txId('open-report'),
+        purpose_of_use: 'TREAT',
+        outcome: 'granted',
+      }),
+      timeline('refused-open', refusal.at, 'ReportAccessRefused', 'admin', {
+        patient_id: IDS.patient,
+        patient_msp_id: 'HospitalAMSP',
+        report_id: IDS.report,
+        subject_type: 'refusal',
+        subject_id: txId('refused-open'),
+        outcome: 'refused',
+        refusal_code: 'FORBIDDEN',
+      }),
+      timeline('request-access', request.requestedAt, 'AccessRequested', 'doctor', {
+        patient_id: IDS.patient,
+        patient_msp_id: 'HospitalAMSP',
+        subject_type: 'request',
+        subject_id: IDS.request,
+        purpose_of_use: 'TREAT',
+      }),
+      timeline('approve-request', request.decidedAt!, 'RequestApproved', 'patient', {
+        patient_id: IDS.patient,
+        patient_msp_id: 'HospitalAMSP',
+        subject_type: 'request',
+        subject_id: IDS.request,
+        purpose_of_use: 'TREAT',
+      }),
     ],
   };
   return Object.fromEntries(
