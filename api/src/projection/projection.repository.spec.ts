@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import { HISTORY, V2_EVENTS } from '../../../test/fixtures/ledger-events.js';
 import { type ProjectionRows, projectionRowsOf } from './projection-rows.js';
+import { PROJECTION_TABLES } from './projection-tables.js';
 import { ProjectionRepository } from './projection.repository.js';
 
 /** The statements a batch runs, through a manager that records them. */
@@ -70,16 +71,7 @@ describe('ProjectionRepository', () => {
     const reversed = Object.fromEntries(
       Object.entries(rows).map(([table, tableRows]) => [table, [...(tableRows as object[])].reverse()]),
     ) as unknown as ProjectionRows;
-    const keys: Record<string, string> = {
-      projection_participants: 'uid',
-      projection_reports: 'report_id',
-      projection_requests: 'request_id',
-      projection_grants: 'grant_id',
-      projection_care_assignments: 'assignment_id',
-      projection_erasures: 'patient_id',
-      projection_accesses: 'tx_id',
-      projection_events: 'tx_id',
-    };
+    const keys = Object.fromEntries(Object.values(PROJECTION_TABLES).map(({ name, key }) => [name, key]));
 
     const statements = await statementsOfRows(reversed);
 

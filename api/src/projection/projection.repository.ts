@@ -1,163 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ProjectionRows } from './projection-rows.js';
-
-/** A projection table: its key, and its columns with their SQL types (those a batch's rows carry). */
-interface Table {
-  name: string;
-  key: string;
-  columns: Record<string, string>;
-}
-
-const VERSIONED = { block_number: 'bigint', tx_id: 'text', last_block_number: 'bigint', last_tx_id: 'text' };
-
-const PARTICIPANTS: Table = {
-  name: 'projection_participants',
-  key: 'uid',
-  columns: { uid: 'uuid', role: 'text', msp_id: 'text', registered_at: 'timestamptz', erased_at: 'timestamptz' },
-};
-
-const REPORTS: Table = {
-  name: 'projection_reports',
-  key: 'report_id',
-  columns: {
-    report_id: 'uuid',
-    patient_id: 'uuid',
-    hospital_msp_id: 'text',
-    author_id: 'uuid',
-    author_role: 'text',
-    author_msp_id: 'text',
-    type: 'text',
-    cid: 'text',
-    ciphertext_sha256: 'text',
-    plaintext_commitment: 'text',
-    size: 'bigint',
-    recorded_at: 'timestamptz',
-    write_basis: 'text',
-    write_basis_id: 'text',
-    voided_at: 'timestamptz',
-    voided_by: 'uuid',
-    voided_by_msp_id: 'text',
-  },
-};
-
-const REQUESTS: Table = {
-  name: 'projection_requests',
-  key: 'request_id',
-  columns: {
-    request_id: 'uuid',
-    patient_id: 'uuid',
-    patient_msp_id: 'text',
-    doctor_id: 'uuid',
-    doctor_msp_id: 'text',
-    report_ids: 'uuid[]',
-    duration_days: 'integer',
-    purpose_of_use: 'text',
-    reason_commitment: 'text',
-    status: 'text',
-    requested_at: 'timestamptz',
-    decided_at: 'timestamptz',
-    grant_id: 'uuid',
-  },
-};
-
-const GRANTS: Table = {
-  name: 'projection_grants',
-  key: 'grant_id',
-  columns: {
-    grant_id: 'uuid',
-    kind: 'text',
-    patient_id: 'uuid',
-    patient_msp_id: 'text',
-    grantee_kind: 'text',
-    doctor_id: 'uuid',
-    doctor_msp_id: 'text',
-    grantee_msp_id: 'text',
-    report_ids: 'uuid[]',
-    purpose_of_use: 'text',
-    valid_from: 'timestamptz',
-    expires_at: 'timestamptz',
-    status: 'text',
-    revoked_at: 'timestamptz',
-    request_id: 'uuid',
-    justification_commitment: 'text',
-    reviewed: 'boolean',
-    review_outcome: 'text',
-    reviewed_by: 'uuid',
-    reviewed_at: 'timestamptz',
-  },
-};
-
-const CARE_ASSIGNMENTS: Table = {
-  name: 'projection_care_assignments',
-  key: 'assignment_id',
-  columns: {
-    assignment_id: 'uuid',
-    patient_id: 'uuid',
-    doctor_id: 'uuid',
-    hospital_msp_id: 'text',
-    assigned_by: 'uuid',
-    started_at: 'timestamptz',
-    ended_at: 'timestamptz',
-    ended_by: 'uuid',
-  },
-};
-
-const ERASURES: Table = {
-  name: 'projection_erasures',
-  key: 'patient_id',
-  columns: {
-    patient_id: 'uuid',
-    erased_by: 'uuid',
-    erased_by_msp_id: 'text',
-    erased_at: 'timestamptz',
-    block_number: 'bigint',
-    tx_id: 'text',
-  },
-};
-
-const ACCESSES: Table = {
-  name: 'projection_accesses',
-  key: 'tx_id',
-  columns: {
-    tx_id: 'text',
-    block_number: 'bigint',
-    at: 'timestamptz',
-    outcome: 'text',
-    refusal_code: 'text',
-    report_id: 'uuid',
-    patient_id: 'uuid',
-    actor_id: 'uuid',
-    actor_role: 'text',
-    actor_msp_id: 'text',
-    basis: 'text',
-    grant_id: 'uuid',
-    grantee_kind: 'text',
-    purpose_of_use: 'text',
-  },
-};
-
-const EVENTS: Table = {
-  name: 'projection_events',
-  key: 'tx_id',
-  columns: {
-    tx_id: 'text',
-    block_number: 'bigint',
-    at: 'timestamptz',
-    name: 'text',
-    actor_id: 'uuid',
-    actor_role: 'text',
-    actor_msp_id: 'text',
-    patient_id: 'uuid',
-    report_id: 'uuid',
-    subject_type: 'text',
-    subject_id: 'text',
-    other_msp_id: 'text',
-    purpose_of_use: 'text',
-    outcome: 'text',
-    refusal_code: 'text',
-  },
-};
+import {
+  PROJECTION_TABLE_NAMES,
+  PROJECTION_TABLES,
+  type ProjectionTable,
+  type ProjectionTableName,
+} from './projection-tables.js';
 
 /** The batch's rows of a table, from its one JSON parameter, typed as the table's columns. */
 const rowsOf = (columns: Record<string, string>) =>
@@ -171,9 +20,8 @@ const rowsOf = (columns: Record<string, string>) =>
  * cannot change twice in one block, MVCC refuses the second), never by an older one. Its
  * creating block stays when the version came without it.
  */
-function upsert(table: Table): string {
-  const columns = { ...table.columns, ...VERSIONED };
-  const names = Object.keys(columns);
+function upsert(table: ProjectionTable): string {
+  const names = Object.keys(table.columns);
   const updates = names
     .filter((column) => column !== table.key)
     .map((column) =>
@@ -182,21 +30,20 @@ function upsert(table: Table): string {
         : `${column} = EXCLUDED.${column}`,
     );
   return `INSERT INTO ${table.name} AS t (${names.join(', ')})
-    SELECT ${names.join(', ')} FROM ${rowsOf(columns)}
+    SELECT ${names.join(', ')} FROM ${rowsOf(table.columns)}
     ON CONFLICT (${table.key}) DO UPDATE SET ${updates.join(', ')}
     WHERE t.last_block_number <= EXCLUDED.last_block_number`;
 }
 
 /**
  * A multi-row append of facts that never change, each once, by its key; `derived` are
- * columns computed in SQL from the row `r`, which may read `inputs` (fields of the rows
- * that are no column as they are).
+ * columns computed in SQL from the row `r` (which may read the batch's value of the column).
  */
-function append(table: Table, derived: Record<string, string> = {}, inputs: Record<string, string> = {}): string {
+function append(table: ProjectionTable, derived: Record<string, string> = {}): string {
   const names = Object.keys(table.columns);
-  return `INSERT INTO ${table.name} (${[...names, ...Object.keys(derived)].join(', ')})
-    SELECT ${[...names.map((name) => `r.${name}`), ...Object.values(derived)].join(', ')}
-    FROM ${rowsOf({ ...table.columns, ...inputs })}
+  return `INSERT INTO ${table.name} (${names.join(', ')})
+    SELECT ${names.map((name) => derived[name] ?? `r.${name}`).join(', ')}
+    FROM ${rowsOf(table.columns)}
     ON CONFLICT (${table.key}) DO NOTHING`;
 }
 
@@ -210,29 +57,23 @@ const REPORT_HOSPITAL = `coalesce(
       (SELECT msp_id FROM projection_participants WHERE uid = r.patient_id AND role = 'patient'))`;
 
 /**
- * Each table's statement, in the order a batch runs them: what a later one looks up is
- * written by then. A timeline row without its patient's hospital (a voided report's, a care
- * assignment's: their records do not name it) takes the report's, else the patient's
- * participant row's.
+ * Columns computed when written: an access's hospital is its report's; a timeline row
+ * without its patient's hospital (a voided report's, a care assignment's: their records do
+ * not name it) takes the report's, else the patient's participant row's.
  */
-const STATEMENTS: Array<{ rows: keyof ProjectionRows; key: string; sql: string }> = [
-  { rows: 'participants', key: PARTICIPANTS.key, sql: upsert(PARTICIPANTS) },
-  { rows: 'reports', key: REPORTS.key, sql: upsert(REPORTS) },
-  { rows: 'requests', key: REQUESTS.key, sql: upsert(REQUESTS) },
-  { rows: 'grants', key: GRANTS.key, sql: upsert(GRANTS) },
-  { rows: 'careAssignments', key: CARE_ASSIGNMENTS.key, sql: upsert(CARE_ASSIGNMENTS) },
-  { rows: 'erasures', key: ERASURES.key, sql: append(ERASURES) },
-  { rows: 'accesses', key: ACCESSES.key, sql: append(ACCESSES, { patient_msp_id: REPORT_HOSPITAL }) },
-  {
-    rows: 'events',
-    key: EVENTS.key,
-    sql: append(
-      EVENTS,
-      { patient_msp_id: `coalesce(r.patient_msp_id, ${REPORT_HOSPITAL})` },
-      { patient_msp_id: 'text' },
-    ),
-  },
-];
+const DERIVED: Partial<Record<ProjectionTableName, Record<string, string>>> = {
+  accesses: { patient_msp_id: REPORT_HOSPITAL },
+  events: { patient_msp_id: `coalesce(r.patient_msp_id, ${REPORT_HOSPITAL})` },
+};
+
+/**
+ * Each table's statement, in the order a batch runs them (PROJECTION_TABLES'): what a later
+ * one looks up is written by then.
+ */
+const STATEMENTS = PROJECTION_TABLE_NAMES.map((rows) => {
+  const table = PROJECTION_TABLES[rows];
+  return { rows, key: table.key, sql: table.kind === 'versioned' ? upsert(table) : append(table, DERIVED[rows]) };
+});
 
 /**
  * A table's rows in the order of their keys. A multi-row statement locks its rows in the

@@ -1,11 +1,19 @@
+import {
+  PROJECTION_TABLE_NAMES,
+  PROJECTION_TABLES,
+  type ProjectionTableName,
+  type SqlType,
+} from '../projection/projection-tables.js';
+
 /**
- * The projection tables the reconciliation compares with the ledger, their key, the columns
- * compared and how each column's value is normalised, so that the ledger's JSON and
- * PostgreSQL's rows read alike: times as ISO 8601 UTC to the millisecond, UUIDs in lower
- * case, numbers as decimal text, ID lists sorted. Every column is compared but the version
- * a mutable record's row shows (`last_block_number`, `last_tx_id`), which the listings do
- * not tell; it decides whether a row is compared at all (`versionBlock`, see compareTable).
- * `block_number` is the block of the row's transaction (`tx_id`) as the ledger's blocks say.
+ * The projection tables the reconciliation compares with the ledger (those of
+ * projection-tables.ts), their key, the columns compared and how each column's value is
+ * normalised, so that the ledger's JSON and PostgreSQL's rows read alike: times as ISO 8601
+ * UTC to the millisecond, UUIDs in lower case, numbers as decimal text, ID lists sorted.
+ * Every column is compared but the version a mutable record's row shows
+ * (`last_block_number`, `last_tx_id`), which the listings do not tell; it decides whether a
+ * row is compared at all (`versionBlock`, see compareTable). `block_number` is the block of
+ * the row's transaction (`tx_id`) as the ledger's blocks say.
  */
 
 /** How a column's value is normalised before comparison. */
@@ -16,178 +24,53 @@ export interface ReconciledTable {
   table: string;
   /** Its key column. */
   key: string;
+  /** How its key is normalised. */
+  keyKind: ColumnKind;
   /** The block of the version a row shows: `last_block_number` for mutable records, else `block_number`. */
   versionBlock: 'last_block_number' | 'block_number';
   /** The compared columns. */
   columns: Readonly<Record<string, ColumnKind>>;
 }
 
-const VERSIONED = { versionBlock: 'last_block_number' } as const;
-const APPENDED = { versionBlock: 'block_number' } as const;
+/** How a column of each SQL type is normalised. */
+const KIND_OF: Record<SqlType, ColumnKind> = {
+  uuid: 'uuid',
+  'uuid[]': 'uuid-list',
+  text: 'text',
+  timestamptz: 'time',
+  bigint: 'integer',
+  integer: 'integer',
+  boolean: 'boolean',
+};
 
-export const RECONCILED_TABLES = {
-  participants: {
-    table: 'projection_participants',
-    key: 'uid',
-    ...VERSIONED,
-    columns: {
-      role: 'text',
-      msp_id: 'text',
-      registered_at: 'time',
-      erased_at: 'time',
-      tx_id: 'text',
-      block_number: 'integer',
-    },
-  },
-  reports: {
-    table: 'projection_reports',
-    key: 'report_id',
-    ...VERSIONED,
-    columns: {
-      patient_id: 'uuid',
-      hospital_msp_id: 'text',
-      author_id: 'uuid',
-      author_role: 'text',
-      author_msp_id: 'text',
-      type: 'text',
-      cid: 'text',
-      ciphertext_sha256: 'text',
-      plaintext_commitment: 'text',
-      size: 'integer',
-      recorded_at: 'time',
-      write_basis: 'text',
-      write_basis_id: 'uuid',
-      voided_at: 'time',
-      voided_by: 'uuid',
-      voided_by_msp_id: 'text',
-      tx_id: 'text',
-      block_number: 'integer',
-    },
-  },
-  requests: {
-    table: 'projection_requests',
-    key: 'request_id',
-    ...VERSIONED,
-    columns: {
-      patient_id: 'uuid',
-      patient_msp_id: 'text',
-      doctor_id: 'uuid',
-      doctor_msp_id: 'text',
-      report_ids: 'uuid-list',
-      duration_days: 'integer',
-      purpose_of_use: 'text',
-      reason_commitment: 'text',
-      status: 'text',
-      requested_at: 'time',
-      decided_at: 'time',
-      grant_id: 'uuid',
-      tx_id: 'text',
-      block_number: 'integer',
-    },
-  },
-  grants: {
-    table: 'projection_grants',
-    key: 'grant_id',
-    ...VERSIONED,
-    columns: {
-      kind: 'text',
-      patient_id: 'uuid',
-      patient_msp_id: 'text',
-      grantee_kind: 'text',
-      doctor_id: 'uuid',
-      doctor_msp_id: 'text',
-      grantee_msp_id: 'text',
-      report_ids: 'uuid-list',
-      purpose_of_use: 'text',
-      valid_from: 'time',
-      expires_at: 'time',
-      status: 'text',
-      revoked_at: 'time',
-      request_id: 'uuid',
-      justification_commitment: 'text',
-      reviewed: 'boolean',
-      review_outcome: 'text',
-      reviewed_by: 'uuid',
-      reviewed_at: 'time',
-      tx_id: 'text',
-      block_number: 'integer',
-    },
-  },
-  careAssignments: {
-    table: 'projection_care_assignments',
-    key: 'assignment_id',
-    ...VERSIONED,
-    columns: {
-      patient_id: 'uuid',
-      doctor_id: 'uuid',
-      hospital_msp_id: 'text',
-      assigned_by: 'uuid',
-      started_at: 'time',
-      ended_at: 'time',
-      ended_by: 'uuid',
-      tx_id: 'text',
-      block_number: 'integer',
-    },
-  },
-  erasures: {
-    table: 'projection_erasures',
-    key: 'patient_id',
-    ...APPENDED,
-    columns: {
-      erased_by: 'uuid',
-      erased_by_msp_id: 'text',
-      erased_at: 'time',
-      tx_id: 'text',
-      block_number: 'integer',
-    },
-  },
-  accesses: {
-    table: 'projection_accesses',
-    key: 'tx_id',
-    ...APPENDED,
-    columns: {
-      block_number: 'integer',
-      at: 'time',
-      outcome: 'text',
-      refusal_code: 'text',
-      report_id: 'uuid',
-      patient_id: 'uuid',
-      patient_msp_id: 'text',
-      actor_id: 'uuid',
-      actor_role: 'text',
-      actor_msp_id: 'text',
-      basis: 'text',
-      grant_id: 'uuid',
-      grantee_kind: 'text',
-      purpose_of_use: 'text',
-    },
-  },
-  events: {
-    table: 'projection_events',
-    key: 'tx_id',
-    ...APPENDED,
-    columns: {
-      block_number: 'integer',
-      at: 'time',
-      name: 'text',
-      actor_id: 'uuid',
-      actor_role: 'text',
-      actor_msp_id: 'text',
-      patient_id: 'uuid',
-      patient_msp_id: 'text',
-      report_id: 'uuid',
-      subject_type: 'text',
-      subject_id: 'text',
-      other_msp_id: 'text',
-      purpose_of_use: 'text',
-      outcome: 'text',
-      refusal_code: 'text',
-    },
-  },
-} as const satisfies Record<string, ReconciledTable>;
+/** Columns normalised otherwise than their SQL type says: a report's write basis ID is text, but always a UUID. */
+const KIND_EXCEPTIONS: Partial<Record<ProjectionTableName, Record<string, ColumnKind>>> = {
+  reports: { write_basis_id: 'uuid' },
+};
 
-export type ReconciledTableName = keyof typeof RECONCILED_TABLES;
-export const RECONCILED_TABLE_NAMES = Object.keys(RECONCILED_TABLES) as ReconciledTableName[];
+/** The columns of a mutable record's version, never compared. */
+const VERSION_COLUMNS = new Set(['last_block_number', 'last_tx_id']);
+
+function reconciledTable(name: ProjectionTableName): ReconciledTable {
+  const { name: table, key, kind, columns } = PROJECTION_TABLES[name];
+  return {
+    table,
+    key,
+    keyKind: KIND_OF[columns[key]],
+    versionBlock: kind === 'versioned' ? 'last_block_number' : 'block_number',
+    columns: Object.fromEntries(
+      Object.entries(columns)
+        .filter(([column]) => column !== key && !VERSION_COLUMNS.has(column))
+        .map(([column, type]) => [column, KIND_EXCEPTIONS[name]?.[column] ?? KIND_OF[type]]),
+    ),
+  };
+}
+
+export type ReconciledTableName = ProjectionTableName;
+export const RECONCILED_TABLE_NAMES: readonly ReconciledTableName[] = PROJECTION_TABLE_NAMES;
+export const RECONCILED_TABLES = Object.fromEntries(
+  RECONCILED_TABLE_NAMES.map((name) => [name, reconciledTable(name)]),
+) as Record<ReconciledTableName, ReconciledTable>;
 
 /** A value as compared and printed: canonical text, or null when absent. */
 export type NormalisedValue = string | null;
@@ -215,7 +98,7 @@ export interface ProjectedRow extends ComparableRow {
 export function comparableRow(spec: ReconciledTable, key: unknown, values: Record<string, unknown>): ComparableRow {
   const fields: Record<string, NormalisedValue> = {};
   for (const [column, kind] of Object.entries(spec.columns)) fields[column] = normalise(kind, values[column]);
-  return { key: normalise(spec.key === 'tx_id' ? 'text' : 'uuid', key) ?? '', fields };
+  return { key: normalise(spec.keyKind, key) ?? '', fields };
 }
 
 /** A value in its canonical text form (see the file's comment); null and undefined are null. */

@@ -263,7 +263,7 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
   const [refusal] = facts.refusals;
   const [request] = facts.requests;
   const [care] = facts.careAssignments;
-  /** A timeline row: where, when, by whom, and what the event says (the rest null). */
+  /** A timeline row: where, when, by whom, and what the event says (the rest null, as comparableRow reads it). */
   const timeline = (
     tag: string,
     at: string,
@@ -279,13 +279,6 @@ export function projectionOf(facts: LedgerFacts, versionBlock = 5n): Record<Reco
       actor_id: ACTORS[actor].id,
       actor_role: ACTORS[actor].role,
       actor_msp_id: ACTORS[actor].mspId,
-      patient_id: null,
-      patient_msp_id: null,
-      report_id: null,
-      other_msp_id: null,
-      purpose_of_use: null,
-      outcome: null,
-      refusal_code: null,
       ...said,
     },
   ];
