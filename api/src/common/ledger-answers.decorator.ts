@@ -13,6 +13,7 @@ const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input (the failing fields are listed)',
   404: 'Unknown, or not visible to the caller',
   409: 'Conflicts with the current state on the ledger',
+  422: 'The stored content failed a check against the ledger (INTEGRITY_FAILED); nothing unverified was released',
   503: 'The ledger (or the database) cannot serve now; retry after Retry-After',
 };
 
@@ -20,7 +21,7 @@ const DESCRIPTIONS: Record<number, string> = {
  * Declares the error answers of a route that goes to the ledger: the statuses given, and
  * 503 for an unavailable ledger, each with the error envelope.
  */
-export function LedgerAnswers(...statuses: Array<400 | 404 | 409>) {
+export function LedgerAnswers(...statuses: Array<400 | 404 | 409 | 422>) {
   return applyDecorators(
     ...[...statuses, 503].map((status) =>
       ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorEnvelopeDto }),

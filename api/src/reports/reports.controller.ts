@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { LedgerAnswers } from '../common/ledger-answers.decorator.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { validateInput } from '../common/validation.js';
@@ -135,6 +136,7 @@ export class ReportsController {
   @Roles('patient', 'doctor', 'auditor', 'admin')
   @Get(':id/content')
   @ApiOkResponse({ description: 'The file, with integrity and ledger headers' })
+  @LedgerAnswers(400, 404, 422)
   async content(
     @CurrentUser() caller: AuthenticatedUser,
     @Param() params: ReportIdParams,
