@@ -3,7 +3,7 @@ import { HospitalDirectory } from '../access/hospital-directory.js';
 import { RoleForbiddenError } from '../auth/auth.errors.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { NotFoundError } from '../common/domain-error.js';
-import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from '../common/keyset-cursor.js';
+import { decodeKeysetCursor, keysetPage, type KeysetPosition } from '../common/keyset-cursor.js';
 import type { AccessEntry, AccessOutcome, AuditPage, TimelineEntry } from './audit-entries.js';
 import { AnotherPatientsTrailError } from './audit.errors.js';
 import {
@@ -176,21 +176,13 @@ export class AuditTrailService {
   }
 
   private accessPage(rows: AccessRow[], limit: number): AuditPage<AccessEntry> {
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map((row) => this.toAccessEntry(row)),
-      nextCursor: rows.length > limit && last ? encodeKeysetCursor(positionOf(last)) : null,
-    };
+    const page = keysetPage(rows, limit, positionOf);
+    return { items: page.items.map((row) => this.toAccessEntry(row)), nextCursor: page.nextCursor };
   }
 
   private timelinePage(rows: TimelineRow[], limit: number): AuditPage<TimelineEntry> {
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map((row) => this.toTimelineEntry(row)),
-      nextCursor: rows.length > limit && last ? encodeKeysetCursor(positionOf(last)) : null,
-    };
+    const page = keysetPage(rows, limit, positionOf);
+    return { items: page.items.map((row) => this.toTimelineEntry(row)), nextCursor: page.nextCursor };
   }
 
   private toAccessEntry(row: AccessRow): AccessEntry {

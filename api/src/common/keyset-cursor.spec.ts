@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidInputError } from './domain-error.js';
-import { decodeKeysetCursor, encodeKeysetCursor, type KeysetIdKind } from './keyset-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor, keysetPage, type KeysetIdKind } from './keyset-cursor.js';
 
 const ID = '0b9f6c1e-4a57-4c1d-9a3e-5f2d8c7b6a10';
 const AT = '2026-11-21T10:00:00.250Z';
@@ -107,5 +107,25 @@ describe('keyset cursors of a list keyed by transaction ID', () => {
       status: 400,
       details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
     });
+  });
+});
+
+describe('keysetPage', () => {
+  const rows = [3, 2, 1].map((n) => ({
+    at: new Date(Date.UTC(2026, 11, n)),
+    id: `0000000${n}-0000-4000-8000-000000000000`,
+  }));
+  const positionOf = (row: (typeof rows)[number]) => row;
+
+  it('gives the first `limit` rows and the cursor after the last of them when one more row was read', () => {
+    const page = keysetPage(rows, 2, positionOf);
+
+    expect(page.items).toEqual(rows.slice(0, 2));
+    expect(decodeKeysetCursor(page.nextCursor!)).toEqual({ at: rows[1]!.at, id: rows[1]!.id });
+  });
+
+  it('has no cursor on the last page', () => {
+    expect(keysetPage(rows, 3, positionOf)).toEqual({ items: rows, nextCursor: null });
+    expect(keysetPage([], 3, positionOf)).toEqual({ items: [], nextCursor: null });
   });
 });

@@ -67,3 +67,21 @@ function keysetPositionOf(cursor: string, idPattern: RegExp): KeysetPosition | u
   if (year < EARLIEST_YEAR || year > LATEST_YEAR) return undefined;
   return { at: date, id };
 }
+
+/**
+ * One page of a keyset-paginated list from `rows`, read with one more than `limit` (so that
+ * the extra row tells whether a next page exists): the first `limit` rows, and the cursor
+ * after the last of them, or null on the last page.
+ */
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  positionOf: (row: T) => KeysetPosition,
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > limit && last !== undefined ? encodeKeysetCursor(positionOf(last)) : null,
+  };
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { NotFoundError } from '../common/domain-error.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../common/keyset-cursor.js';
+import { decodeKeysetCursor, keysetPage } from '../common/keyset-cursor.js';
 import type { Notification } from './notification-kinds.js';
 import { NotificationsRepository } from './notifications.repository.js';
 
@@ -30,13 +30,7 @@ export class NotificationsService {
       }),
       this.notifications.unreadCount(caller.id),
     ]);
-    const items = found.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: found.length > limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null,
-      unreadCount,
-    };
+    return { ...keysetPage(found, limit, (item) => ({ at: item.createdAt, id: item.id })), unreadCount };
   }
 
   /** Marks one of the caller's notifications read; NotFoundError when the caller has none with this id. */

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { Clock } from '../common/clock.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../common/keyset-cursor.js';
+import { decodeKeysetCursor, keysetPage } from '../common/keyset-cursor.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChannelMembershipAdmin } from '../ledger/channel-config-admin.js';
@@ -48,12 +48,7 @@ export class AdminService {
       limit + 1,
       cursor ? decodeKeysetCursor(cursor) : undefined,
     );
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page,
-      nextCursor: items.length > limit && last ? encodeKeysetCursor({ at: last.createdAt, id: last.id }) : null,
-    };
+    return keysetPage(items, limit, (user) => ({ at: user.createdAt, id: user.id }));
   }
 
   /**
