@@ -4,11 +4,11 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.run/**', 'coverage/**', 'web/dist/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.run/**', 'coverage/**', 'web/dist/**', 'web/src/api/openapi.d.ts', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
@@ -16,5 +16,7 @@ export default tseslint.config(
     },
   },
   { languageOptions: { globals: globals.node } },
+  // The portal runs in the browser.
+  { files: ['web/src/**/*.{ts,tsx}'], languageOptions: { globals: globals.browser } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
 );

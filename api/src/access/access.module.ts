@@ -10,11 +10,18 @@ import { EmergencyAccessService } from './emergency-access.service.js';
 import { GrantsController } from './grants.controller.js';
 import { GrantsService } from './grants.service.js';
 import { HospitalDirectory } from './hospital-directory.js';
+import { HospitalsController } from './hospitals.controller.js';
 
 /** Consent over REST: doctors' requests, patients' grants and revocations, emergency access and its review. */
 @Module({
   imports: [LedgerModule, UsersModule],
-  controllers: [AccessRequestsController, GrantsController, EmergencyAccessController, EmergencyReviewController],
+  controllers: [
+    AccessRequestsController,
+    GrantsController,
+    EmergencyAccessController,
+    EmergencyReviewController,
+    HospitalsController,
+  ],
   providers: [
     AccessRequestsService,
     GrantsService,

@@ -1,0 +1,103 @@
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { answer, api } from '../../api/client';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { SelectField, TextField } from '../../components/Field';
+import { hospitalName } from '../../components/format';
+import { Page } from '../../components/Page';
+import { signIn } from '../../session/session';
+
+/** Patients open their own account at the hospital that treats them. */
+export function RegisterPage() {
+  const hospitals = useQuery({ queryKey: ['hospitals'], queryFn: () => answer(api.GET('/api/v1/hospitals')) });
+  const [form, setForm] = useState({ email: '', password: '', fullName: '', dateOfBirth: '', hospital: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
+    setForm({ ...form, [field]: event.target.value });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await answer(
+        api.POST('/api/v1/auth/register', {
+          body: { ...form, hospital: form.hospital || (hospitals.data?.items[0]?.hospital ?? '') },
+        }),
+      );
+      await signIn(form.email, form.password);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="narrow">
+      <Page
+        title="Create your patient account"
+        intro="Doctors and hospital staff receive their accounts from their hospital's administrator."
+      >
+        <form onSubmit={(event) => void submit(event)}>
+          <TextField
+            label="Full name"
+            autoComplete="name"
+            required
+            maxLength={200}
+            value={form.fullName}
+            onChange={set('fullName')}
+          />
+          <TextField
+            label="Date of birth"
+            type="date"
+            autoComplete="bday"
+            required
+            value={form.dateOfBirth}
+            onChange={set('dateOfBirth')}
+          />
+          <TextField
+            label="E-mail"
+            type="email"
+            autoComplete="email"
+            required
+            value={form.email}
+            onChange={set('email')}
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            maxLength={128}
+            hint="At least 12 characters. A passphrase of several words is easy to remember and hard to guess."
+            value={form.password}
+            onChange={set('password')}
+          />
+          <SelectField
+            label="Your hospital"
+            required
+            value={form.hospital || (hospitals.data?.items[0]?.hospital ?? '')}
+            onChange={set('hospital')}
+          >
+            {(hospitals.data?.items ?? []).map((hospital) => (
+              <option key={hospital.hospital} value={hospital.hospital}>
+                {hospitalName(hospital.hospital)}
+              </option>
+            ))}
+          </SelectField>
+          <ErrorNotice error={hospitals.error ?? error} onRetry={() => void hospitals.refetch()} />
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Creating your account…' : 'Create account'}
+          </button>
+        </form>
+        <p>
+          Already registered? <Link to="/sign-in">Sign in</Link>
+        </p>
+      </Page>
+    </div>
+  );
+}

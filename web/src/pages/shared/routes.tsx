@@ -1,0 +1,9 @@
+import type { PortalRoute } from '../../app/portal-route';
+import { NotificationsPage } from './NotificationsPage';
+import { SessionsPage } from './SessionsPage';
+
+/** Pages every signed-in user has, after their role's own. */
+export const sharedRoutes: PortalRoute[] = [
+  { path: '/notifications', element: <NotificationsPage /> },
+  { path: '/sessions', element: <SessionsPage /> },
+];
