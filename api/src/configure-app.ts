@@ -8,6 +8,10 @@ import type { ErrorEnvelope } from './common/error-envelope.filter.js';
 import { requestIdOf } from './common/request-id.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
+import { servePortal } from './portal/serve-portal.js';
+
+/** The API's own answers: every one of them (errors too) is about a user and may hold PHI. */
+const API_PATH = /^\/api\/v1(\/|$)/i;
 
 /** Applies everything the API needs around its routes, then initialises it; used by main.ts and the tests alike. */
 export async function configureApp(app: NestExpressApplication): Promise<INestApplication> {
@@ -16,6 +20,8 @@ export async function configureApp(app: NestExpressApplication): Promise<INestAp
   // First of all, so that even a request refused by the body parser has its id.
   app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
     request.id = requestIdOf(request, response);
+    // No browser or proxy keeps any answer of the API (a patient's record, an error naming them).
+    if (API_PATH.test(request.path)) response.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.setGlobalPrefix('api/v1', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
@@ -37,6 +43,8 @@ export async function configureApp(app: NestExpressApplication): Promise<INestAp
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
+  // After the routes: the portal answers only what the API did not.
+  app.use(servePortal(config.WEB_DIST_DIR));
   // Nest answers unknown routes under its prefix; this answers the rest the same way.
   app.use((request: Request & { id?: string }, response: Response) => {
     const envelope: ErrorEnvelope = {

@@ -67,6 +67,22 @@ describe('the running API: health, OpenAPI, metrics and the error contract', () 
     expectErrorEnvelope(response, 413, 'PAYLOAD_TOO_LARGE');
   });
 
+  it('lets no browser or proxy keep any answer of /api/v1, errors included (Cache-Control: no-store)', async () => {
+    const answers = [
+      await callApi('/api/v1/health'),
+      await callApi('/api/v1/no/such/route'),
+      await callApi('/api/v1/auth/me'),
+      await callApi('/api/v1/health', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"broken":',
+      }),
+      await callApi('/api/v1/auth/refresh', { method: 'POST' }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 404, 401, 400, 401]);
+    for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('sets the usual security headers', async () => {
     const response = await callApi('/api/v1/health');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');

@@ -15,6 +15,7 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
+  'GET /api/v1/hospitals',
 ]);
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
 

@@ -1,13 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { NotFoundError } from '../common/domain-error.js';
+import { ErrorEnvelopeDto } from '../common/ledger-answers.decorator.js';
 import { Public } from '../common/public.decorator.js';
 import { UserDto } from '../users/user.dto.js';
 import { ROLES } from '../users/user.entity.js';
@@ -24,11 +27,26 @@ import {
   TokenPairDto,
 } from './auth.dto.js';
 import { UnauthenticatedError } from './auth.errors.js';
-import { AuthService, type ClientInfo } from './auth.service.js';
+import { AuthService, type ClientInfo, type TokenPair } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
 import { LedgerCheckService } from './ledger-check.service.js';
 import { CurrentUser } from './current-user.decorator.js';
+import {
+  clearedRefreshCookie,
+  presentedRefreshToken,
+  REFRESH_COOKIE,
+  refreshCookie,
+  type RefreshTokenTransport,
+} from './refresh-token-cookie.js';
 import { Roles } from './roles.decorator.js';
+
+/** The refresh cookie, as the OpenAPI document declares it on the answers that set it. */
+const SET_REFRESH_COOKIE = {
+  'Set-Cookie': {
+    description: `With refreshTokenTransport "cookie": \`${REFRESH_COOKIE}=<token>; Max-Age=<until the session's absolute expiry>; Path=/api/v1/auth/refresh; HttpOnly; SameSite=Strict\` (and Secure over https)`,
+    schema: { type: 'string' },
+  },
+};
 
 @ApiTags('auth')
 @Controller('auth')
@@ -48,33 +66,76 @@ export class AuthController {
     return UserDto.from(await this.usersService.createAccount({ ...body, role: 'patient' }));
   }
 
-  /** Signs in: a short-lived access token, an opaque single-use refresh token and the account. */
+  /**
+   * Signs in: a short-lived access token, an opaque single-use refresh token (in the body,
+   * or with refreshTokenTransport "cookie" in an HttpOnly cookie) and the account.
+   */
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOkResponse({ type: LoginResultDto })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed sign-ins for this account or address; see Retry-After' })
-  async login(@Body() body: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
+  @ApiOkResponse({ type: LoginResultDto, headers: SET_REFRESH_COOKIE })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'Invalid input (the failing fields are listed)' })
+  @ApiUnauthorizedResponse({
+    type: ErrorEnvelopeDto,
+    description: 'INVALID_CREDENTIALS: the e-mail or password is wrong, or the account is not active',
+  })
+  @ApiTooManyRequestsResponse({
+    type: ErrorEnvelopeDto,
+    description: 'Too many failed sign-ins for this account or address; see Retry-After',
+  })
+  async login(
+    @Body() body: LoginDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<LoginResultDto> {
     const { user, ...tokens } = await this.auth.login(body.email, body.password, clientOf(request));
-    return { ...tokens, user: UserDto.from(user) };
+    return { ...deliver(tokens, body.refreshTokenTransport ?? 'body', request, response), user: UserDto.from(user) };
   }
 
-  /** Exchanges a refresh token for a new pair; a spent token presented again ends its whole session. */
+  /**
+   * Exchanges a refresh token (from the body, else from the refresh cookie) for a new pair;
+   * a spent token presented again ends its whole session. A refresh counts as activity for
+   * the session's idle timeout. A refused refresh clears the refresh cookie.
+   */
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOkResponse({ type: TokenPairDto })
-  refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
-    return this.auth.refresh(body.refreshToken);
+  @ApiOkResponse({ type: TokenPairDto, headers: SET_REFRESH_COOKIE })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'Invalid input (the failing fields are listed)' })
+  @ApiUnauthorizedResponse({
+    type: ErrorEnvelopeDto,
+    description:
+      'INVALID_REFRESH_TOKEN: no refresh token (neither in the body nor the cookie), an unknown or spent one (a spent one ends its session), a timed-out session or an inactive account; the refresh cookie is cleared',
+  })
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TokenPairDto> {
+    try {
+      const presented = presentedRefreshToken(body, request.headers.cookie);
+      return deliver(await this.auth.refresh(presented.token), presented.transport, request, response);
+    } catch (error) {
+      // The browser forgets a token that no longer works, whichever way it came.
+      if (error instanceof UnauthenticatedError) response.append('Set-Cookie', clearedRefreshCookie(request.secure));
+      throw error;
+    }
   }
 
-  /** Ends the current session: its access token is refused from the next request on. */
+  /** Ends the current session: its access token is refused from the next request on; the refresh cookie is cleared. */
   @Roles(...ROLES)
   @Post('logout')
   @HttpCode(204)
-  @ApiNoContentResponse()
-  logout(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
-    return this.auth.logout(caller);
+  @ApiNoContentResponse({
+    headers: { 'Set-Cookie': { description: `Clears \`${REFRESH_COOKIE}\``, schema: { type: 'string' } } },
+  })
+  async logout(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logout(caller);
+    response.append('Set-Cookie', clearedRefreshCookie(request.secure));
   }
 
   /** The caller's account. */
@@ -119,6 +180,19 @@ export class AuthController {
   ): Promise<void> {
     if (!(await this.auth.endSession(caller, id))) throw new NotFoundError('no live session of yours with this id');
   }
+}
+
+/** The token answer, with the refresh token in the body or, for the portal, in its HttpOnly cookie only. */
+function deliver(
+  tokens: TokenPair,
+  transport: RefreshTokenTransport,
+  request: Request,
+  response: Response,
+): TokenPairDto {
+  const { refreshToken, refreshTokenExpiresIn, ...answer } = tokens;
+  if (transport === 'body') return { ...answer, refreshToken };
+  response.append('Set-Cookie', refreshCookie(refreshToken, refreshTokenExpiresIn, request.secure));
+  return answer;
 }
 
 function clientOf(request: Request): ClientInfo {

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDateString, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { UserDto } from '../users/user.dto.js';
+import { REFRESH_COOKIE, REFRESH_TOKEN_TRANSPORTS, type RefreshTokenTransport } from './refresh-token-cookie.js';
 import type { SessionEntity } from './session.entity.js';
 
 /** Names: printable text, no control characters. */
@@ -23,21 +24,41 @@ export class RegisterDto {
   @ApiProperty({ example: 'hospital-a' }) @IsString() @IsNotEmpty() @MaxLength(64) hospital!: string;
 }
 
+const TRANSPORT_DESCRIPTION =
+  `How the refresh token comes back: \`body\` (the default) in the JSON answer; \`cookie\` only as the ` +
+  `HttpOnly cookie \`${REFRESH_COOKIE}\` (SameSite=Strict, Path=/api/v1/auth/refresh, Secure over https, ` +
+  `Max-Age until the session's absolute expiry), and not in the body: for browsers.`;
+
 export class LoginDto {
   @ApiProperty() @IsEmail() @MaxLength(254) email!: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(1024) password!: string;
+  @ApiProperty({ enum: REFRESH_TOKEN_TRANSPORTS, default: 'body', required: false, description: TRANSPORT_DESCRIPTION })
+  @IsOptional()
+  @IsIn(REFRESH_TOKEN_TRANSPORTS)
+  refreshTokenTransport?: RefreshTokenTransport;
 }
 
 export class RefreshDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(256) refreshToken!: string;
+  /** The refresh token; without it, the one in the refresh cookie. */
+  @ApiProperty({ required: false }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(256) refreshToken?: string;
+  @ApiProperty({
+    enum: REFRESH_TOKEN_TRANSPORTS,
+    required: false,
+    description: `${TRANSPORT_DESCRIPTION} By default the way the presented token came; a token from the cookie is renewed into the cookie only (\`body\` is refused with 400).`,
+  })
+  @IsOptional()
+  @IsIn(REFRESH_TOKEN_TRANSPORTS)
+  refreshTokenTransport?: RefreshTokenTransport;
 }
 
 export class TokenPairDto {
   @ApiProperty() accessToken!: string;
-  /** Opaque, single use: each refresh returns a new one. */
-  @ApiProperty() refreshToken!: string;
+  /** Opaque, single use: each refresh returns a new one. Absent when it went into the refresh cookie. */
+  @ApiProperty({ required: false }) refreshToken?: string;
   /** Seconds until the access token expires. */
   @ApiProperty() expiresIn!: number;
+  /** Seconds without a request (or a refresh) after which the session ends. */
+  @ApiProperty() idleTimeoutSeconds!: number;
 }
 
 export class LoginResultDto extends TokenPairDto {

@@ -21,7 +21,12 @@ export interface ClientInfo {
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;
+  /** Seconds until the access token expires. */
   expiresIn: number;
+  /** Seconds until the refresh token is of no more use: the session's absolute expiry. */
+  refreshTokenExpiresIn: number;
+  /** Seconds without activity (a request, a refresh) after which the session ends. */
+  idleTimeoutSeconds: number;
 }
 
 /** Last-seen times are written at most this often per session, not on every request. */
@@ -68,10 +73,14 @@ export class AuthService {
     };
     const refreshToken = newRefreshToken();
     await this.sessions.create(session, digest(refreshToken));
-    return { ...(await this.tokensFor(user, session.id, refreshToken)), user };
+    return { ...(await this.tokensFor(user, session, refreshToken, now)), user };
   }
 
-  /** Rotates a refresh token. A spent token presented again ends its whole session. */
+  /**
+   * Rotates a refresh token, which counts as activity: the session's idle clock starts
+   * again (the rotation writes its last-seen time). A spent token presented again ends its
+   * whole session.
+   */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const now = this.clock.now();
     const next = newRefreshToken();
@@ -88,7 +97,7 @@ export class AuthService {
     }
     const user = await this.users.findById(session.userId);
     if (!user || user.status !== 'active') throw new InvalidRefreshTokenError('the account is not active');
-    return this.tokensFor(user, session.id, next);
+    return this.tokensFor(user, session, next, now);
   }
 
   /** Checks, for every authenticated request, that the token's session is still alive. */
@@ -124,8 +133,13 @@ export class AuthService {
     return now >= session.expiresAt || now.getTime() - session.lastSeenAt.getTime() > idleMs;
   }
 
-  private async tokensFor(user: UserEntity, sessionId: string, refreshToken: string): Promise<TokenPair> {
-    const claims: AccessTokenClaims = { sub: user.id, sid: sessionId, role: user.role, hsp: user.hospital };
+  private async tokensFor(
+    user: UserEntity,
+    session: SessionEntity,
+    refreshToken: string,
+    now: Date,
+  ): Promise<TokenPair> {
+    const claims: AccessTokenClaims = { sub: user.id, sid: session.id, role: user.role, hsp: user.hospital };
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: 'HS256',
       secret: this.config.JWT_SECRET,
@@ -133,7 +147,13 @@ export class AuthService {
       audience: this.config.JWT_AUDIENCE,
       expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
     });
-    return { accessToken, refreshToken, expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS };
+    return {
+      accessToken,
+      refreshToken,
+      expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenExpiresIn: Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000)),
+      idleTimeoutSeconds: this.config.SESSION_IDLE_TIMEOUT_SECONDS,
+    };
   }
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './app-config.js';
 
 /** The variables that have no default: secrets. */
@@ -36,5 +39,33 @@ describe('loadConfig', () => {
   it('requires the secrets, and a master key of exactly 32 bytes', () => {
     expect(() => loadConfig({})).toThrow(/JWT_SECRET[\s\S]*MASTER_KEY|MASTER_KEY[\s\S]*JWT_SECRET/);
     expect(() => loadConfig({ ...SECRETS, MASTER_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/MASTER_KEY/);
+  });
+
+  describe('WEB_DIST_DIR', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'web-dist-'));
+      writeFileSync(path.join(dir, 'index.html'), '<!doctype html>');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("defaults to the project's web/dist", () => {
+      expect(loadConfig({ ...SECRETS }).WEB_DIST_DIR).toMatch(/[/\\]web[/\\]dist$/);
+    });
+
+    it('takes a relative path from the working directory', () => {
+      const relative = path.relative(process.cwd(), dir);
+      expect(loadConfig({ ...SECRETS, WEB_DIST_DIR: relative }).WEB_DIST_DIR).toBe(dir);
+    });
+
+    it('accepts a directory that does not exist yet (the portal is not built), but not a file', () => {
+      expect(loadConfig({ ...SECRETS, WEB_DIST_DIR: path.join(dir, 'later') }).WEB_DIST_DIR).toBe(
+        path.join(dir, 'later'),
+      );
+      expect(() => loadConfig({ ...SECRETS, WEB_DIST_DIR: path.join(dir, 'index.html') })).toThrow(
+        /WEB_DIST_DIR=".*index\.html": WEB_DIST_DIR must be a directory/,
+      );
+      expect(() => loadConfig({ ...SECRETS, WEB_DIST_DIR: '' })).toThrow(/WEB_DIST_DIR/);
+    });
   });
 });

@@ -11,7 +11,9 @@ import {
   MinLength,
   Min,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { FAULT_POINTS, type FaultPoint } from '../common/fault-points.js';
 
@@ -27,6 +29,23 @@ const toList = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter(Boolean)
     : value;
+
+/** A directory, or nothing yet (it is made later, as the portal's build output is), but not a file. */
+const IsDirectoryOrAbsent = () =>
+  ValidateBy({
+    name: 'isDirectoryOrAbsent',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          return statSync(value, { throwIfNoEntry: false })?.isDirectory() ?? true;
+        } catch {
+          return false; // under a file, or unreadable
+        }
+      },
+      defaultMessage: () => '$property must be a directory',
+    },
+  });
 
 /**
  * Everything the API reads from its environment, validated once at start. Defaults fit the
@@ -123,6 +142,19 @@ export class AppConfig {
 
   /** The From header of every e-mail. */
   @IsString() @IsNotEmpty() MAIL_FROM = 'MedLedger <no-reply@medledger.test>';
+
+  /**
+   * The built web portal (`npm run build -w web`), served at `/`. Relative paths are taken
+   * from the working directory. A directory without index.html does not stop the API: the
+   * portal's pages answer 503 until it is built.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value !== '' ? path.resolve(value) : value,
+  )
+  @IsString()
+  @IsNotEmpty()
+  @IsDirectoryOrAbsent()
+  WEB_DIST_DIR = path.join(PROJECT_DIR, 'web', 'dist');
 
   /** Where the portal is, for the link in e-mails. */
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })

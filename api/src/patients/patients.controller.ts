@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
+import { ErrorEnvelopeDto } from '../common/ledger-answers.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { PatientErasureService } from './patient-erasure.service.js';
 import {
@@ -22,10 +23,18 @@ export class PatientsController {
     private readonly erasures: PatientErasureService,
   ) {}
 
-  /** Patients of the doctor's hospital, or who granted the doctor access, by name prefix or id: minimal fields. */
+  /**
+   * Patients of the doctor's hospital, or who granted the doctor access, by any part of the
+   * name, date of birth or id: minimal fields, at most 25, names that start with the query first.
+   */
   @Roles('doctor')
   @Get()
   @ApiOkResponse({ type: PatientListDto })
+  @ApiBadRequestResponse({
+    type: ErrorEnvelopeDto,
+    description:
+      'The query is missing, shorter than 2 characters (besides spaces) or longer than 100, holds a control character, or has the form of a date that does not exist',
+  })
   async search(@CurrentUser() caller: AuthenticatedUser, @Query() query: PatientSearchQuery): Promise<PatientListDto> {
     const found = await this.patients.search(caller, query.query);
     return { items: found.map((patient) => PatientDto.from(patient)), nextCursor: null };

@@ -1,11 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, IsUUID, Length } from 'class-validator';
+import { IsString, IsUUID, Length, Matches } from 'class-validator';
 import type { UserEntity } from '../users/user.entity.js';
 import type { PatientErasure } from './patient-erasure.service.js';
 
 export class PatientSearchQuery {
-  /** A name prefix (at least 2 characters) or a patient id. */
-  @ApiProperty({ minLength: 2, maxLength: 100 }) @IsString() @Length(2, 100) query!: string;
+  /**
+   * Any part of the patient's name, case-insensitive (at least 2 characters; several words
+   * must each appear: "lovel", "ada love"), a date of birth (`1990-12-10`), or a patient id.
+   * No control characters.
+   */
+  @ApiProperty({ minLength: 2, maxLength: 100, example: 'lovel' })
+  @IsString()
+  @Length(2, 100)
+  @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'query must not contain control characters' })
+  query!: string;
 }
 
 export class PatientIdParams {

@@ -7,6 +7,7 @@ import { collectPages } from '../ledger/collect-pages.js';
 import { LEDGER, type LedgerIdentity, type LedgerPort } from '../ledger/ledger.port.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { patientCriterion } from './patient-search.js';
 
 const SEARCH_LIMIT = 25;
 
@@ -20,10 +21,15 @@ export class PatientsService {
     private readonly care: CareService,
   ) {}
 
+  /**
+   * Patients of the doctor's hospital, and those whose active grant covers the doctor, by
+   * any part of their name, their date of birth or their id (see patientCriterion).
+   */
   async search(doctor: AuthenticatedUser, query: string): Promise<UserEntity[]> {
+    const criterion = patientCriterion(query); // a 400 before the ledger is asked
     const actor = await this.identities.signingIdentity(doctor.id, doctor.hospital);
     const granting = await this.patientsWithActiveGrant(actor, doctor.id);
-    return this.users.searchPatients(query.trim(), [doctor.hospital], [...granting], SEARCH_LIMIT);
+    return this.users.searchPatients(criterion, [doctor.hospital], [...granting], SEARCH_LIMIT);
   }
 
   /** The patient themself; a doctor with an active care assignment or grant; anyone else: not found. */

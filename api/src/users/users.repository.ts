@@ -10,14 +10,19 @@ export class EmailTakenError extends ConflictError {
   override readonly code = 'EMAIL_TAKEN';
 }
 
-/** Most requests look a user up by id (an upload: its patient). Columns as TypeORM maps them. */
+/** A user's columns as TypeORM maps them (UserEntity). */
+const USER_COLUMNS = `id, email, password_hash AS "passwordHash", full_name AS "fullName", role, hospital,
+  date_of_birth::text AS "dateOfBirth", license_number AS "licenseNumber", status,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** Most requests look a user up by id (an upload: its patient). */
 const FIND_BY_ID = new PreparedStatement<UserEntity>(
   'users.find-by-id',
-  `SELECT id, email, password_hash AS "passwordHash", full_name AS "fullName", role, hospital,
-     date_of_birth::text AS "dateOfBirth", license_number AS "licenseNumber", status,
-     created_at AS "createdAt", updated_at AS "updatedAt"
-   FROM users WHERE id = $1`,
+  `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`,
 );
+
+/** What a doctor's patient search looks for: an id, a date of birth (`1990-12-10`), or terms of a name. */
+export type PatientCriterion = { id: string } | { dateOfBirth: string } | { nameTerms: string[] };
 
 /** Queries of accounts. E-mail addresses compare case-insensitively. */
 @Injectable()
@@ -61,21 +66,36 @@ export class UsersRepository {
     return query.getMany();
   }
 
-  /** Patients whose name starts with the query (case-insensitive) or whose id is the query. */
-  searchPatients(query: string, hospitals: string[], extraPatientIds: string[], limit: number): Promise<UserEntity[]> {
-    const builder = this.users
-      .createQueryBuilder('user')
-      .where("user.role = 'patient'")
-      .andWhere('(user.hospital IN (:...hospitals) OR user.id IN (:...extra))', {
-        hospitals: hospitals.length > 0 ? hospitals : [''],
-        extra: extraPatientIds.length > 0 ? extraPatientIds : ['00000000-0000-0000-0000-000000000000'],
-      })
-      .orderBy('user.full_name', 'ASC')
-      .take(limit);
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query);
-    if (uuid) builder.andWhere('user.id = :id', { id: query.toLowerCase() });
-    else builder.andWhere("lower(user.full_name) LIKE lower(:prefix) ESCAPE '\\'", { prefix: `${escapeLike(query)}%` });
-    return builder.getMany();
+  /**
+   * Patients of the given hospitals or ids who match the criterion, at most `limit`: by id,
+   * by date of birth, or by name, each term anywhere in it, case-insensitively (served by
+   * the trigram index users_patient_name_trgm). Names that start with the terms come first.
+   */
+  searchPatients(
+    criterion: PatientCriterion,
+    hospitals: string[],
+    extraPatientIds: string[],
+    limit: number,
+  ): Promise<UserEntity[]> {
+    const parameters: unknown[] = [hospitals, extraPatientIds, limit];
+    const parameter = (value: unknown) => `$${parameters.push(value)}`;
+    let matches: string;
+    let order = 'full_name, id';
+    if ('id' in criterion) matches = `id = ${parameter(criterion.id)}::uuid`;
+    else if ('dateOfBirth' in criterion) matches = `date_of_birth = ${parameter(criterion.dateOfBirth)}::date`;
+    else {
+      matches = criterion.nameTerms
+        .map((term) => `lower(full_name) LIKE lower(${parameter(`%${escapeLike(term)}%`)}) ESCAPE '\\'`)
+        .join(' AND ');
+      const prefix = parameter(`${escapeLike(criterion.nameTerms.join(' '))}%`);
+      order = `(lower(full_name) LIKE lower(${prefix}) ESCAPE '\\') DESC, ${order}`;
+    }
+    return this.users.query<UserEntity[]>(
+      `SELECT ${USER_COLUMNS} FROM users
+       WHERE role = 'patient' AND (hospital = ANY($1::text[]) OR id = ANY($2::uuid[])) AND ${matches}
+       ORDER BY ${order} LIMIT $3`,
+      parameters,
+    );
   }
 
   async setStatus(id: string, status: UserStatus, manager?: EntityManager): Promise<void> {

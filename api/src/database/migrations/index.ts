@@ -11,6 +11,7 @@ import { ConfirmedConsentStatements1764600000000 } from './1764600000000-confirm
 import { LedgerProjection1764700000000 } from './1764700000000-ledger-projection.js';
 import { AuditReconciliations1764800000000 } from './1764800000000-audit-reconciliations.js';
 import { RefusedOpenings1764900000000 } from './1764900000000-refused-openings.js';
+import { PatientSearch1765000000000 } from './1765000000000-patient-search.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   LedgerProjection1764700000000,
   AuditReconciliations1764800000000,
   RefusedOpenings1764900000000,
+  PatientSearch1765000000000,
 ];
