@@ -1,8 +1,10 @@
 /**
- * Three tiers, run together by `npm test`:
+ * Four tiers, run together by `npm test`:
  * - unit: specs beside the code (chaincode/src, api/src), mocks only at ports;
  * - integration: suites under test/integration against the real network, PostgreSQL and IPFS;
- * - e2e: suites under test/e2e over HTTP against the API that the scripts started.
+ * - e2e: suites under test/e2e over HTTP against the API that the scripts started;
+ * - browser: suites under test/browser driving the web portal that API serves, in Debian's
+ *   Chromium through playwright-core (scripts/chromium.sh; test/support/browser.ts).
  * @type {import('jest').Config}
  */
 // fabric-contract-api logs every decorator at info level; unit runs only want warnings.
@@ -49,6 +51,14 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.test.ts'],
+      testEnvironment: 'node',
+      ...esModules,
+    },
+    {
+      displayName: 'browser',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test/browser'],
       testMatch: ['**/*.test.ts'],
       testEnvironment: 'node',
       ...esModules,

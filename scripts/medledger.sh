@@ -4,7 +4,8 @@
 # restarts the API on the code just built).
 #
 #   medledger.sh start    build what is missing and start the whole system
-#   medledger.sh test     type-check, lint, start the whole system, run every test
+#   medledger.sh test     type-check, lint, start the whole system, run every test (Chromium
+#                         installed from Debian's packages when missing, for the browser tests)
 #   medledger.sh stop     stop every service, keep all data
 #   medledger.sh status   what runs and what does not (exit 1 when something is down)
 set -euo pipefail
@@ -81,12 +82,19 @@ start_api() {
   load_api_secrets
   log "building the API"
   nest build >/dev/null
+  # The API serves the portal from web/dist (WEB_DIST_DIR); without a build its pages answer 503.
+  if [[ -d web/src ]]; then
+    log "building the portal"
+    mkdir -p "$LOG_DIR"
+    npm run --silent build -w web >"$LOG_DIR/web-build.log" 2>&1 ||
+      die "the portal did not build: see $LOG_DIR/web-build.log"
+  fi
   stop_service api
   local node_flags
   read -ra node_flags <<<"$API_NODE_FLAGS"
   start_service api "$API_PORT" NODE_ENV="${NODE_ENV:-production}" -- \
     "$NODE" "${node_flags[@]}" api/dist/main.js
-  log "API on http://127.0.0.1:$API_PORT/api/v1 (OpenAPI: /api/docs)"
+  log "API on http://127.0.0.1:$API_PORT/api/v1 (OpenAPI: /api/docs), portal on http://127.0.0.1:$API_PORT/"
 }
 
 # A second API on the same database and ledger, with the embedded Helia store instead of
@@ -145,9 +153,13 @@ run_tests() {
   export MAIL_RETRY_BASE_SECONDS="${MAIL_RETRY_BASE_SECONDS:-1}"
   export MAIL_RETRY_MAX_SECONDS="${MAIL_RETRY_MAX_SECONDS:-2}"
   export MAIL_POLL_MS="${MAIL_POLL_MS:-200}"
+  # The browser suites (test/browser) drive Debian's Chromium: installed with apt-get when missing.
+  log "making sure Chromium is installed (browser tests)"
+  CHROMIUM_PATH="$(bash scripts/chromium.sh ensure)"
+  export CHROMIUM_PATH
   start_system
   start_helia_api
-  log "running unit, integration and end-to-end tests"
+  log "running unit, integration, end-to-end and browser tests"
   # Jest loads ES-module dependencies (@noble/curves of fabric-gateway) through Node's VM
   # modules. In band: some suites stop and restart components that the others rely on.
   NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --disable-warning=ExperimentalWarning" \

@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 // inline script (the portal's Content-Security-Policy allows none).
 export default defineConfig({
   plugins: [react()],
+  // One React: npm hoists @tanstack/react-query to the root, where another package's React 18 lives.
+  resolve: { dedupe: ['react', 'react-dom'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -63,8 +63,9 @@ export class ReportsController {
   async upload(
     @CurrentUser() caller: AuthenticatedUser,
     @Req() request: Request,
-    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<ReportDto> {
+    // Read here rather than with @Headers, which would document a second, required header.
+    const idempotencyKey = request.get('idempotency-key');
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw new InvalidInputError('Idempotency-Key must be 1 to 200 visible ASCII characters');
     }

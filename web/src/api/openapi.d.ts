@@ -76,7 +76,12 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Care assignments that the admin's hospital made (running and ended), newest first, with
+         *     the patient's and doctor's names and the transaction of the last change. Read from the
+         *     ledger projection: a new assignment or its end shows once its event is projected.
+         */
+        get: operations["CareDirectoryController_listAssignments"];
         put?: never;
         /** Assigns a doctor of the admin's hospital to a patient (of any hospital: one treated here); recorded on the ledger as the admin. */
         post: operations["CareController_assign"];
@@ -136,6 +141,27 @@ export type paths = {
         head?: never;
         /** Suspends (sessions end, certificates revoked) or reactivates (a fresh certificate) a user of the admin's hospital. */
         patch: operations["AdminController_setStatus"];
+        trace?: never;
+    };
+    "/api/v1/admin/users/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts of the admin's hospital (staff and patients, or one role) matching a query:
+         *     the words of a name, part of an e-mail address, an id, a date of birth or a licence
+         *     number. At most 25, by name.
+         */
+        get: operations["UserSearchController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/audit/accesses": {
@@ -267,7 +293,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Signs in: a short-lived access token, an opaque single-use refresh token and the account. */
+        /**
+         * Signs in: a short-lived access token, an opaque single-use refresh token (in the body,
+         *     or with refreshTokenTransport "cookie" in an HttpOnly cookie) and the account.
+         */
         post: operations["AuthController_login"];
         delete?: never;
         options?: never;
@@ -284,7 +313,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Ends the current session: its access token is refused from the next request on. */
+        /** Ends the current session: its access token is refused from the next request on; the refresh cookie is cleared. */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -338,7 +367,11 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Exchanges a refresh token for a new pair; a spent token presented again ends its whole session. */
+        /**
+         * Exchanges a refresh token (from the body, else from the refresh cookie) for a new pair;
+         *     a spent token presented again ends its whole session. A refresh counts as activity for
+         *     the session's idle timeout. A refused refresh clears the refresh cookie.
+         */
         post: operations["AuthController_refresh"];
         delete?: never;
         options?: never;
@@ -487,6 +520,22 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hospitals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HospitalsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/access-log": {
         parameters: {
             query?: never;
@@ -565,7 +614,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Patients of the doctor's hospital, or who granted the doctor access, by name prefix or id: minimal fields. */
+        /**
+         * Patients of the doctor's hospital, or who granted the doctor access, by any part of the
+         *     name, date of birth or id: minimal fields, at most 25, names that start with the query first.
+         */
         get: operations["PatientsController_search"];
         put?: never;
         post?: never;
@@ -811,6 +863,8 @@ export type components = {
             /** Format: date-time */
             decidedAt: string | null;
             denialReason: string | null;
+            /** @description The requesting doctor by name and hospital; null when their account no longer exists */
+            doctor: components["schemas"]["NamedDoctorDto"] | null;
             /** Format: uuid */
             doctorId: string;
             durationDays: number;
@@ -819,7 +873,7 @@ export type components = {
             /** Format: uuid */
             id: string;
             /** @description The transaction of the last change */
-            ledger: components["schemas"]["LedgerProofDto"];
+            ledger: components["schemas"]["ConsentLedgerProofDto"];
             /** Format: uuid */
             patientId: string;
             /** @enum {string} */
@@ -854,8 +908,8 @@ export type components = {
              * @enum {string}
              */
             grantee: "doctor" | "hospital" | "care-team";
-            /** @description The reports the grant covers (a subset or others of the patient's); what was asked when omitted */
-            reportIds?: string[];
+            /** @description The reports the grant covers (a subset or others of the patient's); null: all of the patient's reports, including ones added later, whatever the request named; what was asked when omitted */
+            reportIds?: string[] | null;
         };
         CareAssignmentDto: {
             /** Format: uuid */
@@ -872,6 +926,33 @@ export type components = {
             /** Format: date-time */
             startedAt: string;
             txId?: string;
+        };
+        CareAssignmentEntryDto: {
+            /** Format: uuid */
+            assignedBy: string;
+            /** @description Its block */
+            blockNumber: string;
+            /** Format: uuid */
+            doctorId: string;
+            doctorName: string | null;
+            /** Format: date-time */
+            endedAt: string | null;
+            /** Format: uuid */
+            endedBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            patientId: string;
+            /** @description null for a patient this node has no account of */
+            patientName: string | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** @description The transaction of the last change (the assignment, or its end) */
+            txId: string;
+        };
+        CareAssignmentListDto: {
+            items: components["schemas"]["CareAssignmentEntryDto"][];
+            nextCursor: string | null;
         };
         CareTeamDto: {
             items: components["schemas"]["CareTeamEntryDto"][];
@@ -931,6 +1012,12 @@ export type components = {
              * @example 3f2a9c1b7d4e
              */
             version: string | null;
+        };
+        ConsentLedgerProofDto: {
+            /** @description Its block, when this answer committed it */
+            blockNumber: string | null;
+            /** @description The transaction that made this change */
+            txId: string;
         };
         CreateAccessRequestDto: {
             /** @default 30 */
@@ -1002,6 +1089,8 @@ export type components = {
             reason?: string;
         };
         EmergencyDto: {
+            /** @description The doctor the grant lets in, by name and hospital; null for a hospital or care-team grant, or when the doctor’s account no longer exists */
+            doctor: components["schemas"]["NamedDoctorDto"] | null;
             /**
              * Format: uuid
              * @description null for a hospital or care-team grant
@@ -1017,7 +1106,7 @@ export type components = {
             /** @enum {string} */
             kind: "consent" | "emergency";
             /** @description The transaction of the last change */
-            ledger: components["schemas"]["LedgerProofDto"];
+            ledger: components["schemas"]["ConsentLedgerProofDto"];
             /** Format: uuid */
             patientId: string;
             /** @enum {string} */
@@ -1073,6 +1162,8 @@ export type components = {
             version: string | null;
         };
         GrantDto: {
+            /** @description The doctor the grant lets in, by name and hospital; null for a hospital or care-team grant, or when the doctor’s account no longer exists */
+            doctor: components["schemas"]["NamedDoctorDto"] | null;
             /**
              * Format: uuid
              * @description null for a hospital or care-team grant
@@ -1086,7 +1177,7 @@ export type components = {
             /** @enum {string} */
             kind: "consent" | "emergency";
             /** @description The transaction of the last change */
-            ledger: components["schemas"]["LedgerProofDto"];
+            ledger: components["schemas"]["ConsentLedgerProofDto"];
             /** Format: uuid */
             patientId: string;
             /** @enum {string} */
@@ -1114,6 +1205,15 @@ export type components = {
         GrantListDto: {
             items: components["schemas"]["GrantDto"][];
             nextCursor: string | null;
+        };
+        HospitalDto: {
+            /** @example hospital-a */
+            hospital: string;
+            /** @example HospitalAMSP */
+            mspId: string;
+        };
+        HospitalListDto: {
+            items: components["schemas"]["HospitalDto"][];
         };
         IntegrityMismatchDto: {
             checks: components["schemas"]["VerificationChecksDto"];
@@ -1156,29 +1256,42 @@ export type components = {
             /** @description `ehr.uid` of that certificate: the caller's user id. */
             uid: string | null;
         };
-        LedgerProofDto: {
-            /** @description Its block, when this answer committed it */
-            blockNumber: string | null;
-            /** @description The transaction that made this change */
-            txId: string;
-        };
         LivenessDto: Record<string, never>;
         LoginDto: {
             /** Format: email */
             email: string;
             password: string;
+            /**
+             * @description How the refresh token comes back: `body` (the default) in the JSON answer; `cookie` only as the HttpOnly cookie `medledger_refresh` (SameSite=Strict, Path=/api/v1/auth/refresh, Secure over https, Max-Age until the session's absolute expiry), and not in the body: for browsers.
+             * @default body
+             * @enum {string}
+             */
+            refreshTokenTransport: "body" | "cookie";
         };
         LoginResultDto: {
             accessToken: string;
             /** @description Seconds until the access token expires. */
             expiresIn: number;
-            /** @description Opaque, single use: each refresh returns a new one. */
-            refreshToken: string;
+            /** @description Seconds without a request (or a refresh) after which the session ends. */
+            idleTimeoutSeconds: number;
+            /** @description Opaque, single use: each refresh returns a new one. Absent when it went into the refresh cookie. */
+            refreshToken?: string;
             user: components["schemas"]["UserDto"];
         };
         MarkedReadDto: {
             /** @description How many notifications were unread and are read now. */
             marked: number;
+        };
+        NamedDoctorDto: {
+            /** @example Dr Grace Hopper */
+            fullName: string;
+            /**
+             * @description The doctor’s hospital
+             * @example hospital-b
+             */
+            hospital: string;
+            /** Format: uuid */
+            id: string;
         };
         NotificationDto: {
             /** Format: date-time */
@@ -1276,7 +1389,13 @@ export type components = {
             ok: boolean;
         };
         RefreshDto: {
-            refreshToken: string;
+            /** @description The refresh token; without it, the one in the refresh cookie. */
+            refreshToken?: string;
+            /**
+             * @description How the refresh token comes back: `body` (the default) in the JSON answer; `cookie` only as the HttpOnly cookie `medledger_refresh` (SameSite=Strict, Path=/api/v1/auth/refresh, Secure over https, Max-Age until the session's absolute expiry), and not in the body: for browsers. By default the way the presented token came; a token from the cookie is renewed into the cookie only (`body` is refused with 400).
+             * @enum {string}
+             */
+            refreshTokenTransport?: "body" | "cookie";
         };
         RegisterDto: {
             /**
@@ -1318,6 +1437,15 @@ export type components = {
             txId: string;
             type: string;
         };
+        ReportLedgerProofDto: {
+            blockNumber: string | null;
+            cid: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description SHA-256 of the ciphertext (the ledger holds no hash of the plaintext). */
+            sha256: string;
+            txId: string;
+        };
         ReportListDto: {
             items: components["schemas"]["ReportMetadataDto"][];
             nextCursor: string | null;
@@ -1333,7 +1461,7 @@ export type components = {
             contentType: string | null;
             /** Format: uuid */
             id: string;
-            ledger: components["schemas"]["LedgerProofDto"];
+            ledger: components["schemas"]["ReportLedgerProofDto"];
             /** Format: uuid */
             patientId: string;
             sha256: string | null;
@@ -1427,8 +1555,10 @@ export type components = {
             accessToken: string;
             /** @description Seconds until the access token expires. */
             expiresIn: number;
-            /** @description Opaque, single use: each refresh returns a new one. */
-            refreshToken: string;
+            /** @description Seconds without a request (or a refresh) after which the session ends. */
+            idleTimeoutSeconds: number;
+            /** @description Opaque, single use: each refresh returns a new one. Absent when it went into the refresh cookie. */
+            refreshToken?: string;
         };
         UpdateUserStatusDto: {
             /** @enum {string} */
@@ -1455,6 +1585,12 @@ export type components = {
             items: components["schemas"]["UserDto"][];
             nextCursor: string | null;
         };
+        UserSearchResultDto: {
+            /** @description At most 25, by name */
+            items: components["schemas"]["UserDto"][];
+            /** @description Always null: refine the query for others */
+            nextCursor: string | null;
+        };
         VerificationChecksDto: {
             cid: boolean;
             ciphertext: boolean;
@@ -1464,7 +1600,7 @@ export type components = {
         };
         VerificationDto: {
             checks: components["schemas"]["VerificationChecksDto"];
-            ledger: components["schemas"]["LedgerProofDto"];
+            ledger: components["schemas"]["ReportLedgerProofDto"];
             verified: boolean;
         };
     };
@@ -1819,6 +1955,67 @@ export interface operations {
             };
         };
     };
+    CareDirectoryController_listAssignments: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Only this doctor’s assignments */
+                doctorId?: string;
+                limit?: number;
+                /** @description Only this patient’s assignments */
+                patientId?: string;
+                /** @description Only running or only ended ones */
+                status?: "active" | "ended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareAssignmentListDto"];
+                };
+            };
+            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No valid access token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Allowed roles: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The database cannot serve now; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
     CareController_assign: {
         parameters: {
             query?: never;
@@ -2001,6 +2198,62 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    UserSearchController_search: {
+        parameters: {
+            query?: {
+                /** @description Every word somewhere in the name, or part of the e-mail address, the whole id, a date of birth (YYYY-MM-DD) or the start of a licence number. Empty or absent: the first 25 by name. */
+                query?: string;
+                /** @description Only accounts of this role */
+                role?: "doctor" | "patient" | "auditor" | "admin";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSearchResultDto"];
+                };
+            };
+            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No valid access token, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Allowed roles: admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The database cannot serve now; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2393,10 +2646,30 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description With refreshTokenTransport "cookie": `medledger_refresh=<token>; Max-Age=<until the session's absolute expiry>; Path=/api/v1/auth/refresh; HttpOnly; SameSite=Strict` (and Secure over https) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LoginResultDto"];
+                };
+            };
+            /** @description Invalid input (the failing fields are listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description INVALID_CREDENTIALS: the e-mail or password is wrong, or the account is not active */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
             /** @description Too many failed sign-ins for this account or address; see Retry-After */
@@ -2404,7 +2677,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2419,6 +2694,8 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    /** @description Clears `medledger_refresh` */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2520,10 +2797,30 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description With refreshTokenTransport "cookie": `medledger_refresh=<token>; Max-Age=<until the session's absolute expiry>; Path=/api/v1/auth/refresh; HttpOnly; SameSite=Strict` (and Secure over https) */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            /** @description Invalid input (the failing fields are listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description INVALID_REFRESH_TOKEN: no refresh token (neither in the body nor the cookie), an unknown or spent one (a spent one ends its session), a timed-out session or an inactive account; the refresh cookie is cleared */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
         };
@@ -2927,6 +3224,25 @@ export interface operations {
             };
         };
     };
+    HospitalsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HospitalListDto"];
+                };
+            };
+        };
+    };
     AccessLogController_accessLog: {
         parameters: {
             query?: {
@@ -3118,7 +3434,11 @@ export interface operations {
     PatientsController_search: {
         parameters: {
             query: {
-                /** @description A name prefix (at least 2 characters) or a patient id. */
+                /**
+                 * @description Any part of the patient's name, case-insensitive (at least 2 characters; several words
+                 *     must each appear: "lovel", "ada love"), a date of birth (`1990-12-10`), or a patient id.
+                 *     No control characters.
+                 */
                 query: string;
             };
             header?: never;
@@ -3133,6 +3453,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PatientListDto"];
+                };
+            };
+            /** @description The query is missing, shorter than 2 characters (besides spaces) or longer than 100, holds a control character, or has the form of a date that does not exist */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
             /** @description No valid access token, or the session has ended */
@@ -3312,8 +3641,7 @@ export interface operations {
     ReportsController_upload: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description The same key again returns the first result */
                 "Idempotency-Key"?: string;
             };

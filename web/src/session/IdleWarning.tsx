@@ -31,7 +31,7 @@ export function IdleWarning({ idleTimeoutSeconds }: { idleTimeoutSeconds: number
       const left = Math.ceil(plan.budgetSeconds - (Date.now() - lastActivity.current) / 1000);
       if (left <= 0) {
         window.clearInterval(timer);
-        void signOut(`You were signed out after ${Math.round(idleTimeoutSeconds / 60)} minutes without activity.`);
+        void signOut(`You were signed out after ${inWords(idleTimeoutSeconds)} without activity.`);
       } else {
         setSecondsLeft(left <= plan.warnSeconds ? left : null);
       }
@@ -74,4 +74,9 @@ export function IdleWarning({ idleTimeoutSeconds }: { idleTimeoutSeconds: number
       </div>
     </div>
   );
+}
+
+function inWords(seconds: number): string {
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? 'a minute' : `${minutes} minutes`;
 }

@@ -105,6 +105,7 @@ export function refreshAccessToken(): Promise<string | null> {
     try {
       const response = await post('refresh', { refreshTokenTransport: 'cookie' });
       if (!response.ok) {
+        await response.body?.cancel();
         if (state.status === 'signed-in') endLocally('Your session has ended. Please sign in again.');
         return null;
       }
