@@ -14,11 +14,13 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { PatientsModule } from './patients/patients.module.js';
 import { ProjectionModule } from './projection/projection.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { CareDirectoryModule } from './care/care-directory.module.js';
 import { AccessModule } from './access/access.module.js';
 import { LedgerEventsModule } from './ledger-events/ledger-events.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SystemModule } from './system/system.module.js';
 import { AdminModule } from './users/admin.module.js';
+import { UserSearchModule } from './users/user-search.module.js';
 
 /** Secrets never reach the logs, whatever a request or an error carries. */
 const REDACTED_PATHS = [
@@ -67,7 +69,9 @@ const REDACTED_PATHS = [
     SystemModule,
     AuthModule,
     AdminModule,
+    UserSearchModule,
     PatientsModule,
+    CareDirectoryModule,
     ReportsModule,
     AuditModule,
     AccessModule,

@@ -142,10 +142,10 @@ function watch(context: BrowserContext, problems: BrowserProblems): void {
  */
 export async function newUserPage(
   browser: Browser,
-  { viewport = 'desktop' }: { viewport?: ViewportName } = {},
+  { viewport = 'desktop', baseURL = API_URL }: { viewport?: ViewportName; baseURL?: string } = {},
 ): Promise<Page> {
   const context = await browser.newContext({
-    baseURL: API_URL,
+    baseURL,
     viewport: VIEWPORTS[viewport],
     locale: 'en-GB',
     timezoneId: 'Europe/Berlin',
