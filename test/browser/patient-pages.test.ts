@@ -1,9 +1,10 @@
 /**
  * The patient's portal in Chromium against the running system: a patient registers through
  * the portal, adds a PDF of their own (marked as added by the patient), approves a doctor's
- * request for one chosen record and a chosen duration, sees the grant with its expiry,
- * revokes it, and reads in the access log the doctor's opening and the refusal after the
- * revocation. Every patient page passes axe-core (no serious or critical violation) and is
+ * request (naming the doctor and their hospital) for one chosen record and a chosen duration,
+ * sees the grant with its expiry, revokes it, and reads in the access log the doctor's
+ * opening and the refusal after the revocation; a request for one record is approved for all
+ * of them, later ones included. Every patient page passes axe-core (no serious or critical violation) and is
  * kept as a screenshot at desktop and tablet size.
  */
 import { randomUUID } from 'node:crypto';
@@ -176,6 +177,9 @@ describe('the patient’s pages in Chromium', () => {
     expect(details).toContain('30 days');
     expect(details).toContain('Treatment');
     expect(details).toContain(doctor.id);
+    // Who asks, by name and hospital (from the request itself).
+    expect(details).toContain(doctorName);
+    expect(details).toContain('Hospital B');
 
     await card.getByRole('button', { name: 'Approve…' }).click();
     const form = card.getByRole('form', { name: /Approve the request/ });
@@ -210,6 +214,8 @@ describe('the patient’s pages in Chromium', () => {
     const grantRow = row(grants, pdfTitle, 'Active');
     await grantRow.waitFor();
     expect(await grantRow.innerText()).toMatch(/\(doctor\)/);
+    expect(await grantRow.innerText()).toContain(doctorName);
+    expect(await grantRow.innerText()).toContain('Hospital B');
     expect(await grantRow.innerText()).toContain('Expires');
     expect(await grantRow.locator(`time[datetime="${grant.expiresAt}"]`).count()).toBe(1);
 
@@ -361,6 +367,35 @@ describe('the patient’s pages in Chromium', () => {
     }
     await page.setViewportSize(VIEWPORTS.desktop);
     await expectNoBrowserStorage(page);
+    expectNoBrowserProblems(page);
+  });
+
+  it('approves a request for one record as all records, including ones added later', async () => {
+    const asked = await callApi('/api/v1/access-requests', {
+      method: 'POST',
+      ...jsonBody(
+        { patientId: patient.id, reason: 'Your pharmacy bill, for the reimbursement file', reportIds: [billId] },
+        bearer(doctor.accessToken),
+      ),
+    });
+    expect(asked.status).toBe(201);
+    await page.goto('/requests');
+    const card = page.getByRole('listitem').filter({ hasText: 'for the reimbursement file' });
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Approve…' }).click();
+    const form = card.getByRole('form', { name: /Approve the request/ });
+    // The first option is what was asked; the second widens it.
+    expect(await form.getByLabel('The record asked for').isChecked()).toBe(true);
+    await form.getByLabel('All my records, including ones I add later').check();
+    const approved = page.waitForResponse((response) => /\/approve$/.test(new URL(response.url()).pathname));
+    await form.getByRole('button', { name: 'Approve and share' }).click();
+    const answer = await approved;
+    expect(answer.status()).toBe(201);
+    expect(((await answer.json()) as GrantBody).reportIds).toBeNull();
+    const confirmation = page.getByRole('status').filter({ hasText: 'You approved the request' });
+    await confirmation.waitFor();
+    expect(await confirmation.innerText()).toContain('all your records, including ones you add later');
+    expect((await openReport(doctor, pdfId)).status).toBe(200);
     expectNoBrowserProblems(page);
   });
 });

@@ -3,7 +3,7 @@
  * (the shortest the API allows): the portal announces the end at least 20 seconds ahead,
  * "Stay signed in" keeps the session (the API still answers the same session afterwards),
  * and with no answer the portal signs out by itself, ends the session at the API and says
- * why; a reload then stays signed out.
+ * why; a reload then stays signed out. Tabs share the session: a sign-out in one ends it in all.
  */
 import type { Browser, Page } from 'playwright-core';
 import { registerPatient, type SignedIn } from '../support/accounts.js';
@@ -98,4 +98,16 @@ describe('the idle timeout in the portal', () => {
     await expectNoBrowserStorage(page);
     expectNoBrowserProblems(page, [/net::ERR_ABORTED/]);
   }, 180_000);
+
+  it('keeps one session across tabs: a sign-out in one tab signs the others out', async () => {
+    await signIn(page, patient.email, patient.password);
+    const other = await page.context().newPage();
+    await other.goto('/notifications');
+    await other.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to MedLedger' }).waitFor();
+    await other.getByRole('heading', { level: 1, name: 'Sign in to MedLedger' }).waitFor();
+    expect(await other.getByRole('status').innerText()).toContain('You signed out in another tab.');
+    await other.close();
+  });
 });

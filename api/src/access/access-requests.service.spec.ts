@@ -12,6 +12,7 @@ import {
   DOCTOR,
   grantRecord,
   inTwoLedgerPages,
+  NAMED_DOCTOR,
   organisationGrantRecord,
   PATIENT,
   refused,
@@ -93,7 +94,13 @@ function newTestService() {
       Promise.resolve({ items: [], nextBookmark: null }),
     ),
   });
-  const sut = new AccessRequestsService(deps.ledger, deps.identities, deps.statements, deps.hospitals);
+  const sut = new AccessRequestsService(
+    deps.ledger,
+    deps.identities,
+    deps.statements,
+    deps.hospitals,
+    deps.doctorNames,
+  );
   return { sut, mocks };
 }
 
@@ -128,6 +135,7 @@ describe('AccessRequestsService', () => {
         record: { requestId: sent.requestId },
         reason: REASON,
         denialReason: null,
+        doctor: NAMED_DOCTOR,
         txId: 'tx-request',
         blockNumber: '21',
       });
@@ -254,9 +262,33 @@ describe('AccessRequestsService', () => {
         record: { grantId: approval.grantId, reportIds: REPORT_IDS },
         status: 'active',
         grantee: { kind: 'doctor', id: DOCTOR.id },
+        doctor: NAMED_DOCTOR,
         txId: 'tx-approve',
         blockNumber: '22',
       });
+    });
+
+    it('grants all reports, including later ones, for reportIds null, though the request named some', async () => {
+      const { sut, mocks } = newTestService();
+      mocks.consent.getRequest.mockResolvedValueOnce(accessRequestRecord({ reportIds: REPORT_IDS, durationDays: 7 }));
+
+      const view = await sut.approve(PATIENT, REQUEST_ID, { reportIds: null });
+
+      // The duration is still what was asked.
+      expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({
+        reportIds: null,
+        durationMinutes: 7 * 1440,
+      });
+      expect(view.record.reportIds).toBeNull();
+    });
+
+    it('grants all reports for reportIds null with the duration chosen, without reading the request first', async () => {
+      const { sut, mocks } = newTestService();
+
+      await sut.approve(PATIENT, REQUEST_ID, { reportIds: null, durationMinutes: 60 });
+
+      expect(mocks.consent.getRequest).not.toHaveBeenCalled();
+      expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({ reportIds: null, durationMinutes: 60 });
     });
 
     it.each([
@@ -272,6 +304,8 @@ describe('AccessRequestsService', () => {
 
         expect(mocks.consent.approveRequest.mock.calls[0][1]).toMatchObject({ granteeKind: grantee });
         expect(view.grantee).toEqual(namedGrantee);
+        // An organisation grant lets in no one doctor: it names none.
+        expect(view.doctor).toEqual(grantee === 'doctor' ? NAMED_DOCTOR : null);
       },
     );
 
@@ -414,6 +448,7 @@ describe('AccessRequestsService', () => {
         record: { status: 'denied' },
         reason: REASON,
         denialReason: 'I see another cardiologist',
+        doctor: NAMED_DOCTOR,
         txId: 'tx-deny',
         blockNumber: '23',
       });
@@ -466,6 +501,7 @@ describe('AccessRequestsService', () => {
       expect(view).toMatchObject({
         record: { status: 'cancelled' },
         reason: REASON,
+        doctor: NAMED_DOCTOR,
         txId: 'tx-cancel',
         blockNumber: '24',
       });
@@ -599,6 +635,28 @@ describe('AccessRequestsService', () => {
       }
 
       expect(seen).toEqual(NEWEST_FIRST);
+    });
+
+    it('names each request’s doctor from one query of the page’s doctors; none whose account is gone', async () => {
+      const { sut, mocks } = newTestService();
+      const goneDoctorId = '8e1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d8';
+      mocks.consent.listRequestsByPatient.mockResolvedValueOnce({
+        items: [
+          accessRequestRecord({ requestId: NEWEST_FIRST[4], requestedAt: '2026-11-18T08:00:00.000Z' }),
+          accessRequestRecord({
+            requestId: NEWEST_FIRST[3],
+            requestedAt: '2026-11-19T08:00:00.000Z',
+            doctorId: goneDoctorId,
+          }),
+          accessRequestRecord({ requestId: NEWEST_FIRST[2], requestedAt: '2026-11-20T08:00:00.000Z' }),
+        ],
+        nextBookmark: null,
+      });
+
+      const page = await sut.list(PATIENT, { limit: 10 });
+
+      expect(page.items.map((view) => view.doctor)).toEqual([NAMED_DOCTOR, null, NAMED_DOCTOR]);
+      expect(mocks.accountQueries).toEqual([[DOCTOR.id, goneDoctorId]]);
     });
 
     it('shows each request with its own reason, and none for a request whose text was erased', async () => {

@@ -15,7 +15,8 @@ import {
 import { type AccessRequestView, committedPlace, type GrantView } from './access-views.js';
 import { CONSENT_LIMITS } from './consent-terms.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
-import { grantMinutesOf, viewOfGrant } from './grants.service.js';
+import { DoctorNamesRepository } from './doctor-names.repository.js';
+import { grantMinutesOf, viewOfCommittedGrant } from './grants.service.js';
 import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
 import { DEFAULT_PURPOSE, type PurposeOfUse } from '../ledger/purpose-of-use.js';
@@ -30,7 +31,8 @@ export interface NewRequest {
 }
 
 export interface Approval {
-  reportIds?: string[];
+  /** The reports the grant covers; null: all of the patient's, including later ones; omitted: what was asked. */
+  reportIds?: string[] | null;
   /** The requesting doctor (default), every doctor of their hospital, or the patient's care team there. */
   grantee?: GranteeKind;
   durationDays?: number;
@@ -57,6 +59,7 @@ export class AccessRequestsService {
     private readonly identities: LedgerIdentityService,
     private readonly statements: ConsentStatementsRepository,
     private readonly hospitals: HospitalDirectory,
+    private readonly doctorNames: DoctorNamesRepository,
   ) {}
 
   /** A doctor asks a patient for access; the reason is written first, so the ledger never names a lost text. */
@@ -89,7 +92,14 @@ export class AccessRequestsService {
         },
       ),
     );
-    return { ...committedPlace(committed), record: committed.result, reason: input.reason, denialReason: null };
+    const doctors = await this.doctorNames.namesOf([doctor.id]);
+    return {
+      ...committedPlace(committed),
+      record: committed.result,
+      reason: input.reason,
+      denialReason: null,
+      doctor: doctors.get(doctor.id) ?? null,
+    };
   }
 
   /** The patient's incoming or the doctor's outgoing requests, newest first. */
@@ -119,7 +129,10 @@ export class AccessRequestsService {
     return { items: await this.withTexts(page.items), nextCursor: page.nextCursor };
   }
 
-  /** The patient approves, choosing the reports (what was asked when none are named) and the duration. */
+  /**
+   * The patient approves, choosing the reports (what was asked when none are named; all of
+   * theirs, including ones added later, for null) and the duration (what was asked when omitted).
+   */
   async approve(patient: AuthenticatedUser, requestId: string, approval: Approval): Promise<GrantView> {
     const actor = await this.identities.signingIdentity(patient.id, patient.hospital);
     let minutes = grantMinutesOf(approval);
@@ -128,14 +141,14 @@ export class AccessRequestsService {
       // What the doctor asked fills in what the patient left out (one query more).
       const asked = await this.pendingOf(actor, requestId);
       minutes ??= grantMinutesOf({ durationDays: asked.durationDays })!;
-      reportIds ??= asked.reportIds ?? undefined;
+      if (reportIds === undefined) reportIds = asked.reportIds;
     }
     const committed = await translatingRefusals(
       () =>
         this.ledger.consent.approveRequest(actor, {
           requestId,
           grantId: randomUUID(),
-          reportIds: reportIds ?? null,
+          reportIds,
           durationMinutes: minutes,
           granteeKind: approval.grantee ?? 'doctor',
         }),
@@ -145,7 +158,7 @@ export class AccessRequestsService {
         NOT_FOUND: () => new AccessRequestNotFoundError('no access request of yours has this id'),
       },
     );
-    return viewOfGrant(committed.result.grant, this.hospitals, committed);
+    return viewOfCommittedGrant(committed.result.grant, committed, this.hospitals, this.doctorNames);
   }
 
   /** The patient denies; the reason, if given, is for the doctor and stays off the ledger. */
@@ -192,8 +205,12 @@ export class AccessRequestsService {
     return request;
   }
 
+  /** The requests with their texts and their doctors' names: one query each for the whole page. */
   private async withTexts(records: AccessRequestRecord[]): Promise<AccessRequestView[]> {
-    const texts = await this.statements.bodiesOf(records.map((record) => record.requestId));
+    const [texts, doctors] = await Promise.all([
+      this.statements.bodiesOf(records.map((record) => record.requestId)),
+      this.doctorNames.namesOf(records.map((record) => record.doctorId)),
+    ]);
     return records.map((record) => ({
       record,
       txId: record.txId,
@@ -201,6 +218,7 @@ export class AccessRequestsService {
       reason: texts.get(record.requestId)?.['request-reason'] ?? null,
       // Shown once the request is denied: a text whose denial did not commit is not a reason.
       denialReason: record.status === 'denied' ? (texts.get(record.requestId)?.['denial-reason'] ?? null) : null,
+      doctor: doctors.get(record.doctorId) ?? null,
     }));
   }
 }

@@ -13,11 +13,26 @@ export const committedPlace = (committed: Committed<unknown>): LedgerPlace => ({
   blockNumber: committed.blockNumber.toString(),
 });
 
+/**
+ * A doctor as a request or a grant names them to the people who already see it: the name and
+ * hospital of their account (staff data, not PHI).
+ */
+export interface NamedDoctor {
+  id: string;
+  fullName: string;
+  hospital: string;
+}
+
+/** The doctors of a page of requests or grants, by id: those whose accounts still exist. */
+export type DoctorNames = ReadonlyMap<string, NamedDoctor>;
+
 /** An access request as the ledger holds it, with its texts from PostgreSQL (null once erased). */
 export interface AccessRequestView extends LedgerPlace {
   record: AccessRequestRecord;
   reason: string | null;
   denialReason: string | null;
+  /** The requesting doctor by name; null when their account no longer exists. */
+  doctor: NamedDoctor | null;
 }
 
 /** Who a grant lets in: a doctor (by id), or every doctor or the care team of a hospital (by name). */
@@ -31,12 +46,22 @@ export interface GrantView extends LedgerPlace {
   record: GrantRecord;
   status: GrantStatus;
   grantee: Grantee;
+  /** The doctor the grant lets in, by name; null for a hospital or care-team grant, or an account that no longer exists. */
+  doctor: NamedDoctor | null;
 }
 
 /** An emergency grant with the texts auditors review. */
 export interface EmergencyView extends GrantView {
   justification: string | null;
   reviewNote: string | null;
+}
+
+/**
+ * The one doctor a grant lets in: its doctor for a grant to a doctor (and for one recorded
+ * before grants named their kind of grantee), none for a hospital or care-team grant.
+ */
+export function grantedDoctorId(record: GrantRecord): string | null {
+  return record.granteeKind === 'doctor' || record.granteeMspId === null ? record.doctorId : null;
 }
 
 /** The status of a grant at ledger time: the query's own when the ledger computed one. */

@@ -19,7 +19,7 @@ import {
 import { PageQueryDto } from '../common/page-query.dto.js';
 import { GRANTEE_KINDS, type GranteeKind } from '../ledger/ledger.port.js';
 import { HasNoNulCharacter } from '../common/validation.js';
-import type { AccessRequestView, EmergencyView, GrantView } from './access-views.js';
+import type { AccessRequestView, EmergencyView, GrantView, NamedDoctor } from './access-views.js';
 import {
   ACCESS_REQUEST_STATUSES,
   CONSENT_LIMITS,
@@ -35,13 +35,19 @@ const HOSPITAL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const PURPOSE_DESCRIPTION = 'HL7 v3 PurposeOfUse code; TREAT when omitted (ETREAT is for emergency access only)';
 
-/** A list of report IDs: a scope of some of the patient's reports. */
-function ReportScope(description: string): PropertyDecorator {
+/** A list of report IDs: a scope of some of the patient's reports (`nullable`: or null, all of them). */
+function ReportScope(description: string, options: { nullable?: boolean } = {}): PropertyDecorator {
   return (target, key) => {
-    ApiProperty({ required: false, type: [String], format: 'uuid', minItems: 1, maxItems: 100, description })(
-      target,
-      key,
-    );
+    ApiProperty({
+      required: false,
+      type: [String],
+      format: 'uuid',
+      minItems: 1,
+      maxItems: 100,
+      ...(options.nullable ? { nullable: true } : {}),
+      description,
+    })(target, key);
+    // IsOptional lets null pass as well: all of the patient's reports, as a grant's `reportIds: null` reads.
     IsOptional()(target, key);
     IsArray()(target, key);
     ArrayMinSize(1)(target, key);
@@ -128,8 +134,12 @@ export class ApproveRequestDto extends GrantDurationDto {
   @IsIn(GRANTEE_KINDS)
   grantee?: GranteeKind;
 
-  @ReportScope("The reports the grant covers (a subset or others of the patient's); what was asked when omitted")
-  reportIds?: string[];
+  @ReportScope(
+    "The reports the grant covers (a subset or others of the patient's); null: all of the patient's reports, " +
+      'including ones added later, whatever the request named; what was asked when omitted',
+    { nullable: true },
+  )
+  reportIds?: string[] | null;
 }
 
 export class DenyRequestDto {
@@ -222,16 +232,34 @@ export class AccessIdParams {
   @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
 }
 
-export class LedgerProofDto {
+/** Where the last change of a request or grant sits on the ledger. */
+export class ConsentLedgerProofDto {
   @ApiProperty({ description: 'The transaction that made this change' }) txId!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Its block, when this answer committed it' })
   blockNumber!: string | null;
+}
+
+/** A doctor named by a request or grant, from their account: staff data, never a patient's. */
+export class NamedDoctorDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'Grace Hopper' }) fullName!: string;
+  @ApiProperty({ example: 'hospital-b', description: 'The doctor’s hospital' }) hospital!: string;
+
+  static from(doctor: NamedDoctor | null): NamedDoctorDto | null {
+    return doctor === null ? null : { id: doctor.id, fullName: doctor.fullName, hospital: doctor.hospital };
+  }
 }
 
 export class AccessRequestDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
   @ApiProperty({ format: 'uuid' }) doctorId!: string;
+  @ApiProperty({
+    type: NamedDoctorDto,
+    nullable: true,
+    description: 'The requesting doctor by name and hospital; null when their account no longer exists',
+  })
+  doctor!: NamedDoctorDto | null;
   @ApiProperty({ type: [String], format: 'uuid', nullable: true, description: "null: all of the patient's reports" })
   reportIds!: string[] | null;
   @ApiProperty() durationDays!: number;
@@ -243,7 +271,8 @@ export class AccessRequestDto {
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) decidedAt!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) grantId!: string | null;
-  @ApiProperty({ type: LedgerProofDto, description: 'The transaction of the last change' }) ledger!: LedgerProofDto;
+  @ApiProperty({ type: ConsentLedgerProofDto, description: 'The transaction of the last change' })
+  ledger!: ConsentLedgerProofDto;
 
   static from(view: AccessRequestView): AccessRequestDto {
     const { record } = view;
@@ -251,6 +280,7 @@ export class AccessRequestDto {
       id: record.requestId,
       patientId: record.patientId,
       doctorId: record.doctorId,
+      doctor: NamedDoctorDto.from(view.doctor),
       reportIds: record.reportIds,
       durationDays: record.durationDays,
       purposeOfUse: record.purposeOfUse,
@@ -280,6 +310,13 @@ export class GrantDto {
   @ApiProperty({ format: 'uuid' }) patientId!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null for a hospital or care-team grant' })
   doctorId!: string | null;
+  @ApiProperty({
+    type: NamedDoctorDto,
+    nullable: true,
+    description:
+      'The doctor the grant lets in, by name and hospital; null for a hospital or care-team grant, or when the doctor’s account no longer exists',
+  })
+  doctor!: NamedDoctorDto | null;
   @ApiProperty({ type: GranteeDto }) grantee!: GranteeDto;
   @ApiProperty({ type: [String], format: 'uuid', nullable: true, description: "null: all of the patient's reports" })
   reportIds!: string[] | null;
@@ -290,7 +327,8 @@ export class GrantDto {
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) requestId!: string | null;
-  @ApiProperty({ type: LedgerProofDto, description: 'The transaction of the last change' }) ledger!: LedgerProofDto;
+  @ApiProperty({ type: ConsentLedgerProofDto, description: 'The transaction of the last change' })
+  ledger!: ConsentLedgerProofDto;
 
   static from(view: GrantView): GrantDto {
     const { record } = view;
@@ -298,6 +336,7 @@ export class GrantDto {
       id: record.grantId,
       patientId: record.patientId,
       doctorId: record.doctorId,
+      doctor: NamedDoctorDto.from(view.doctor),
       grantee: view.grantee,
       reportIds: record.reportIds,
       purposeOfUse: record.purposeOfUse,

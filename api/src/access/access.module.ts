@@ -5,6 +5,7 @@ import { AccessRequestsController } from './access-requests.controller.js';
 import { AccessRequestsService } from './access-requests.service.js';
 import { ConsentStatementsRecovery } from './consent-statements-recovery.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
+import { DoctorNamesRepository } from './doctor-names.repository.js';
 import { EmergencyAccessController, EmergencyReviewController } from './emergency-access.controller.js';
 import { EmergencyAccessService } from './emergency-access.service.js';
 import { GrantsController } from './grants.controller.js';
@@ -28,6 +29,7 @@ import { HospitalsController } from './hospitals.controller.js';
     EmergencyAccessService,
     ConsentStatementsRepository,
     ConsentStatementsRecovery,
+    DoctorNamesRepository,
     HospitalDirectory,
   ],
   exports: [ConsentStatementsRepository],

@@ -14,6 +14,7 @@ import {
   EMERGENCY_GRANT_ID,
   emergencyGrantRecord,
   inTwoLedgerPages,
+  NAMED_DOCTOR,
   organisationGrantRecord,
   PATIENT,
   refused,
@@ -61,7 +62,14 @@ function newTestService() {
       Promise.resolve({ items: [], nextBookmark: null }),
     ),
   });
-  const sut = new EmergencyAccessService(deps.ledger, deps.identities, deps.statements, CONFIG, deps.hospitals);
+  const sut = new EmergencyAccessService(
+    deps.ledger,
+    deps.identities,
+    deps.statements,
+    CONFIG,
+    deps.hospitals,
+    deps.doctorNames,
+  );
   return { sut, mocks };
 }
 
@@ -110,6 +118,7 @@ describe('EmergencyAccessService', () => {
         record: { grantId: sent.grantId, kind: 'emergency' },
         status: 'active',
         grantee: { kind: 'doctor', id: DOCTOR.id },
+        doctor: NAMED_DOCTOR,
         justification: JUSTIFICATION,
         reviewNote: null,
         txId: 'tx-declare',
@@ -214,6 +223,16 @@ describe('EmergencyAccessService', () => {
         'patient-a-doctor-b',
       ]);
       expect(page.nextCursor).toBeNull();
+    });
+
+    it('names each emergency’s doctor, from one query of the accounts for the page', async () => {
+      const { sut, mocks } = newTestService();
+      listed(mocks);
+
+      const page = await sut.list(AUDITOR_A, { limit: 10 });
+
+      expect(page.items.map((view) => view.doctor)).toEqual(LISTED.map(() => NAMED_DOCTOR));
+      expect(mocks.accountQueries).toEqual([[DOCTOR.id]]);
     });
 
     it.each([

@@ -14,7 +14,8 @@ import {
 } from './access.errors.js';
 import { committedPlace, type EmergencyView } from './access-views.js';
 import { ConsentStatementsRepository } from './consent-statements.repository.js';
-import { viewOfGrant } from './grants.service.js';
+import { DoctorNamesRepository } from './doctor-names.repository.js';
+import { viewOfCommittedGrant, viewsOfGrants } from './grants.service.js';
 import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
 import { commitStatement } from './statement-commitment.js';
@@ -33,6 +34,7 @@ export class EmergencyAccessService {
     private readonly statements: ConsentStatementsRepository,
     private readonly config: AppConfig,
     private readonly hospitals: HospitalDirectory,
+    private readonly doctorNames: DoctorNamesRepository,
   ) {}
 
   async declare(
@@ -68,7 +70,7 @@ export class EmergencyAccessService {
       ),
     );
     return {
-      ...viewOfGrant(committed.result, this.hospitals, committed),
+      ...(await viewOfCommittedGrant(committed.result, committed, this.hospitals, this.doctorNames)),
       justification: input.justification,
       reviewNote: null,
     };
@@ -132,12 +134,16 @@ export class EmergencyAccessService {
     return { ...view, ...committedPlace(committed) };
   }
 
+  /** The grants with their texts and their doctors' names: one query each for the whole page. */
   private async withTexts(records: GrantRecord[]): Promise<EmergencyView[]> {
-    const texts = await this.statements.bodiesOf(records.map((record) => record.grantId));
-    return records.map((record) => ({
-      ...viewOfGrant(record, this.hospitals),
-      justification: texts.get(record.grantId)?.['emergency-justification'] ?? null,
-      reviewNote: texts.get(record.grantId)?.['review-note'] ?? null,
+    const [texts, views] = await Promise.all([
+      this.statements.bodiesOf(records.map((record) => record.grantId)),
+      viewsOfGrants(records, this.hospitals, this.doctorNames),
+    ]);
+    return views.map((view) => ({
+      ...view,
+      justification: texts.get(view.record.grantId)?.['emergency-justification'] ?? null,
+      reviewNote: texts.get(view.record.grantId)?.['review-note'] ?? null,
     }));
   }
 }

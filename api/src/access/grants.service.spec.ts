@@ -10,6 +10,7 @@ import {
   grantRecord,
   hospitalDirectory,
   inTwoLedgerPages,
+  NAMED_DOCTOR,
   organisationGrantRecord,
   PATIENT,
   refused,
@@ -17,6 +18,9 @@ import {
 } from './testing/consent-fixtures.js';
 
 const REPORT_IDS = ['1e2d3c4b-5a69-4788-96a5-b4c3d2e1f001'];
+
+/** The doctor names of a page: DOCTOR's. */
+const NAMES = new Map([[DOCTOR.id, NAMED_DOCTOR]]);
 
 function newTestService() {
   const { mocks, deps } = consentMocks({
@@ -63,7 +67,7 @@ function newTestService() {
       Promise.resolve({ items: [], nextBookmark: null }),
     ),
   });
-  const sut = new GrantsService(deps.ledger, deps.identities, deps.hospitals);
+  const sut = new GrantsService(deps.ledger, deps.identities, deps.hospitals, deps.doctorNames);
   return { sut, mocks };
 }
 
@@ -101,31 +105,41 @@ describe('grantMinutesOf', () => {
 });
 
 describe('viewOfGrant', () => {
-  it('names a doctor’s grant’s grantee by the doctor’s id', () => {
-    expect(viewOfGrant(grantRecord(), hospitalDirectory()).grantee).toEqual({ kind: 'doctor', id: DOCTOR.id });
+  it('names a doctor’s grant’s grantee by the doctor’s id, and the doctor by name and hospital', () => {
+    const view = viewOfGrant(grantRecord(), hospitalDirectory(), NAMES);
+
+    expect(view.grantee).toEqual({ kind: 'doctor', id: DOCTOR.id });
+    expect(view.doctor).toEqual(NAMED_DOCTOR);
   });
 
-  it.each(['hospital', 'care-team'] as const)('names a %s grant’s grantee by the hospital’s name', (kind) => {
-    expect(viewOfGrant(organisationGrantRecord(kind), hospitalDirectory()).grantee).toEqual({
-      kind,
-      id: 'hospital-b',
-    });
+  it('names no doctor when the doctor’s account no longer exists', () => {
+    expect(viewOfGrant(grantRecord(), hospitalDirectory(), new Map()).doctor).toBeNull();
   });
+
+  it.each(['hospital', 'care-team'] as const)(
+    'names a %s grant’s grantee by the hospital’s name, and no doctor',
+    (kind) => {
+      const view = viewOfGrant(organisationGrantRecord(kind), hospitalDirectory(), NAMES);
+
+      expect(view.grantee).toEqual({ kind, id: 'hospital-b' });
+      expect(view.doctor).toBeNull();
+    },
+  );
 
   it('names the grantee by its MSP ID when the network profile does not list it', () => {
     const record = organisationGrantRecord('hospital', { granteeMspId: 'HospitalZMSP' });
 
-    expect(viewOfGrant(record, hospitalDirectory()).grantee).toEqual({ kind: 'hospital', id: 'HospitalZMSP' });
+    expect(viewOfGrant(record, hospitalDirectory(), NAMES).grantee).toEqual({ kind: 'hospital', id: 'HospitalZMSP' });
   });
 
   it('answers the transaction that committed the grant, or the one the ledger recorded it in', () => {
     const record = grantRecord();
 
-    expect(viewOfGrant(record, hospitalDirectory(), committed(record, 'tx-now', 7n))).toMatchObject({
+    expect(viewOfGrant(record, hospitalDirectory(), NAMES, committed(record, 'tx-now', 7n))).toMatchObject({
       txId: 'tx-now',
       blockNumber: '7',
     });
-    expect(viewOfGrant(record, hospitalDirectory())).toMatchObject({ txId: 'tx-granted', blockNumber: null });
+    expect(viewOfGrant(record, hospitalDirectory(), NAMES)).toMatchObject({ txId: 'tx-granted', blockNumber: null });
   });
 });
 
@@ -149,6 +163,7 @@ describe('GrantsService', () => {
         record: { grantId: sent.grantId, purposeOfUse: 'TREAT' },
         status: 'active',
         grantee: { kind: 'doctor', id: DOCTOR.id },
+        doctor: NAMED_DOCTOR,
         txId: 'tx-grant',
         blockNumber: '31',
       });
@@ -187,9 +202,12 @@ describe('GrantsService', () => {
           record: { grantId: sent.grantId, granteeKind, granteeMspId, doctorId: null },
           status: 'active',
           grantee: { kind: granteeKind, id: hospital },
+          doctor: null,
           txId: 'tx-grant-organisation',
           blockNumber: '33',
         });
+        // No doctor to name, no query of the accounts.
+        expect(mocks.accountQueries).toEqual([]);
       },
     );
 
@@ -342,6 +360,7 @@ describe('GrantsService', () => {
       expect(view).toMatchObject({
         record: { grantId: GRANT_ID },
         status: 'revoked',
+        doctor: NAMED_DOCTOR,
         txId: 'tx-revoke',
         blockNumber: '32',
       });
@@ -499,12 +518,12 @@ describe('GrantsService', () => {
           bookmark: 'bookmark-1',
         });
         expect(mocks.consent.listGrantsByPatient).not.toHaveBeenCalled();
-        expect(page.items.map((view) => [view.record.grantId, view.status, view.grantee])).toEqual([
-          [grantIdOf(5), 'active', { kind: 'hospital', id: 'hospital-b' }],
-          [grantIdOf(4), 'revoked', { kind: 'doctor', id: DOCTOR.id }],
-          [grantIdOf(3), 'active', { kind: 'hospital', id: 'hospital-b' }],
-          [grantIdOf(2), 'expired', { kind: 'care-team', id: 'hospital-b' }],
-          [grantIdOf(1), 'active', { kind: 'doctor', id: DOCTOR.id }],
+        expect(page.items.map((view) => [view.record.grantId, view.status, view.grantee, view.doctor])).toEqual([
+          [grantIdOf(5), 'active', { kind: 'hospital', id: 'hospital-b' }, null],
+          [grantIdOf(4), 'revoked', { kind: 'doctor', id: DOCTOR.id }, NAMED_DOCTOR],
+          [grantIdOf(3), 'active', { kind: 'hospital', id: 'hospital-b' }, null],
+          [grantIdOf(2), 'expired', { kind: 'care-team', id: 'hospital-b' }, null],
+          [grantIdOf(1), 'active', { kind: 'doctor', id: DOCTOR.id }, NAMED_DOCTOR],
         ]);
         expect(page.nextCursor).toBeNull();
       });
@@ -554,6 +573,33 @@ describe('GrantsService', () => {
 
       expect(emergencies.items.map((view) => view.record.grantId)).toEqual([grantIdOf(5), grantIdOf(3)]);
       expect(activeConsents.items.map((view) => view.record.grantId)).toEqual([grantIdOf(4)]);
+    });
+
+    it('names the doctors of the page in one query of the accounts, only those of the page', async () => {
+      const { sut, mocks } = newTestService();
+      const otherDoctorId = '7e1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d7';
+      const goneDoctorId = '8e1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d8';
+      mocks.accounts.push({ id: otherDoctorId, fullName: 'Alan Turing', hospital: 'hospital-a', role: 'doctor' });
+      mocks.consent.listGrantsByPatient.mockResolvedValueOnce({
+        items: [
+          grantRecord({ grantId: grantIdOf(1), validFrom: '2026-11-01T10:00:00.000Z', doctorId: otherDoctorId }),
+          grantRecord({ grantId: grantIdOf(2), validFrom: '2026-11-02T10:00:00.000Z', doctorId: goneDoctorId }),
+          organisationGrantRecord('hospital', { grantId: grantIdOf(3), validFrom: '2026-11-03T10:00:00.000Z' }),
+          grantRecord({ grantId: grantIdOf(4), validFrom: '2026-11-04T10:00:00.000Z' }),
+          grantRecord({ grantId: grantIdOf(5), validFrom: '2026-11-05T10:00:00.000Z' }),
+        ],
+        nextBookmark: null,
+      });
+
+      const page = await sut.list(PATIENT, { limit: 4 });
+
+      expect(page.items.map((view) => view.doctor)).toEqual([
+        NAMED_DOCTOR,
+        NAMED_DOCTOR,
+        null,
+        null, // the account of this doctor no longer exists
+      ]);
+      expect(mocks.accountQueries).toEqual([[DOCTOR.id, goneDoctorId]]);
     });
 
     it('pages the filtered grants with a cursor, without repeats or gaps', async () => {

@@ -13,8 +13,9 @@ import {
   ReportNotOfPatientError,
   translatingRefusals,
 } from './access.errors.js';
-import { committedPlace, type GrantView, grantStatusOf } from './access-views.js';
+import { committedPlace, type DoctorNames, grantedDoctorId, type GrantView, grantStatusOf } from './access-views.js';
 import { daysToMinutes } from './consent-terms.js';
+import { DoctorNamesRepository } from './doctor-names.repository.js';
 import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
 import { DEFAULT_PURPOSE, type PurposeOfUse } from '../ledger/purpose-of-use.js';
@@ -46,21 +47,48 @@ export function grantMinutesOf(duration: { durationDays?: number; durationMinute
   return duration.durationMinutes;
 }
 
-/** A grant with its status at ledger time, its grantee by name, and the transaction that answered it. */
+/**
+ * A grant with its status at ledger time, its grantee (a hospital by name, a doctor by id and,
+ * from `doctors`, by name), and the transaction that answered it.
+ */
 export function viewOfGrant(
   record: GrantRecord,
   hospitals: HospitalDirectory,
+  doctors: DoctorNames,
   committed?: Committed<unknown>,
 ): GrantView {
+  const doctorId = grantedDoctorId(record);
   return {
     record,
     status: grantStatusOf(record),
     grantee:
       record.granteeKind === 'doctor' || record.granteeMspId === null
-        ? { kind: 'doctor', id: record.doctorId ?? '' }
+        ? { kind: 'doctor', id: doctorId ?? '' }
         : { kind: record.granteeKind, id: hospitals.nameOf(record.granteeMspId) },
+    doctor: doctorId === null ? null : (doctors.get(doctorId) ?? null),
     ...(committed ? committedPlace(committed) : { txId: record.txId, blockNumber: null }),
   };
+}
+
+/** Grants as views, their doctors named in one query of the accounts. */
+export async function viewsOfGrants(
+  records: GrantRecord[],
+  hospitals: HospitalDirectory,
+  doctorNames: DoctorNamesRepository,
+): Promise<GrantView[]> {
+  const doctors = await doctorNames.namesOf(records.map(grantedDoctorId));
+  return records.map((record) => viewOfGrant(record, hospitals, doctors));
+}
+
+/** A grant that the `committed` transaction just changed, as a view naming its doctor. */
+export async function viewOfCommittedGrant(
+  grant: GrantRecord,
+  committed: Committed<unknown>,
+  hospitals: HospitalDirectory,
+  doctorNames: DoctorNamesRepository,
+): Promise<GrantView> {
+  const doctors = await doctorNames.namesOf([grantedDoctorId(grant)]);
+  return viewOfGrant(grant, hospitals, doctors, committed);
 }
 
 /**
@@ -73,6 +101,7 @@ export class GrantsService {
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly identities: LedgerIdentityService,
     private readonly hospitals: HospitalDirectory,
+    private readonly doctorNames: DoctorNamesRepository,
   ) {}
 
   /**
@@ -120,7 +149,7 @@ export class GrantsService {
             : new HospitalNotFoundError('no hospital of this network has this name'),
       },
     );
-    return viewOfGrant(committed.result, this.hospitals, committed);
+    return viewOfCommittedGrant(committed.result, committed, this.hospitals, this.doctorNames);
   }
 
   /** The patient revokes a grant; the next opening under it is refused (GRANT_REVOKED). */
@@ -131,7 +160,7 @@ export class GrantsService {
       FORBIDDEN: () => new GrantNotFoundError('no grant of yours has this id'),
       CONFLICT: () => new GrantEndedError('this grant has already ended (revoked or expired)'),
     });
-    return viewOfGrant(committed.result, this.hospitals, committed);
+    return viewOfCommittedGrant(committed.result, committed, this.hospitals, this.doctorNames);
   }
 
   /**
@@ -158,15 +187,15 @@ export class GrantsService {
               this.ledger.consent.listGrantsByHospital(actor, actor.mspId, { pageSize: 100, bookmark }),
             )),
           ];
-    const views = records
-      .map((record) => viewOfGrant(record, this.hospitals))
-      .filter((view) => filter.status === undefined || view.status === filter.status)
-      .filter((view) => filter.kind === undefined || view.record.kind === filter.kind);
-    return newestFirstPage(
-      views,
-      (view) => ({ at: view.record.validFrom, id: view.record.grantId }),
+    const matching = records
+      .filter((record) => filter.status === undefined || grantStatusOf(record) === filter.status)
+      .filter((record) => filter.kind === undefined || record.kind === filter.kind);
+    const page = newestFirstPage(
+      matching,
+      (record) => ({ at: record.validFrom, id: record.grantId }),
       filter.limit,
       filter.cursor,
     );
+    return { items: await viewsOfGrants(page.items, this.hospitals, this.doctorNames), nextCursor: page.nextCursor };
   }
 }

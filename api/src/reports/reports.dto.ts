@@ -147,9 +147,9 @@ export class ReportListQuery extends PageQueryDto {
 }
 
 /** What the ledger holds of a report: the proof that it was recorded, and never altered. */
-export class LedgerProofDto {
+export class ReportLedgerProofDto {
   @ApiProperty() txId!: string;
-  @ApiProperty({ nullable: true }) blockNumber!: string | null;
+  @ApiProperty({ nullable: true, type: String }) blockNumber!: string | null;
   @ApiProperty() cid!: string;
   /** SHA-256 of the ciphertext (the ledger holds no hash of the plaintext). */
   @ApiProperty() sha256!: string;
@@ -167,7 +167,7 @@ export class ReportMetadataDto {
   @ApiProperty({ nullable: true }) contentType!: string | null;
   @ApiProperty({ nullable: true }) size!: number | null;
   @ApiProperty({ nullable: true }) sha256!: string | null;
-  @ApiProperty({ type: LedgerProofDto }) ledger!: LedgerProofDto;
+  @ApiProperty({ type: ReportLedgerProofDto }) ledger!: ReportLedgerProofDto;
 
   static from(view: ReportView): ReportMetadataDto {
     const { record } = view;
@@ -208,5 +208,5 @@ export class VerificationChecksDto {
 export class VerificationDto {
   @ApiProperty() verified!: boolean;
   @ApiProperty({ type: VerificationChecksDto }) checks!: VerificationChecksDto;
-  @ApiProperty({ type: LedgerProofDto }) ledger!: LedgerProofDto;
+  @ApiProperty({ type: ReportLedgerProofDto }) ledger!: ReportLedgerProofDto;
 }

@@ -1283,7 +1283,7 @@ export type components = {
             marked: number;
         };
         NamedDoctorDto: {
-            /** @example Dr Grace Hopper */
+            /** @example Grace Hopper */
             fullName: string;
             /**
              * @description The doctor’s hospital

@@ -53,37 +53,20 @@ export const CASE_REPORT_SCHEMA = 'medledger/case-report@1';
 
 export type ReportMetadata = Schemas['ReportMetadataDto'];
 
-/**
- * A report's ledger proof as the API sends it. The generated client names only `txId` and
- * `blockNumber` (two API classes share the name LedgerProofDto); the reports' one also
- * carries `cid`, `sha256` (of the ciphertext) and `recordedAt`.
- */
-export interface ReportLedger {
-  txId: string;
-  blockNumber: string | null;
-  cid?: string;
-  sha256?: string;
-  recordedAt?: string;
-}
-
-export function reportLedger(report: ReportMetadata): ReportLedger {
-  return report.ledger as ReportLedger;
-}
-
 /** When the report was recorded on the ledger, if the API said. */
 export function reportRecordedAt(report: ReportMetadata): string | null {
-  return reportLedger(report).recordedAt ?? null;
+  return report.ledger.recordedAt;
 }
 
 /** The proof to show for a listed report (LedgerProof). */
 export function reportProof(report: ReportMetadata): Proof {
-  const ledger = reportLedger(report);
+  const { ledger } = report;
   return {
     txId: ledger.txId,
     blockNumber: ledger.blockNumber ?? 'pending',
-    cid: ledger.cid ?? null,
-    sha256: ledger.sha256 ?? null,
-    recordedAt: ledger.recordedAt ?? null,
+    cid: ledger.cid,
+    sha256: ledger.sha256,
+    recordedAt: ledger.recordedAt,
   };
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ACTIVITY_EVENTS, idlePlan } from './idle-timeout';
 import { signOut, stayActive } from './session';
+import { onOtherTabs, tellOtherTabs } from './tab-sync';
 
 /** Warns before the idle timeout signs the user out, with a button to stay. */
 export function IdleWarning({ idleTimeoutSeconds }: { idleTimeoutSeconds: number }) {
@@ -17,11 +18,20 @@ export function IdleWarning({ idleTimeoutSeconds }: { idleTimeoutSeconds: number
       lastActivity.current = Date.now();
       if (Date.now() - lastKeepalive.current > plan.keepaliveSeconds * 1000) {
         lastKeepalive.current = Date.now();
+        tellOtherTabs({ kind: 'activity', at: lastActivity.current });
         void stayActive();
       }
     };
+    // Activity in another tab of the same session counts here too (that tab told the API).
+    const stopListening = onOtherTabs((message) => {
+      if (message.kind !== 'activity') return;
+      lastActivity.current = Math.max(lastActivity.current, message.at);
+      lastKeepalive.current = Math.max(lastKeepalive.current, message.at);
+      setSecondsLeft(null);
+    });
     for (const name of ACTIVITY_EVENTS) window.addEventListener(name, onActivity, { passive: true, capture: true });
     return () => {
+      stopListening();
       for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, onActivity, { capture: true });
     };
   }, [warning, plan.keepaliveSeconds]);
@@ -47,6 +57,7 @@ export function IdleWarning({ idleTimeoutSeconds }: { idleTimeoutSeconds: number
   const stay = async () => {
     lastActivity.current = Date.now();
     lastKeepalive.current = Date.now();
+    tellOtherTabs({ kind: 'activity', at: lastActivity.current });
     setSecondsLeft(null);
     if (!(await stayActive())) await signOut('Your session had already ended. Please sign in again.');
   };

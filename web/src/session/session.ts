@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../api/api-error';
 import type { components } from '../api/openapi';
+import { onOtherTabs, tellOtherTabs } from './tab-sync';
 
 export type User = components['schemas']['UserDto'];
 type TokenAnswer = { accessToken: string; expiresIn: number; idleTimeoutSeconds?: number };
@@ -138,12 +139,17 @@ export async function stayActive(): Promise<boolean> {
   return (await refreshAccessToken()) !== null;
 }
 
-/** Ends the session at the API (which also clears the refresh cookie), then here. */
+/** Ends the session at the API (which also clears the refresh cookie), here and in the other tabs. */
 export async function signOut(notice: string | null = null): Promise<void> {
   const bearer = token?.value;
   if (bearer) await post('logout', {}, bearer).catch(() => undefined);
   endLocally(notice);
+  tellOtherTabs({ kind: 'signed-out' });
 }
+
+onOtherTabs((message) => {
+  if (message.kind === 'signed-out' && state.status === 'signed-in') endLocally('You signed out in another tab.');
+});
 
 function endLocally(notice: string | null): void {
   token = null;

@@ -1,8 +1,8 @@
 /**
  * What the unit specs of the consent services share: the callers, the ledger records they start from,
- * the consent_statements table behind the real ConsentStatementsRepository, the real HospitalDirectory
- * over a two-hospital network, and the mocked ledger port and signing identities. Test-only (the build
- * leaves `testing` folders out).
+ * the consent_statements table behind the real ConsentStatementsRepository, the accounts behind the
+ * real DoctorNamesRepository, the real HospitalDirectory over a two-hospital network, and the mocked
+ * ledger port and signing identities. Test-only (the build leaves `testing` folders out).
  */
 import { jest } from '@jest/globals';
 import type { KeyObject } from 'node:crypto';
@@ -21,6 +21,7 @@ import type {
 } from '../../ledger/ledger.port.js';
 import type { NetworkProfile } from '../../ledger/network-profile.js';
 import { type ConsentStatement, ConsentStatementsRepository } from '../consent-statements.repository.js';
+import { DoctorNamesRepository } from '../doctor-names.repository.js';
 import { HospitalDirectory } from '../hospital-directory.js';
 
 export const PATIENT: AuthenticatedUser = {
@@ -35,6 +36,8 @@ export const DOCTOR: AuthenticatedUser = {
   hospital: 'hospital-b',
   sessionId: 'session-doctor',
 };
+/** DOCTOR as their account names them (what a patient is shown). */
+export const NAMED_DOCTOR = { id: DOCTOR.id, fullName: 'Grace Hopper', hospital: 'hospital-b' };
 export const REQUEST_ID = '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d';
 export const GRANT_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
 export const EMERGENCY_GRANT_ID = 'e0e0e0e0-1234-4abc-8def-0123456789ab';
@@ -217,24 +220,63 @@ export function statementsTable() {
   return { rows, confirmed, repository };
 }
 
+/** An account as the users table holds what DoctorNamesRepository reads of it. */
+export interface Account {
+  id: string;
+  fullName: string;
+  hospital: string;
+  role: 'doctor' | 'patient' | 'auditor' | 'admin';
+}
+
+/**
+ * The real DoctorNamesRepository over a stand-in for its SQL: the users table as `accounts`
+ * (DOCTOR, and PATIENT with a name that must never be shown), and `queries`, the ids each
+ * query asked for, so a test sees one query per page.
+ */
+export function accountsTable() {
+  const accounts: Account[] = [
+    { ...NAMED_DOCTOR, role: 'doctor' },
+    { id: PATIENT.id, fullName: 'Ada Patient', hospital: 'hospital-a', role: 'patient' },
+  ];
+  const queries: string[][] = [];
+  const query = (sql: string, params: unknown[] = []): Promise<unknown> => {
+    if (!sql.startsWith('SELECT id, full_name AS "fullName", hospital FROM users')) {
+      return Promise.reject(new Error(`users: unexpected SQL ${sql}`));
+    }
+    const [ids] = params as [string[]];
+    queries.push(ids);
+    return Promise.resolve(
+      accounts
+        .filter((account) => ids.includes(account.id) && account.role === 'doctor')
+        .map(({ id, fullName, hospital }) => ({ id, fullName, hospital })),
+    );
+  };
+  const repository = new DoctorNamesRepository({ query } as unknown as ConstructorParameters<
+    typeof DoctorNamesRepository
+  >[0]);
+  return { accounts, queries, repository };
+}
+
 /**
  * What a consent service is built on, mocked: the ledger port with the `consent` methods given,
- * signing identities from `actorOf`, the real statements repository over `statementsTable()`, and
- * the real hospital directory over NETWORK.
+ * signing identities from `actorOf`, the real statements repository over `statementsTable()`, the
+ * real doctor names over `accountsTable()`, and the real hospital directory over NETWORK.
  * `mocks` is what a test steers and inspects; `deps` is what the service is constructed with.
  */
 export function consentMocks<C extends Partial<ConsentLedger>>(consent: C) {
   const table = statementsTable();
+  const users = accountsTable();
   const identities = {
     signingIdentity: jest.fn((userId: string, hospital: string) => Promise.resolve(actorOf(userId, hospital))),
   };
   return {
-    mocks: { consent, identities, statements: table.rows },
+    mocks: { consent, identities, statements: table.rows, accounts: users.accounts, accountQueries: users.queries },
     deps: {
       ledger: { consent } as unknown as LedgerPort,
       identities: identities as unknown as LedgerIdentityService,
       statements: table.repository,
       hospitals: hospitalDirectory(),
+      doctorNames: users.repository,
     },
   };
 }

@@ -12,6 +12,7 @@ import { LedgerProjection1764700000000 } from './1764700000000-ledger-projection
 import { AuditReconciliations1764800000000 } from './1764800000000-audit-reconciliations.js';
 import { RefusedOpenings1764900000000 } from './1764900000000-refused-openings.js';
 import { PatientSearch1765000000000 } from './1765000000000-patient-search.js';
+import { CareDirectory1765100000000 } from './1765100000000-care-directory.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AuditReconciliations1764800000000,
   RefusedOpenings1764900000000,
   PatientSearch1765000000000,
+  CareDirectory1765100000000,
 ];

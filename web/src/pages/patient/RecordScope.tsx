@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../components/format';
 import { Loading } from '../../components/Loading';
-import { reportRecordedAt, reportTypeLabel, type ReportMetadata } from '../../components/report-kinds';
+import { reportTypeLabel, type ReportMetadata } from '../../components/report-kinds';
 import { useMyRecords } from './patient-data';
 
 /**
@@ -98,8 +98,8 @@ export function RecordScope({
                 {recordName(record)}{' '}
                 <span className="meta-inline">
                   ({reportTypeLabel(record.type)}
-                  {record.authorRole === 'patient' ? ', added by you' : ', by a clinician'}
-                  {reportRecordedAt(record) ? `, ${formatDateTime(reportRecordedAt(record))}` : ''})
+                  {record.authorRole === 'patient' ? ', added by you' : ', by a clinician'},{' '}
+                  {formatDateTime(record.ledger.recordedAt)})
                 </span>
                 {highlight?.includes(record.id) && <span className="tag">Asked for</span>}
               </span>
