@@ -29,6 +29,8 @@ export function Layout({
     queryKey: ['notifications', 'unread-count'],
     queryFn: () => answer(api.GET('/api/v1/notifications', { params: { query: { unread: true, limit: 1 } } })),
     select: (page) => page.unreadCount,
+    // Patients learn of a request while they look at another page.
+    refetchInterval: 60_000,
   });
   return (
     <>
@@ -50,9 +52,12 @@ export function Layout({
               <NavLink to="/notifications">
                 Notifications
                 {unread.data ? (
-                  <span className="badge" aria-label={`, ${unread.data} unread`}>
-                    {unread.data}
-                  </span>
+                  <>
+                    <span className="badge" aria-hidden="true">
+                      {unread.data}
+                    </span>
+                    <span className="visually-hidden">{` (${unread.data} unread)`}</span>
+                  </>
                 ) : null}
               </NavLink>
             </li>

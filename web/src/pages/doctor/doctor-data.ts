@@ -54,11 +54,18 @@ export function useKnownPatient(patientId: string) {
     queryKey: ['patient-by-id', patientId],
     queryFn: () => findById(patientId),
     enabled: access.isError && !passed,
-    staleTime: 5 * 60_000,
+    staleTime: namesKeepWhileFound,
     retry: false,
   });
   return { access, known: access.data ?? passed ?? searched.data ?? null };
 }
+
+/**
+ * A found name is kept for five minutes; "not found" not at all: it turns into a name as
+ * soon as a grant lets the doctor see the patient.
+ */
+const namesKeepWhileFound = (query: { state: { data: Patient | null | undefined } }) =>
+  query.state.data ? 5 * 60_000 : 0;
 
 async function findById(id: string): Promise<Patient | null> {
   const found = await answer(api.GET('/api/v1/patients', { params: { query: { query: id } } }));
@@ -75,7 +82,7 @@ export function usePatientNames(patientIds: string[]): Map<string, Patient | nul
     queries: unique.map((id) => ({
       queryKey: ['patient-by-id', id],
       queryFn: () => findById(id),
-      staleTime: 5 * 60_000,
+      staleTime: namesKeepWhileFound,
       retry: false,
     })),
   });

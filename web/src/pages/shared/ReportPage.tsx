@@ -80,7 +80,13 @@ export function ReportPage() {
         {isStatus(metadata.error, 404) && isStatus(content.error, 404) ? (
           <p>Nothing to open.</p>
         ) : (
-          <ContentState content={content} title={title} report={report} onRetry={() => void content.refetch()} />
+          <ContentState
+            content={content}
+            reportId={reportId}
+            title={title}
+            report={report}
+            onRetry={() => void content.refetch()}
+          />
         )}
       </section>
 
@@ -94,11 +100,13 @@ const isStatus = (error: unknown, status: number): boolean => error instanceof A
 
 function ContentState({
   content,
+  reportId,
   title,
   report,
   onRetry,
 }: {
   content: UseQueryResult<OpenedContent>;
+  reportId: string;
   title: string;
   report: Schemas['ReportMetadataDto'] | undefined;
   onRetry: () => void;
@@ -108,7 +116,7 @@ function ContentState({
     const error = content.error;
     if (error instanceof ApiError && error.status === 422) return <IntegrityWarning error={error} />;
     if (error instanceof ApiError && error.status === 403)
-      return <Refused error={error} patientId={report?.patientId} />;
+      return <Refused error={error} reportId={reportId} patientId={report?.patientId} />;
     return <ErrorNotice error={error} onRetry={onRetry} />;
   }
   const opened = content.data;
@@ -169,8 +177,15 @@ const REFUSALS: Record<string, string> = {
 };
 
 /** 403: no active grant (the refusal itself is recorded on the ledger). */
-function Refused({ error, patientId }: { error: ApiError; patientId?: string }) {
+function Refused({ error, reportId, patientId: known }: { error: ApiError; reportId: string; patientId?: string }) {
   const user = useUser();
+  // The record's metadata is refused too: a grant the doctor held for it names the patient.
+  const held = useQuery({
+    queryKey: ['grants', 'held-for-report', reportId],
+    queryFn: () => answer(api.GET('/api/v1/grants', { params: { query: { limit: 100 } } })),
+    enabled: user.role === 'doctor' && !known,
+  });
+  const patientId = known ?? held.data?.items.find((grant) => grant.reportIds?.includes(reportId))?.patientId;
   return (
     <div className="refused">
       <ErrorNotice error={error} />
