@@ -25,7 +25,8 @@
  * under test-artifacts/screenshots/journey/, and each context ends with no browser storage
  * and no browser problem.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { pdfDocument, randomLetters } from '../support/documents.js';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { callApi } from '../support/api.js';
@@ -52,30 +53,6 @@ const pathname = (page: Page) => new URL(page.url()).pathname;
 const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
 const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 const navLink = (page: Page, name: string) => mainNav(page).getByRole('link', { name, exact: true });
-
-/** Letters only, so that the surname is one word the doctor's search finds inside the full name. */
-const randomLetters = (count: number) =>
-  Array.from(randomBytes(count), (byte) => String.fromCharCode(97 + (byte % 26))).join('');
-
-/** A small, valid one-page PDF with a line of text. */
-function pdfDocument(text: string): Buffer {
-  const stream = `BT /F1 18 Tf 20 100 Td (${text}) Tj ET`;
-  return Buffer.from(
-    [
-      '%PDF-1.4',
-      '1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj',
-      '2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj',
-      '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj',
-      `4 0 obj<</Length ${stream.length}>>stream`,
-      stream,
-      'endstream endobj',
-      '5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj',
-      'trailer<</Root 1 0 R>>',
-      '%%EOF',
-      '',
-    ].join('\n'),
-  );
-}
 
 /**
  * Runs one step of a journey; a failure names the step (the journey is one test: a later

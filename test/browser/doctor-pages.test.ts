@@ -6,7 +6,8 @@
  * confirmation that says it is recorded, notified and reviewed. Every page passes axe
  * (no serious or critical violation) and is kept as a screenshot at desktop and tablet size.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { pdfDocument, randomLetters } from '../support/documents.js';
 import type { Browser, Page } from 'playwright-core';
 import { callApi } from '../support/api.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
@@ -26,30 +27,6 @@ import {
 const pathname = (page: Page) => new URL(page.url()).pathname;
 /** A request cut short by navigating on (a list still loading) is no problem. */
 const ALLOWED_PROBLEMS = [/net::ERR_ABORTED/];
-
-/** Letters only, so that the surname is one word the search must find inside the full name. */
-const randomLetters = (count: number) =>
-  Array.from(randomBytes(count), (byte) => String.fromCharCode(97 + (byte % 26))).join('');
-
-/** A small, valid one-page PDF. */
-function pdfDocument(text: string): Buffer {
-  const stream = `BT /F1 18 Tf 20 100 Td (${text}) Tj ET`;
-  return Buffer.from(
-    [
-      '%PDF-1.4',
-      '1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj',
-      '2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj',
-      '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj',
-      `4 0 obj<</Length ${stream.length}>>stream`,
-      stream,
-      'endstream endobj',
-      '5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj',
-      'trailer<</Root 1 0 R>>',
-      '%%EOF',
-      '',
-    ].join('\n'),
-  );
-}
 
 interface Patient extends SignedIn {
   fullName: string;

@@ -28,7 +28,7 @@ export function PatientPage() {
               <Link className="button primary" to={`${base}/upload`} state={{ patient: known }}>
                 Upload a record
               </Link>
-              <Link className="button" to={`${base}/upload?mode=case-report`} state={{ patient: known }}>
+              <Link className="button" to={`${base}/upload?mode=structured`} state={{ patient: known }}>
                 Write a case report
               </Link>
             </>

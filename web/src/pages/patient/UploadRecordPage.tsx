@@ -1,10 +1,7 @@
-import { Link, useSearchParams } from 'react-router';
-import { CaseReportForm } from '../../components/CaseReportForm';
+import { Link } from 'react-router';
+import { AddRecord } from '../../components/AddRecord';
 import { Page } from '../../components/Page';
-import { UploadForm } from '../../components/UploadForm';
 import { useUser } from '../../session/use-session';
-
-type Mode = 'file' | 'note';
 
 /**
  * The patient adds a record of their own (a prescription, a bill, an outside lab result):
@@ -12,8 +9,6 @@ type Mode = 'file' | 'note';
  */
 export function UploadRecordPage() {
   const user = useUser();
-  const [params, setParams] = useSearchParams();
-  const mode: Mode = params.get('mode') === 'note' ? 'note' : 'file';
   return (
     <Page
       title="Add a record"
@@ -24,38 +19,7 @@ export function UploadRecordPage() {
         </Link>
       }
     >
-      <fieldset className="mode-choice-set">
-        <legend>What do you add?</legend>
-        <div className="mode-choice">
-          <label className="check">
-            <input
-              type="radio"
-              name="mode"
-              value="file"
-              checked={mode === 'file'}
-              onChange={() => setParams({}, { replace: true })}
-            />
-            A file (PDF, image, DICOM, text)
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name="mode"
-              value="note"
-              checked={mode === 'note'}
-              onChange={() => setParams({ mode: 'note' }, { replace: true })}
-            />
-            A structured note, typed in
-          </label>
-        </div>
-      </fieldset>
-      <section className="panel" aria-label={mode === 'file' ? 'Upload a file' : 'Structured note'}>
-        {mode === 'file' ? (
-          <UploadForm key="file" patientId={user.id} defaultType="prescription" />
-        ) : (
-          <CaseReportForm key="note" patientId={user.id} />
-        )}
-      </section>
+      <AddRecord patientId={user.id} structuredLabel="A structured note, typed in" defaultType="prescription" />
     </Page>
   );
 }
