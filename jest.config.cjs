@@ -4,7 +4,9 @@
  * - integration: suites under test/integration against the real network, PostgreSQL and IPFS;
  * - e2e: suites under test/e2e over HTTP against the API that the scripts started;
  * - browser: suites under test/browser driving the web portal that API serves, in Debian's
- *   Chromium through playwright-core (scripts/chromium.sh; test/support/browser.ts).
+ *   Chromium through playwright-core (scripts/chromium.sh; test/support/browser.ts);
+ * - contract: schemathesis (scripts/schemathesis.sh) fuzzing that API from its OpenAPI
+ *   document with every check, one run per role (test/contract).
  * @type {import('jest').Config}
  */
 // fabric-contract-api logs every decorator at info level; unit runs only want warnings.
@@ -59,6 +61,14 @@ module.exports = {
       displayName: 'browser',
       rootDir: __dirname,
       roots: ['<rootDir>/test/browser'],
+      testMatch: ['**/*.test.ts'],
+      testEnvironment: 'node',
+      ...esModules,
+    },
+    {
+      displayName: 'contract',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test/contract'],
       testMatch: ['**/*.test.ts'],
       testEnvironment: 'node',
       ...esModules,

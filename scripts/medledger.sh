@@ -65,11 +65,16 @@ load_api_secrets() {
       } >"$file"
     )
   fi
-  local line name
+  local line name file_master_key=
   while IFS= read -r line; do
     name="${line%%=*}"
+    if [[ $name == MASTER_KEY ]]; then file_master_key="${line#*=}"; fi
     if [[ -z ${!name:-} ]]; then export "$line"; fi
   done <"$file"
+  # The API takes its master keys from this file and follows it while it runs, so that
+  # `npm run keys:rotate` can change them (docs/keys.md); not when the environment gives
+  # another MASTER_KEY.
+  if [[ -z ${MASTER_KEY_FILE:-} && ${MASTER_KEY:-} == "$file_master_key" ]]; then export MASTER_KEY_FILE="$file"; fi
 }
 
 # Node's flags for every API process, exported so that the suites' extra API processes
@@ -89,6 +94,9 @@ start_api() {
     npm run --silent build -w web >"$LOG_DIR/web-build.log" 2>&1 ||
       die "the portal did not build: see $LOG_DIR/web-build.log"
   fi
+  # Without an SMTP server the API writes its e-mails (activation and reset links) into
+  # .run/mail, one .eml file each, readable by this machine's user only.
+  if [[ -z ${SMTP_URL:-} ]]; then export MAIL_DROP_DIR="${MAIL_DROP_DIR:-$RUN_DIR/mail}"; fi
   stop_service api
   local node_flags
   read -ra node_flags <<<"$API_NODE_FLAGS"
@@ -157,14 +165,33 @@ run_tests() {
   log "making sure Chromium is installed (browser tests)"
   CHROMIUM_PATH="$(bash scripts/chromium.sh ensure)"
   export CHROMIUM_PATH
+  # The contract suite (test/contract) runs schemathesis, pinned, from PyPI into a virtualenv of its own.
+  log "making sure schemathesis is installed (contract tests)"
+  SCHEMATHESIS_PATH="$(bash scripts/schemathesis.sh ensure)"
+  export SCHEMATHESIS_PATH
   start_system
   start_helia_api
-  log "running unit, integration, end-to-end and browser tests"
+  log "running unit, integration, end-to-end, browser and contract tests"
+  # The suites register the PHI-like values they send (test/support/phi.ts) in a fresh list;
+  # Jest leaves its counts to the closing line printed after the log scan.
+  export MEDLEDGER_PHI_PROBES="$RUN_DIR/phi-probes.txt"
+  local counts="$RUN_DIR/test-counts.json" jest_status=0 scan_status=0
+  mkdir -p "$RUN_DIR"
+  : >"$MEDLEDGER_PHI_PROBES"
+  rm -f "$counts"
   # Jest loads ES-module dependencies (@noble/curves of fabric-gateway) through Node's VM
   # modules. In band: some suites stop and restart components that the others rely on.
   NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --disable-warning=ExperimentalWarning" \
-    API_URL="http://127.0.0.1:$API_PORT" jest --ci --runInBand "$@"
+    API_URL="http://127.0.0.1:$API_PORT" MEDLEDGER_TEST_COUNTS="$counts" jest --ci --runInBand "$@" || jest_status=$?
+  # After every suite: no registered probe in any log under .run (nor in the ledger's block
+  # files), in plain text or a common encoding. A probe found fails the test command and
+  # counts as one failed test in the closing line.
+  log "scanning every log under $RUN_DIR for the suites' PHI probes"
+  tsx scripts/scan-logs-for-probes.ts "$RUN_DIR" "$MEDLEDGER_PHI_PROBES" || scan_status=$?
+  "$NODE" test/support/summary-reporter.cjs "$counts" "$scan_status"
   log "tests finished in $((SECONDS - started)) s"
+  ((jest_status == 0)) || return "$jest_status"
+  ((scan_status == 0 || scan_status == 3)) || return 1
 }
 
 case "${1:-}" in

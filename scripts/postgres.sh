@@ -65,9 +65,13 @@ cmd_up() {
     rm -f "$pwfile"
   fi
   if ((EUID == 0)); then chown -R postgres "$POSTGRES_DIR"; fi
+  # The server log keeps the server's own events, never a failed statement's error: its
+  # message and detail quote values (`Key (email)=(…)`, `Failing row contains (…)`), which can
+  # be PHI. The API logs failed queries itself, by SQLSTATE (api/src/database/database-logger.ts).
   start_service postgres "$POSTGRES_PORT" -- \
     "${AS_SERVER_USER[@]}" "$bin/postgres" -D "$DATA" -p "$POSTGRES_PORT" -k "$POSTGRES_DIR" \
-    -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c fsync=on
+    -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c fsync=on \
+    -c log_min_messages=log -c log_min_error_statement=panic
   local maintenance="postgres://$OWNER:$(password)@127.0.0.1:$POSTGRES_PORT/postgres"
   "$NODE" "$PROJECT_DIR/scripts/lib/ensure-database.mjs" "$maintenance" "$DATABASE" ||
     die "could not create the database $DATABASE (see $LOG_DIR/postgres.log)"

@@ -7,7 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { callApi } from '../support/api.js';
-import { bearer, login, registerPatient, strongPassword, type SignedIn } from '../support/accounts.js';
+import {
+  activateFromOutbox,
+  bearer,
+  bootstrapAdmin,
+  login,
+  registerPatient,
+  strongPassword,
+  type SignedIn,
+} from '../support/accounts.js';
 import { bootstrapAdminCredentials } from '../support/browser-accounts.js';
 import {
   checkAccessibility,
@@ -90,15 +98,29 @@ describe('the admin’s pages in Chromium', () => {
     await page.getByLabel('E-mail', { exact: true }).fill(doctorEmail);
     await page.getByLabel('Role', { exact: true }).selectOption('doctor');
     await page.getByLabel('Licence number', { exact: true }).fill(`MD-${suffix}`);
-    await page.getByLabel('First password', { exact: true }).fill(doctorPassword);
+    // No password: the doctor chooses their own from the activation e-mail.
+    expect(await page.getByLabel(/password/i).count()).toBe(0);
+    const created = page.waitForResponse(
+      (response) =>
+        new URL(response.url()).pathname === '/api/v1/admin/users' && response.request().method() === 'POST',
+    );
     await page.getByRole('button', { name: 'Create account' }).click();
+    const doctorId = ((await (await created).json()) as { id: string }).id;
 
-    // Back at the users, found by the new e-mail address.
+    // Back at the users, found by the new e-mail address: pending until the doctor activates.
     await page.waitForURL((url) => url.pathname === '/admin/users' && url.searchParams.get('query') === doctorEmail);
     await page.getByText(`Account created for ${doctorName} (doctor).`).waitFor();
     const row = page.getByRole('row', { name: new RegExp(doctorName) });
-    await row.getByText('Active', { exact: true }).waitFor();
+    await row.getByText('Pending activation', { exact: true }).waitFor();
     expect(await row.innerText()).toContain(`MD-${suffix}`);
+    await page.getByRole('button', { name: `Resend activation to ${doctorName}` }).click();
+    await page.getByText(/A new activation e-mail is on its way/).waitFor();
+    await checkAccessibility(page, 'admin users with a pending account');
+    await screenshot(page, 'admin', 'users-pending', 'desktop');
+    // The doctor activates (the link read from the outbox: test/support/accounts.ts).
+    await activateFromOutbox(await bootstrapAdmin('hospital-a'), doctorId, doctorPassword);
+    await page.reload();
+    await row.getByText('Active', { exact: true }).waitFor();
     const doctor = await login(doctorEmail, doctorPassword);
 
     // Suspending asks first; Cancel changes nothing.
@@ -177,7 +199,6 @@ describe('the admin’s pages in Chromium', () => {
     // The e-mail of an existing account: the API refuses it.
     await page.getByLabel('E-mail', { exact: true }).fill(patient.email);
     await page.getByLabel('Role', { exact: true }).selectOption('auditor');
-    await page.getByLabel('First password', { exact: true }).fill(strongPassword());
     const answered = page.waitForResponse(
       (response) =>
         new URL(response.url()).pathname === '/api/v1/admin/users' && response.request().method() === 'POST',

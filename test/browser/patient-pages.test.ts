@@ -28,6 +28,7 @@ import {
   launchBrowser,
   newUserPage,
   screenshot,
+  signIn,
   VIEWPORT_NAMES,
   VIEWPORTS,
 } from '../support/browser.js';
@@ -110,6 +111,11 @@ describe('the patient’s pages in Chromium', () => {
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Your hospital', { exact: true }).selectOption('hospital-a');
     await page.getByRole('button', { name: 'Create account', exact: true }).click();
+    // The same answer whether or not the address had an account; then the patient signs in.
+    await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
+    await page.getByRole('link', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/sign-in');
+    await signIn(page, email, password);
 
     await page.waitForURL((url) => url.pathname === '/records');
     await page.getByRole('heading', { level: 1, name: 'My records' }).waitFor();

@@ -1,10 +1,11 @@
 import type { Client } from '@grpc/grpc-js';
 import { common } from '@hyperledger/fabric-protos';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { callApi, expectErrorEnvelope } from '../support/api.js';
+import { phiText } from '../support/phi.js';
 import { connectAs, peerClient } from '../support/gateway.js';
 import { loadNetworkProfile, type NetworkProfile } from '../support/network-profile.js';
 import { eventually } from '../support/services.js';
@@ -212,7 +213,7 @@ describe('the audit trail over REST', () => {
 
     const requested = await post(doctorB, '/access-requests', {
       patientId: patient.id,
-      reason: `Follow-up ${randomUUID().slice(0, 8)}`,
+      reason: phiText('reason', 'Follow-up of'),
       purposeOfUse: 'TREAT',
     });
     expect(requested.status).toBe(201);

@@ -7,10 +7,11 @@ import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type Si
 import { type ApiResponse, callApi, expectErrorEnvelope } from '../support/api.js';
 import { submitBackdated } from '../support/backdated.js';
 import { findInBlocks, readChannelBlocks } from '../support/blocks.js';
-import { sha256Hex } from '../support/phi.js';
+import { phiName, phiText, sha256Hex } from '../support/phi.js';
 import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
 import { loadNetworkProfile, type NetworkProfile } from '../support/network-profile.js';
 import { eventually } from '../support/services.js';
+import { endCoolingOff, erasureCarriedOut, requestAndConfirmErasure } from '../support/erasure.js';
 import { TestSmtpServer } from '../support/smtp-server.js';
 import { storedLedgerIdentity } from '../support/stored-identities.js';
 import { openReport, uploadReport } from '../support/uploads.js';
@@ -86,7 +87,7 @@ describe('consent over the REST API', () => {
 
   /** A reason as a doctor would write it, unique to this run, remembered for the PHI scans. */
   function clinicalText(prefix: string): string {
-    const text = `${prefix} ${randomUUID().slice(0, 8)}: suspected relapse, needs prior imaging`;
+    const text = `${phiText('clinical text', prefix)}: suspected relapse, needs prior imaging`;
     secrets.push(text);
     return text;
   }
@@ -163,7 +164,7 @@ describe('consent over the REST API', () => {
       createStaff(adminB, 'doctor'),
       createStaff(adminB, 'auditor'),
     ]);
-    const patientName = `Consenting Patient ${randomUUID().slice(0, 6)}`;
+    const patientName = phiName();
     secrets.push(patientName);
     [patient, otherPatient] = await Promise.all([
       registerPatient('hospital-a', patientName),
@@ -329,7 +330,7 @@ describe('consent over the REST API', () => {
     expectErrorEnvelope(await post(patient, '/grants', { ...base, durationDays: 1, purposeOfUse: 'ETREAT' }), 400);
     expectErrorEnvelope(await post(doctorB, '/access-requests', { patientId: patient.id, reason: 'x' }), 400);
     expectErrorEnvelope(await del(patient, '/grants/not-a-uuid'), 400);
-    expectErrorEnvelope(await get(patient, '/access-requests?direction=outgoing'), 400);
+    expectErrorEnvelope(await get(patient, '/access-requests?direction=outgoing'), 403, 'FORBIDDEN');
     expectErrorEnvelope(await get(patient, '/grants?status=sleeping'), 400);
   });
 
@@ -578,8 +579,10 @@ describe('consent over the REST API', () => {
     const asked = await post(doctorB, '/access-requests', { patientId: leaving.id, reason });
     expect(asked.status).toBe(201);
     const requestId = (asked.body as RequestBody).id;
-    const erased = await post(adminA, `/patients/${leaving.id}/erasure`);
-    expect(erased.status).toBe(200);
+    // The patient asks, an admin confirms, the cooling-off delay is cut short here, the worker erases.
+    const erasure = await requestAndConfirmErasure(leaving, adminA);
+    await endCoolingOff(database, erasure.id);
+    await erasureCarriedOut(database, erasure.id);
     const rows = await database.query('SELECT 1 FROM consent_statements WHERE patient_id = $1', [leaving.id]);
     expect(rows).toEqual([]);
     const outgoing = await get(doctorB, '/access-requests');

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../api/src/database/data-source-options.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { callApi, expectErrorEnvelope } from '../support/api.js';
+import { phiText, probeWord } from '../support/phi.js';
 import { submitBackdated } from '../support/backdated.js';
 import { findInBlocks, readChannelBlocks } from '../support/blocks.js';
 import { connectAs, medledgerContract, peerClient } from '../support/gateway.js';
@@ -74,8 +75,8 @@ describe('patient-provided records and grants to a hospital or a care team', () 
     patientId: string,
     file: { bytes: Uint8Array; contentType: string; name: string },
   ) => {
-    const title = `Outside lab result of ${randomUUID().slice(0, 8)}`;
-    const name = `${randomUUID().slice(0, 8)}-${file.name}`;
+    const title = phiText('title', 'Outside lab result of');
+    const name = `${probeWord('file name').toLowerCase()}-${file.name}`;
     phi.push(title, name);
     return uploadReport(owner, { patientId, type: 'note', title }, { ...file, name });
   };

@@ -14,6 +14,7 @@ import {
   type SignedIn,
 } from '../support/accounts.js';
 import { RUN_DIR } from '../support/network-profile.js';
+import { registerProbe } from '../support/phi.js';
 import { eventually } from '../support/services.js';
 
 interface FoundPatient {
@@ -40,7 +41,7 @@ async function registerNamed(fullName: string, dateOfBirth: string, hospital = '
     method: 'POST',
     ...jsonBody({ email, password, fullName, dateOfBirth, hospital }),
   });
-  if (registered.status !== 201) throw new Error(`registration failed: ${registered.status} ${registered.text}`);
+  if (registered.status !== 202) throw new Error(`registration failed: ${registered.status} ${registered.text}`);
   return login(email, password);
 }
 
@@ -54,6 +55,7 @@ describe('a doctor’s patient search: any part of the name, the date of birth, 
   const mark = tag();
   const surname = `Lovel${mark}ace`;
   const fullName = `Ada Augusta ${surname}`;
+  registerProbe('name', fullName, surname, `${mark}son Byron`);
   const dateOfBirth = rareBirthDate();
   let doctor: SignedIn;
   let patient: SignedIn;
@@ -170,6 +172,7 @@ describe('a doctor’s patient search: any part of the name, the date of birth, 
   it('writes none of the searched values to the API log, refused or not', async () => {
     const searchedName = `Quenby${tag()}`;
     const refusedName = `Quorra${tag()}`;
+    registerProbe('name', searchedName, refusedName);
     const requests = [await search(doctor, searchedName), await search(doctor, `${refusedName}\u0000`)];
     expect(requests.map((response) => response.status)).toEqual([200, 400]);
     const log = path.join(RUN_DIR, 'logs', 'api.log');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { callApi, expectErrorEnvelope } from '../support/api.js';
+import { probeWord } from '../support/phi.js';
 import { RUN_DIR } from '../support/network-profile.js';
 import { eventually } from '../support/services.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
@@ -17,7 +18,7 @@ describe('patients and care teams over HTTP', () => {
   let doctor: SignedIn;
   let otherDoctor: SignedIn;
   let patient: SignedIn;
-  const surname = `Quill${randomUUID().slice(0, 6)}`;
+  const surname = probeWord('name');
 
   beforeAll(async () => {
     [adminA, adminB] = await Promise.all([bootstrapAdmin('hospital-a'), bootstrapAdmin('hospital-b')]);
@@ -95,17 +96,17 @@ describe('patients and care teams over HTTP', () => {
       method: 'POST',
       ...jsonBody({ patientId: patient.id, doctorId: doctor.id }, bearer(adminB.accessToken)),
     });
-    expectErrorEnvelope(crossHospital, 400);
+    expectErrorEnvelope(crossHospital, 404, 'DOCTOR_NOT_FOUND');
     // A patient nobody knows, here or on the ledger (which answers for another node's patients).
     const unknown = await callApi('/api/v1/admin/care-assignments', {
       method: 'POST',
       ...jsonBody({ patientId: randomUUID(), doctorId: doctor.id }, bearer(adminA.accessToken)),
     });
-    expectErrorEnvelope(unknown, 400, 'INVALID_INPUT');
+    expectErrorEnvelope(unknown, 404, 'PATIENT_NOT_FOUND');
   });
 
   it('keeps the values of a query out of the API log: a searched surname never reaches it', async () => {
-    const surname = `Quenby${randomUUID().slice(0, 6)}`;
+    const surname = probeWord('name');
     const searched = await search(doctor, surname);
     expect(searched.status).toBe(200);
     const requestId = searched.headers.get('x-request-id')!;

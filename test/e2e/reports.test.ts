@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { callApi, contentStoreApis, expectErrorEnvelope } from '../support/api.js';
+import { phiText } from '../support/phi.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { openReport, uploadReport } from '../support/uploads.js';
 
@@ -164,7 +165,7 @@ describe.each(contentStoreApis())(
     it.each([
       ['an empty file', { bytes: new Uint8Array(0) }, {}, 400],
       ['a type outside the allow-list', { bytes: Buffer.from('MZ'), contentType: 'application/x-msdownload' }, {}, 415],
-      ['an unknown patient', { bytes: Buffer.from('x') }, { patientId: randomUUID() }, 400],
+      ['an unknown patient', { bytes: Buffer.from('x') }, { patientId: randomUUID() }, 404],
       ['a malformed patient id', { bytes: Buffer.from('x') }, { patientId: 'p-1' }, 400],
       ['an unknown report type', { bytes: Buffer.from('x') }, { type: 'poem' }, 400],
     ])('answers %s with a clear 4xx', async (_case, file, fields, status) => {
@@ -175,8 +176,8 @@ describe.each(contentStoreApis())(
     it('takes a structured case report as JSON, stores it encrypted like a file, and returns the exact document to the patient', async () => {
       const caseReport = {
         patientId: patient.id,
-        title: 'Community-acquired pneumonia',
-        diagnosis: 'Right lower lobe pneumonia',
+        title: phiText('title', 'Community-acquired pneumonia:'),
+        diagnosis: phiText('diagnosis', 'Right lower lobe pneumonia,'),
         diagnosisCodes: ['J18.9'],
         findings: 'Fever 39.1 °C, crackles right base, CRP 180 mg/l',
         content: 'Admitted with three days of cough; treated with amoxicillin; afebrile after 48 h.',

@@ -5,6 +5,7 @@ import { dataSourceOptions } from '../../api/src/database/data-source-options.js
 import { callApi, type ApiResponse } from '../support/api.js';
 import { bearer, bootstrapAdmin, createStaff, jsonBody, registerPatient, type SignedIn } from '../support/accounts.js';
 import { ApiProcess, spareApiPort } from '../support/api-process.js';
+import { phiFileName, phiText } from '../support/phi.js';
 import { openReport, uploadReport } from '../support/uploads.js';
 
 const IPFS_API_URL = process.env.IPFS_API_URL ?? 'http://127.0.0.1:5001';
@@ -21,6 +22,9 @@ async function recursivePins(): Promise<Set<string>> {
  * and verified, nothing half-done remains, and no content is pinned that no report owns.
  */
 describe('uploads survive the API killed between any two saga steps', () => {
+  // PHI of the upload, the same in every retry of one Idempotency-Key.
+  const title = phiText('title', 'Blood count:');
+  const fileName = phiFileName('txt');
   const api = new ApiProcess('api-fault', spareApiPort(1));
   let database: DataSource;
   let doctor: SignedIn;
@@ -46,8 +50,8 @@ describe('uploads survive the API killed between any two saga steps', () => {
     for (;;) {
       const response = await uploadReport(
         doctor,
-        { patientId: patient.id, type: 'lab', title: 'Blood count' },
-        { bytes, contentType: 'text/plain', name: 'cbc.txt' },
+        { patientId: patient.id, type: 'lab', title },
+        { bytes, contentType: 'text/plain', name: fileName },
         { 'Idempotency-Key': key },
         api.url,
       );
@@ -67,8 +71,8 @@ describe('uploads survive the API killed between any two saga steps', () => {
     await expect(
       uploadReport(
         doctor,
-        { patientId: patient.id, type: 'lab', title: 'Blood count' },
-        { bytes, contentType: 'text/plain', name: 'cbc.txt' },
+        { patientId: patient.id, type: 'lab', title },
+        { bytes, contentType: 'text/plain', name: fileName },
         { 'Idempotency-Key': key },
         api.url,
       ),

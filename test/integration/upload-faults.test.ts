@@ -8,6 +8,7 @@ import { refusalOf } from '../support/ledger-actors.js';
 import { loadNetworkProfile } from '../support/network-profile.js';
 import { components, eventually } from '../support/services.js';
 import { storedLedgerIdentity } from '../support/stored-identities.js';
+import { phiFileName, phiText } from '../support/phi.js';
 import { openReport, uploadReport } from '../support/uploads.js';
 
 /**
@@ -15,6 +16,9 @@ import { openReport, uploadReport } from '../support/uploads.js';
  * afterwards nothing is half-done — no report row, no pinned orphan, the saga settled.
  */
 describe('uploads while IPFS or a peer is stopped', () => {
+  // PHI of the upload, the same in every retry of one Idempotency-Key.
+  const title = phiText('title', 'CT abdomen:');
+  const fileName = phiFileName('dcm');
   let database: DataSource;
   let doctor: SignedIn;
   let patient: SignedIn;
@@ -76,11 +80,11 @@ describe('uploads while IPFS or a peer is stopped', () => {
       [
         ['patientId', patient.id],
         ['type', 'imaging'],
-        ['title', 'CT abdomen'],
+        ['title', title],
       ]
         .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
         .join('') +
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ct.dcm"\r\nContent-Type: application/dicom\r\n\r\n`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/dicom\r\n\r\n`,
     );
     let sent = 0;
     let stopped: Promise<void> | undefined;
@@ -135,8 +139,8 @@ describe('uploads while IPFS or a peer is stopped', () => {
     const bytes = Buffer.concat(Array.from({ length: 8 }, () => chunk));
     const retried = await uploadReport(
       doctor,
-      { patientId: patient.id, type: 'imaging', title: 'CT abdomen' },
-      { bytes, contentType: 'application/dicom', name: 'ct.dcm' },
+      { patientId: patient.id, type: 'imaging', title },
+      { bytes, contentType: 'application/dicom', name: fileName },
       { 'Idempotency-Key': key },
     );
     expect(retried.status).toBe(201);

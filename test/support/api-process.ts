@@ -28,7 +28,14 @@ export class ApiProcess {
     const logDir = path.join(RUN_DIR, 'logs');
     mkdirSync(logDir, { recursive: true });
     const log = openSync(path.join(logDir, `${this.name}.log`), 'a');
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(this.port), ...settings };
+    // One deployment, one portal: the e-mail any process sends links to the main API's portal.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(this.port),
+      PORTAL_URL: API_URL,
+      ...settings,
+    };
     delete env.NODE_OPTIONS; // Jest's VM-module flags are not the API's
     const child = spawn(process.execPath, [...apiNodeFlags(), path.join(PROJECT_DIR, 'api/dist/main.js')], {
       env,

@@ -19,8 +19,10 @@ import {
   type Page,
   type Response as PageResponse,
 } from 'playwright-core';
+import { login } from './accounts.js';
 import { API_URL } from './api.js';
 import { PROJECT_DIR } from './network-profile.js';
+import { knownSecondFactor, nextTotpCode, rememberSecondFactor } from './second-factor.js';
 
 /** Chromium's flags on these machines: headless, no sandbox (root), nothing that calls out. */
 export const CHROMIUM_FLAGS = [
@@ -226,32 +228,73 @@ export async function closeUserPages(pages: Page[]): Promise<void> {
 
 /**
  * Signs in through the portal's sign-in page and waits until the portal has left it.
- * Fails with the portal's error notice when the sign-in is refused.
+ * When the portal asks for the second factor, types the next TOTP code of `totpSecret`
+ * (by default the secret test/support/accounts.ts enrolled for the account). A staff
+ * member who has no second factor yet is enrolled through the API first (as the suites'
+ * accounts are). Fails with the portal's error notice when the sign-in is refused.
  */
-export async function signIn(page: Page, email: string, password: string): Promise<void> {
+export async function signIn(page: Page, email: string, password: string, totpSecret?: string): Promise<void> {
+  if (totpSecret && knownSecondFactor(email) !== totpSecret) rememberSecondFactor(email, totpSecret);
   await page.goto('/sign-in');
   await page.getByLabel('E-mail', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  // The portal leaves the sign-in page, or shows why not (an error notice names its request ID).
-  const refusal = page.getByRole('alert').filter({ hasText: 'Request ID' }).first();
+  let outcome = await signInOutcome(page, true);
+  if (outcome === 'code') {
+    if (!knownSecondFactor(email))
+      throw new Error(
+        `signing in as ${email}: the portal asks for a code, and no TOTP secret is known for the account`,
+      );
+    await page.getByLabel('Authentication code', { exact: true }).fill(await nextTotpCode(email));
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    outcome = await signInOutcome(page, false);
+  }
+  if (outcome === 'enrolment') {
+    // Enrolling through the API ends this enrolment-only session; then sign in again with a code.
+    await login(email, password);
+    return signIn(page, email, password);
+  }
+  if (outcome !== 'signed in')
+    throw new Error(
+      `signing in as ${email} failed: ${outcome === 'refused' ? (await signInRefusal(page).innerText()).trim() : `still at ${page.url()}`}`,
+    );
+  await page.getByRole('navigation', { name: 'Main' }).waitFor({ state: 'visible' });
+}
+
+/** The portal's error notice on the sign-in page (it names its request ID). */
+const signInRefusal = (page: Page) => page.getByRole('alert').filter({ hasText: 'Request ID' }).first();
+
+/**
+ * What a sign-in step led to: the portal left the sign-in page (into the enrolment of a
+ * second factor, or signed in), asks for a code (after the password step), or shows why not.
+ */
+async function signInOutcome(
+  page: Page,
+  passwordStep: boolean,
+): Promise<'signed in' | 'enrolment' | 'code' | 'refused' | 'stayed'> {
+  const codeAsked = page.getByLabel('Authentication code', { exact: true });
   const outcome = await Promise.race([
     page
       .waitForURL((url) => url.pathname !== '/sign-in')
       .then(
-        () => 'signed in',
-        () => 'stayed',
+        (): 'enrolment' | 'signed in' =>
+          new URL(page.url()).pathname === '/second-factor' ? 'enrolment' : 'signed in',
+        () => 'stayed' as const,
       ),
-    refusal.waitFor({ state: 'visible' }).then(
-      () => 'refused',
-      () => 'stayed',
-    ),
+    passwordStep
+      ? codeAsked.waitFor({ state: 'visible' }).then(
+          () => 'code' as const,
+          () => 'stayed' as const,
+        )
+      : new Promise<never>(() => undefined),
+    signInRefusal(page)
+      .waitFor({ state: 'visible' })
+      .then(
+        () => 'refused' as const,
+        () => 'stayed' as const,
+      ),
   ]);
-  if (outcome !== 'signed in')
-    throw new Error(
-      `signing in as ${email} failed: ${outcome === 'refused' ? (await refusal.innerText()).trim() : `still at ${page.url()}`}`,
-    );
-  await page.getByRole('navigation', { name: 'Main' }).waitFor({ state: 'visible' });
+  return outcome;
 }
 
 /**

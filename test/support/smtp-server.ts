@@ -110,3 +110,23 @@ function headerOf(raw: string, name: string): string | null {
   const line = headers.split(/\r?\n/).find((header) => header.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   return line ? line.slice(name.length + 1).trim() : null;
 }
+
+/**
+ * The text of a single-part message as its reader sees it: the body after the headers,
+ * decoded from quoted-printable or base64 when its Content-Transfer-Encoding says so (a
+ * long line, such as a link, is quoted-printable: `=3D` for `=`, soft line breaks).
+ */
+export function textOf(mail: ReceivedMail): string {
+  const [, ...rest] = mail.raw.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  const encoding = headerOf(mail.raw, 'Content-Transfer-Encoding')?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding !== 'quoted-printable') return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** The Subject header of a received message (unfolded), or null. */
+export const subjectOf = (mail: ReceivedMail): string | null => headerOf(mail.raw, 'Subject');

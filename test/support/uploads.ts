@@ -1,7 +1,11 @@
 import { API_URL, callApi, type ApiResponse } from './api.js';
 import { bearer, type SignedIn } from './accounts.js';
+import { phiFileName, phiText } from './phi.js';
 
-/** Uploads a file as a doctor, as a browser form would (fields first, then the file). */
+/**
+ * Uploads a file as a doctor, as a browser form would (fields first, then the file); the
+ * title and file name are registered PHI probes unless given.
+ */
 export function uploadReport(
   doctor: SignedIn,
   fields: { patientId: string; type?: string; title?: string },
@@ -12,11 +16,11 @@ export function uploadReport(
   const form = new FormData();
   form.append('patientId', fields.patientId);
   form.append('type', fields.type ?? 'report');
-  form.append('title', fields.title ?? 'Discharge summary');
+  form.append('title', fields.title ?? phiText('title', 'Discharge summary:'));
   form.append(
     'file',
     new Blob([file.bytes], { type: file.contentType ?? 'application/pdf' }),
-    file.name ?? 'summary.pdf',
+    file.name ?? phiFileName(),
   );
   return callApi(
     '/api/v1/reports',

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { LedgerAnswers } from '../common/ledger-answers.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import {
   AccessIdParams,
   AccessRequestDto,
@@ -15,6 +15,7 @@ import {
   GrantDto,
 } from './access.dto.js';
 import { AccessRequestsService } from './access-requests.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('access')
 @Controller('access-requests')
@@ -24,8 +25,13 @@ export class AccessRequestsController {
   /** A doctor asks a patient for access to some or all of their reports; recorded on the ledger as the doctor. */
   @Roles('doctor')
   @Post()
+  @RateLimit('ledger-write')
   @ApiCreatedResponse({ type: AccessRequestDto })
-  @LedgerAnswers(400, 404)
+  @ApiErrors(
+    400,
+    [404, 'PATIENT_NOT_FOUND: no patient has this id; REPORT_NOT_OF_PATIENT: a report named is not the patient’s'],
+    413,
+  )
   async create(
     @CurrentUser() doctor: AuthenticatedUser,
     @Body() body: CreateAccessRequestDto,
@@ -37,7 +43,10 @@ export class AccessRequestsController {
   @Roles('patient', 'doctor')
   @Get()
   @ApiOkResponse({ type: AccessRequestListDto })
-  @LedgerAnswers(400)
+  @ApiErrors(
+    [400, 'A filter or `limit` out of range, or a cursor this API did not issue'],
+    [403, 'FORBIDDEN: a patient lists incoming requests only, a doctor outgoing ones'],
+  )
   async list(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: AccessRequestListQuery,
@@ -49,8 +58,17 @@ export class AccessRequestsController {
   /** The patient approves a pending request: the grant it creates covers the reports and time chosen. */
   @Roles('patient')
   @Post(':id/approve')
+  @RateLimit('ledger-write')
   @ApiCreatedResponse({ type: GrantDto })
-  @LedgerAnswers(400, 404, 409)
+  @ApiErrors(
+    400,
+    [
+      404,
+      'ACCESS_REQUEST_NOT_FOUND: no request of the patient has this id; REPORT_NOT_OF_PATIENT: a report named is not theirs',
+    ],
+    [409, 'REQUEST_NOT_PENDING: the request was already decided or cancelled'],
+    413,
+  )
   async approve(
     @CurrentUser() patient: AuthenticatedUser,
     @Param() params: AccessIdParams,
@@ -62,9 +80,15 @@ export class AccessRequestsController {
   /** The patient denies a pending request; an optional reason is shown to the doctor, never put on the ledger. */
   @Roles('patient')
   @Post(':id/deny')
+  @RateLimit('ledger-write')
   @HttpCode(200)
   @ApiOkResponse({ type: AccessRequestDto })
-  @LedgerAnswers(400, 404, 409)
+  @ApiErrors(
+    400,
+    [404, 'ACCESS_REQUEST_NOT_FOUND: no request of the patient has this id'],
+    [409, 'REQUEST_NOT_PENDING: the request was already decided or cancelled'],
+    413,
+  )
   async deny(
     @CurrentUser() patient: AuthenticatedUser,
     @Param() params: AccessIdParams,
@@ -76,9 +100,14 @@ export class AccessRequestsController {
   /** The requesting doctor cancels a pending request. */
   @Roles('doctor')
   @Delete(':id')
+  @RateLimit('ledger-write')
   @HttpCode(200)
   @ApiOkResponse({ type: AccessRequestDto })
-  @LedgerAnswers(400, 404, 409)
+  @ApiErrors(
+    [400, 'The id is not a UUID'],
+    [404, 'ACCESS_REQUEST_NOT_FOUND: no request of the doctor has this id'],
+    [409, 'REQUEST_NOT_PENDING: the request was already decided or cancelled'],
+  )
   async cancel(@CurrentUser() doctor: AuthenticatedUser, @Param() params: AccessIdParams): Promise<AccessRequestDto> {
     return AccessRequestDto.from(await this.requests.cancel(doctor, params.id));
   }

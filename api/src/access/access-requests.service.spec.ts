@@ -564,17 +564,19 @@ describe('AccessRequestsService', () => {
     it.each([
       ['patient', 'outgoing', PATIENT],
       ['doctor', 'incoming', DOCTOR],
-    ] as const)('refuses a %s asking for %s requests (400 on direction)', async (_role, direction, caller) => {
-      const { sut, mocks } = newTestService();
+    ] as const)(
+      'refuses a %s asking for %s requests (403: not the role’s direction)',
+      async (_role, direction, caller) => {
+        const { sut, mocks } = newTestService();
 
-      await expect(sut.list(caller, { direction, limit: 10 })).rejects.toMatchObject({
-        code: 'INVALID_INPUT',
-        status: 400,
-        details: { errors: [expect.objectContaining({ field: 'direction' })] },
-      });
-      expect(mocks.consent.listRequestsByPatient).not.toHaveBeenCalled();
-      expect(mocks.consent.listRequestsByDoctor).not.toHaveBeenCalled();
-    });
+        await expect(sut.list(caller, { direction, limit: 10 })).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+          status: 403,
+        });
+        expect(mocks.consent.listRequestsByPatient).not.toHaveBeenCalled();
+        expect(mocks.consent.listRequestsByDoctor).not.toHaveBeenCalled();
+      },
+    );
 
     it('lists a patient’s incoming requests from every ledger page, newest first', async () => {
       const { sut, mocks } = newTestService();

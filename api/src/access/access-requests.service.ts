@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { InvalidInputError } from '../common/domain-error.js';
+import { RoleForbiddenError } from '../auth/auth.errors.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { collectPages } from '../ledger/collect-pages.js';
 import { type AccessRequestRecord, type GranteeKind, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
@@ -109,9 +109,8 @@ export class AccessRequestsService {
   ): Promise<{ items: AccessRequestView[]; nextCursor: string | null }> {
     const natural = caller.role === 'patient' ? 'incoming' : 'outgoing';
     if (filter.direction !== undefined && filter.direction !== natural) {
-      throw new InvalidInputError(`a ${caller.role} lists ${natural} requests`, {
-        details: { errors: [{ field: 'direction', messages: [`direction must be ${natural} for a ${caller.role}`] }] },
-      });
+      // A well-formed question the caller's role may not ask: refused, as another role's route is.
+      throw new RoleForbiddenError(`a ${caller.role} lists ${natural} requests only`);
     }
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
     const records = await collectPages((bookmark) =>

@@ -16,9 +16,10 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { ApiSchemaRules } from '../common/openapi-document.js';
 import { PageQueryDto } from '../common/page-query.dto.js';
 import { GRANTEE_KINDS, type GranteeKind } from '../ledger/ledger.port.js';
-import { HasNoNulCharacter } from '../common/validation.js';
+import { HasNoNulCharacter, Omittable, TEXT_PATTERNS } from '../common/validation.js';
 import type { AccessRequestView, EmergencyView, GrantView, NamedDoctor } from './access-views.js';
 import {
   ACCESS_REQUEST_STATUSES,
@@ -44,11 +45,12 @@ function ReportScope(description: string, options: { nullable?: boolean } = {}):
       format: 'uuid',
       minItems: 1,
       maxItems: 100,
+      uniqueItems: true,
       ...(options.nullable ? { nullable: true } : {}),
       description,
     })(target, key);
     // IsOptional lets null pass as well: all of the patient's reports, as a grant's `reportIds: null` reads.
-    IsOptional()(target, key);
+    (options.nullable ? IsOptional() : Omittable())(target, key);
     IsArray()(target, key);
     ArrayMinSize(1)(target, key);
     ArrayMaxSize(100)(target, key);
@@ -59,8 +61,8 @@ function ReportScope(description: string, options: { nullable?: boolean } = {}):
 
 /** `durationDays` (whole days) or `durationMinutes` (down to one consultation): the length of a grant. */
 export class GrantDurationDto {
-  @ApiProperty({ required: false, minimum: CONSENT_LIMITS.minDays, maximum: CONSENT_LIMITS.maxDays })
-  @IsOptional()
+  @ApiProperty({ required: false, type: 'integer', minimum: CONSENT_LIMITS.minDays, maximum: CONSENT_LIMITS.maxDays })
+  @Omittable()
   @IsInt()
   @Min(CONSENT_LIMITS.minDays)
   @Max(CONSENT_LIMITS.maxDays)
@@ -68,11 +70,12 @@ export class GrantDurationDto {
 
   @ApiProperty({
     required: false,
+    type: 'integer',
     minimum: CONSENT_LIMITS.minMinutes,
     maximum: CONSENT_LIMITS.maxMinutes,
     description: 'Instead of durationDays: a grant for one consultation (5 minutes and up)',
   })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(CONSENT_LIMITS.minMinutes)
   @Max(CONSENT_LIMITS.maxMinutes)
@@ -83,7 +86,7 @@ export class CreateAccessRequestDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
 
   /** Why the doctor asks; shown to the patient, kept off the ledger (a keyed commitment goes on it). */
-  @ApiProperty({ minLength: 3, maxLength: 2000 })
+  @ApiProperty({ minLength: 3, maxLength: 2000, pattern: TEXT_PATTERNS.noNul })
   @IsString()
   @MinLength(3)
   @MaxLength(2000)
@@ -91,15 +94,21 @@ export class CreateAccessRequestDto {
   reason!: string;
 
   @ApiProperty({ required: false, enum: CONSENT_PURPOSES, description: PURPOSE_DESCRIPTION })
-  @IsOptional()
+  @Omittable()
   @IsIn(CONSENT_PURPOSES)
   purposeOfUse?: (typeof CONSENT_PURPOSES)[number];
 
   @ReportScope("The reports asked for; all of the patient's when omitted")
   reportIds?: string[];
 
-  @ApiProperty({ required: false, minimum: CONSENT_LIMITS.minDays, maximum: CONSENT_LIMITS.maxDays, default: 30 })
-  @IsOptional()
+  @ApiProperty({
+    required: false,
+    type: 'integer',
+    minimum: CONSENT_LIMITS.minDays,
+    maximum: CONSENT_LIMITS.maxDays,
+    default: 30,
+  })
+  @Omittable()
   @IsInt()
   @Min(CONSENT_LIMITS.minDays)
   @Max(CONSENT_LIMITS.maxDays)
@@ -122,6 +131,7 @@ export class AccessRequestListQuery extends PageQueryDto {
   status?: (typeof ACCESS_REQUEST_STATUSES)[number];
 }
 
+@ApiSchemaRules({ not: { required: ['durationDays', 'durationMinutes'] } })
 export class ApproveRequestDto extends GrantDurationDto {
   @ApiProperty({
     required: false,
@@ -130,7 +140,7 @@ export class ApproveRequestDto extends GrantDurationDto {
     description:
       'Whom the grant lets in: the requesting doctor, every doctor of their hospital, or the care team there',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(GRANTEE_KINDS)
   grantee?: GranteeKind;
 
@@ -143,32 +153,44 @@ export class ApproveRequestDto extends GrantDurationDto {
 }
 
 export class DenyRequestDto {
-  @ApiProperty({ required: false, maxLength: 2000 })
-  @IsOptional()
+  @ApiProperty({ required: false, maxLength: 2000, pattern: TEXT_PATTERNS.noNul })
+  @Omittable()
   @IsString()
   @MaxLength(2000)
   @HasNoNulCharacter()
   reason?: string;
 }
 
-/** Exactly one grantee: `doctorId`, `hospital` or `careTeamAt`. */
+/** Exactly one grantee (`doctorId`, `hospital` or `careTeamAt`) and one duration (`durationDays` or `durationMinutes`). */
+@ApiSchemaRules({
+  allOf: [
+    { oneOf: [{ required: ['doctorId'] }, { required: ['hospital'] }, { required: ['careTeamAt'] }] },
+    { oneOf: [{ required: ['durationDays'] }, { required: ['durationMinutes'] }] },
+  ],
+})
 export class CreateGrantDto extends GrantDurationDto {
   @ApiProperty({ required: false, format: 'uuid', description: 'One doctor' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   doctorId?: string;
 
-  @ApiProperty({ required: false, example: 'hospital-b', description: 'Every doctor of this hospital' })
-  @IsOptional()
+  @ApiProperty({
+    required: false,
+    example: 'hospital-b',
+    pattern: HOSPITAL_NAME.source,
+    description: 'Every doctor of this hospital',
+  })
+  @Omittable()
   @Matches(HOSPITAL_NAME)
   hospital?: string;
 
   @ApiProperty({
     required: false,
     example: 'hospital-b',
+    pattern: HOSPITAL_NAME.source,
     description: 'The doctors assigned to the patient at this hospital when they open a record',
   })
-  @IsOptional()
+  @Omittable()
   @Matches(HOSPITAL_NAME)
   careTeamAt?: string;
 
@@ -176,7 +198,7 @@ export class CreateGrantDto extends GrantDurationDto {
   reportIds?: string[];
 
   @ApiProperty({ required: false, enum: CONSENT_PURPOSES, description: PURPOSE_DESCRIPTION })
-  @IsOptional()
+  @Omittable()
   @IsIn(CONSENT_PURPOSES)
   purposeOfUse?: (typeof CONSENT_PURPOSES)[number];
 }
@@ -190,7 +212,7 @@ export class DeclareEmergencyDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
 
   /** Why the glass is broken; reviewed by an auditor, kept off the ledger. */
-  @ApiProperty({ minLength: EMERGENCY_LIMITS.minJustification, maxLength: 2000 })
+  @ApiProperty({ minLength: EMERGENCY_LIMITS.minJustification, maxLength: 2000, pattern: TEXT_PATTERNS.noNul })
   @IsString()
   @MinLength(EMERGENCY_LIMITS.minJustification)
   @MaxLength(2000)
@@ -199,11 +221,12 @@ export class DeclareEmergencyDto {
 
   @ApiProperty({
     required: false,
+    type: 'integer',
     minimum: 1,
     maximum: EMERGENCY_LIMITS.maxHours,
-    description: 'Hours of access; the configured maximum (at most 24) when omitted',
+    description: 'Hours of access; the configured maximum (at most 24, and no more than it) when omitted',
   })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(EMERGENCY_LIMITS.maxHours)
@@ -220,8 +243,8 @@ export class EmergencyListQuery extends PageQueryDto {
 export class ReviewEmergencyDto {
   @ApiProperty({ enum: REVIEW_OUTCOMES }) @IsIn(REVIEW_OUTCOMES) outcome!: (typeof REVIEW_OUTCOMES)[number];
   /** The auditor's note, kept off the ledger. */
-  @ApiProperty({ required: false, maxLength: 2000 })
-  @IsOptional()
+  @ApiProperty({ required: false, maxLength: 2000, pattern: TEXT_PATTERNS.noNul })
+  @Omittable()
   @IsString()
   @MaxLength(2000)
   @HasNoNulCharacter()

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { LedgerAnswers } from '../common/ledger-answers.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import {
   AccessIdParams,
   DeclareEmergencyDto,
@@ -13,6 +13,7 @@ import {
   ReviewEmergencyDto,
 } from './access.dto.js';
 import { EmergencyAccessService } from './emergency-access.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('access')
 @Controller('emergency-access')
@@ -26,8 +27,14 @@ export class EmergencyAccessController {
    */
   @Roles('doctor')
   @Post()
+  @RateLimit('emergency')
   @ApiCreatedResponse({ type: EmergencyDto })
-  @LedgerAnswers(400, 404, 409)
+  @ApiErrors(
+    400,
+    [404, 'PATIENT_NOT_FOUND: no patient has this id'],
+    [409, 'EMERGENCY_ACTIVE: the doctor already holds an active emergency access to this patient'],
+    413,
+  )
   async declare(@CurrentUser() doctor: AuthenticatedUser, @Body() body: DeclareEmergencyDto): Promise<EmergencyDto> {
     return EmergencyDto.fromEmergency(await this.emergencies.declare(doctor, body));
   }
@@ -42,7 +49,7 @@ export class EmergencyReviewController {
   @Roles('auditor')
   @Get()
   @ApiOkResponse({ type: EmergencyListDto })
-  @LedgerAnswers(400)
+  @ApiErrors([400, '`reviewed` is not true or false, `limit` out of range, or a cursor this API did not issue'])
   async list(@CurrentUser() auditor: AuthenticatedUser, @Query() query: EmergencyListQuery): Promise<EmergencyListDto> {
     const reviewed = query.reviewed === undefined ? undefined : query.reviewed === 'true';
     const page = await this.emergencies.list(auditor, { reviewed, limit: query.limit ?? 50, cursor: query.cursor });
@@ -52,9 +59,15 @@ export class EmergencyReviewController {
   /** Closes an emergency's review with an outcome (on the ledger) and an optional note (kept off it). */
   @Roles('auditor')
   @Post(':id/review')
+  @RateLimit('ledger-write')
   @HttpCode(200)
   @ApiOkResponse({ type: EmergencyDto })
-  @LedgerAnswers(400, 404, 409)
+  @ApiErrors(
+    400,
+    [404, 'GRANT_NOT_FOUND: no emergency of the auditor’s hospital has this id'],
+    [409, 'EMERGENCY_ALREADY_REVIEWED: the emergency was already reviewed'],
+    413,
+  )
   async review(
     @CurrentUser() auditor: AuthenticatedUser,
     @Param() params: AccessIdParams,

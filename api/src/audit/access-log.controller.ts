@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { AuditAnswers } from './audit-answers.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { AccessListDto, AccessLogQuery } from './audit-trail.dto.js';
 import { AuditTrailService } from './audit-trail.service.js';
 
@@ -19,7 +19,7 @@ export class AccessLogController {
   @Roles('patient')
   @Get('access-log')
   @ApiOkResponse({ type: AccessListDto })
-  @AuditAnswers(400)
+  @ApiErrors([400, 'A filter, `limit` or `from`/`to` out of form, or a cursor this API did not issue'])
   async accessLog(@CurrentUser() patient: AuthenticatedUser, @Query() query: AccessLogQuery): Promise<AccessListDto> {
     return AccessListDto.from(await this.trail.accessLog(patient, query));
   }

@@ -17,6 +17,14 @@ describe('parseAuditTime', () => {
   });
 
   it.each([
+    ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z'],
+    ['0001-01-01T00:00:00+01:00', '0001-01-01T00:00:00.000Z'],
+    ['9999-12-31T23:00:00-05:00', '9999-12-31T23:59:59.999Z'],
+  ])('holds %s, outside the years 1 to 9999 in UTC, to the nearest instant within (%s)', (text, iso) => {
+    expect(parseAuditTime(text)?.toISOString()).toBe(iso);
+  });
+
+  it.each([
     '',
     'yesterday',
     // A date alone: a `to` of that day would end at its first instant.
@@ -37,9 +45,6 @@ describe('parseAuditTime', () => {
     '2026-11-21T10:00:00+24:00',
     '2026-W47-6',
     '2026-325',
-    '0000-01-01T00:00:00Z',
-    '0001-01-01T00:00:00+01:00',
-    '9999-12-31T23:00:00-05:00',
     '+012026-11-21T00:00:00Z',
     '2026-11-21T10:00:00.1234567890Z',
     '2026-11-21T10:00:00z',

@@ -3,11 +3,16 @@
  * offset (`2026-11-21T10:00:00.250+01:00`; seconds and fraction optional). A date alone
  * (`2026-11-21`) is refused: as a `to` it would name that day's first instant, not its end,
  * and leave the day out unnoticed. Calendar-checked (no 31 February, no hour 24), since
- * Date would roll those over silently, and limited to years 1 to 9999 in UTC, which
- * PostgreSQL reads as written.
+ * Date would roll those over silently. An instant outside the years 1 to 9999 in UTC (which
+ * PostgreSQL reads as written), such as 0001-01-01T00:00:00+01:00, is held to the nearest
+ * of them: as a bound of a period it selects the same ledger events.
  */
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
 const MAX_TEXT = 40;
+
+/** The first and last instants PostgreSQL reads as written: 0001-01-01 and the end of 9999, in UTC. */
+const EARLIEST = new Date('0001-01-01T00:00:00.000Z').getTime();
+const LATEST = new Date('9999-12-31T23:59:59.999Z').getTime();
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -29,6 +34,5 @@ export function parseAuditTime(text: string): Date | undefined {
   const milliseconds = fraction.slice(0, 3).padEnd(3, '0');
   const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}.${milliseconds}${zone}`);
   if (Number.isNaN(date.getTime())) return undefined;
-  const utcYear = date.getUTCFullYear();
-  return utcYear >= 1 && utcYear <= 9999 ? date : undefined;
+  return new Date(Math.min(Math.max(date.getTime(), EARLIEST), LATEST));
 }

@@ -151,6 +151,17 @@ describe('AuditTrailController and AccessLogController', () => {
     );
   });
 
+  it('takes `to` before `from`: a period in which nothing lies (the service finds nothing)', async () => {
+    await request(app.getHttpServer())
+      .get(`/audit/patients/${PATIENT_ID}/events?from=2026-11-30T00:00:00Z&to=2026-11-01T00:00:00Z`)
+      .expect(200);
+    expect(service.patientEvents).toHaveBeenCalledWith(
+      CALLER,
+      PATIENT_ID,
+      expect.objectContaining({ from: new Date('2026-11-30T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') }),
+    );
+  });
+
   it('takes `to` equal to `from`: both are inclusive', async () => {
     const instant = '2026-11-21T10:00:00.250Z';
     await request(app.getHttpServer()).get(`/audit/accesses?from=${instant}&to=${instant}`).expect(200);
@@ -161,7 +172,6 @@ describe('AuditTrailController and AccessLogController', () => {
   });
 
   it.each([
-    ['to before from', 'from=2026-11-30T00:00:00Z&to=2026-11-01T00:00:00Z', 'to'],
     ['a from that is no time', 'from=yesterday', 'from'],
     ['a from that is a date alone', 'from=2026-11-01', 'from'],
     ['a to that is a date alone (it would end at that day’s first instant)', 'to=2026-11-30', 'to'],
@@ -256,7 +266,6 @@ describe('AuditTrailController and AccessLogController', () => {
     ['an outcome outside the enum', 'outcome=maybe', 'outcome'],
     ['an actor that is no UUID', 'actorId=doctor-1', 'actorId'],
     ['a patient that is no UUID', 'patientId=1', 'patientId'],
-    ['to before from', 'from=2026-11-21T10:00:00Z&to=2026-11-21T10:59:00%2B01:00', 'to'],
   ])('answers 400 for %s on /audit/accesses, as JSON even when CSV was asked for', async (_case, query, field) => {
     const response = await request(app.getHttpServer())
       .get(`/audit/accesses?${query}`)

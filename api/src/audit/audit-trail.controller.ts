@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { accessCsv, ACCESS_CSV_HEADER } from './access-csv.js';
-import { AuditAnswers } from './audit-answers.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import {
   AccessListDto,
   AccessListQuery,
@@ -32,7 +32,11 @@ export class AuditTrailController {
   @Roles('auditor', 'patient')
   @Get('reports/:id/history')
   @ApiOkResponse({ type: TimelineDto })
-  @AuditAnswers(400, 404)
+  @ApiErrors(
+    [400, 'The id is not a UUID, `limit` out of range, or a cursor this API did not issue'],
+    [403, 'ANOTHER_PATIENTS_TRAIL: the report is another patient’s'],
+    [404, 'No report (the auditor’s hospital is party to) has this id'],
+  )
   async reportHistory(
     @CurrentUser() caller: AuthenticatedUser,
     @Param() params: AuditReportParams,
@@ -50,7 +54,11 @@ export class AuditTrailController {
   @Roles('auditor', 'patient')
   @Get('patients/:id/events')
   @ApiOkResponse({ type: TimelineDto })
-  @AuditAnswers(400, 404)
+  @ApiErrors(
+    [400, 'The id is not a UUID, `limit` or `from`/`to` out of form, or a cursor this API did not issue'],
+    [403, 'ANOTHER_PATIENTS_TRAIL: another patient’s events'],
+    [404, 'No patient the auditor’s hospital is party to has this id'],
+  )
   async patientEvents(
     @CurrentUser() caller: AuthenticatedUser,
     @Param() params: AuditPatientParams,
@@ -75,7 +83,7 @@ export class AuditTrailController {
       'text/csv': { schema: { type: 'string' }, example: ACCESS_CSV_HEADER },
     },
   })
-  @AuditAnswers(400)
+  @ApiErrors([400, 'A filter, `limit` or `from`/`to` out of form, or a cursor this API did not issue'])
   async accesses(
     @CurrentUser() auditor: AuthenticatedUser,
     @Query() query: AccessListQuery,

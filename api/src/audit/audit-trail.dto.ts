@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID, ValidateBy, type ValidationArguments } from 'class-validator';
-import { PageQueryDto } from '../common/page-query.dto.js';
+import { LedgerEventPageQueryDto } from '../common/page-query.dto.js';
 import {
   ACCESS_OUTCOMES,
   type AccessEntry,
@@ -15,7 +15,7 @@ import { parseAuditTime } from './audit-time.js';
 
 const TIME_DESCRIPTION =
   'One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). ' +
-  'A date alone (2026-11-21) is refused with 400.';
+  'A date alone (2026-11-21) is refused with 400. Instants before the year 1 or after 9999 (in UTC) stand for those years’ ends.';
 
 /**
  * `from` and `to` are checked here only: the text becomes the instant it names (see
@@ -36,26 +36,13 @@ const IsAuditTime = () =>
     },
   });
 
-/** Not before the instant in another field (when both are instants). */
-const IsNotBefore = (other: string) =>
-  ValidateBy({
-    name: 'isNotBefore',
-    constraints: [other],
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) => {
-        const start = (args?.object as Record<string, unknown> | undefined)?.[other];
-        return !(value instanceof Date) || !(start instanceof Date) || start <= value;
-      },
-      defaultMessage: ({ property }: ValidationArguments) => `${property} must not be before ${other}`,
-    },
-  });
-
 /** `?from=&to=` (both inclusive instants of ledger time) with the page. */
-export class AuditPeriodQuery extends PageQueryDto {
+export class AuditPeriodQuery extends LedgerEventPageQueryDto {
   @ApiProperty({
     required: false,
     type: String,
     format: 'date-time',
+    maxLength: 40,
     example: '2026-11-01T00:00:00Z',
     description: `From this ledger time on. ${TIME_DESCRIPTION}`,
   })
@@ -68,19 +55,19 @@ export class AuditPeriodQuery extends PageQueryDto {
     required: false,
     type: String,
     format: 'date-time',
+    maxLength: 40,
     example: '2026-11-30T23:59:59.999Z',
-    description: `Up to this ledger time; not before from. ${TIME_DESCRIPTION} For a whole day, give its last instant (2026-11-30T23:59:59.999Z).`,
+    description: `Up to this ledger time (before \`from\`: nothing matches). ${TIME_DESCRIPTION} For a whole day, give its last instant (2026-11-30T23:59:59.999Z).`,
   })
   @IsOptional()
   @AsAuditTime()
   @IsAuditTime()
-  @IsNotBefore('from')
   to?: Date;
 }
 
 export class PatientEventsQuery extends AuditPeriodQuery {}
 
-export class ReportHistoryQuery extends PageQueryDto {}
+export class ReportHistoryQuery extends LedgerEventPageQueryDto {}
 
 /** `?outcome=` of the access lists. */
 export class AccessLogQuery extends AuditPeriodQuery {

@@ -3,8 +3,10 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { IntegrityReportDto, IntegrityReportQuery } from './audit.dto.js';
 import { IntegrityReportService } from './integrity-report.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -17,7 +19,9 @@ export class AuditController {
    */
   @Roles('auditor')
   @Get('integrity-report')
+  @RateLimit('audit')
   @ApiOkResponse({ type: IntegrityReportDto })
+  @ApiErrors([400, '`patientId` is not a UUID, `limit` out of range, or a cursor this API did not issue'])
   integrityReport(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: IntegrityReportQuery,

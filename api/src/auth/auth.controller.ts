@@ -1,21 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
+  ApiAcceptedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiParam,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../common/domain-error.js';
-import { ErrorEnvelopeDto } from '../common/ledger-answers.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { Public } from '../common/public.decorator.js';
 import { UserDto } from '../users/user.dto.js';
 import { ROLES } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { UsersService } from '../users/users.service.js';
 import {
   LedgerCheckDto,
   LoginDto,
@@ -26,6 +25,7 @@ import {
   SessionListDto,
   TokenPairDto,
 } from './auth.dto.js';
+import { AcceptedDto, REGISTRATION_ACCEPTED } from './account-passwords.dto.js';
 import { UnauthenticatedError } from './auth.errors.js';
 import { AuthService, type ClientInfo, type TokenPair } from './auth.service.js';
 import type { AuthenticatedUser } from './authenticated-user.js';
@@ -38,10 +38,14 @@ import {
   refreshCookie,
   type RefreshTokenTransport,
 } from './refresh-token-cookie.js';
+import { RegistrationService } from './registration.service.js';
 import { Roles } from './roles.decorator.js';
+import { DuringSecondFactorEnrolment } from './second-factor-enrolment.decorator.js';
+import { SecondFactorChallengeDto } from './second-factor.dto.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 /** The refresh cookie, as the OpenAPI document declares it on the answers that set it. */
-const SET_REFRESH_COOKIE = {
+export const SET_REFRESH_COOKIE = {
   'Set-Cookie': {
     description: `With refreshTokenTransport "cookie": \`${REFRESH_COOKIE}=<token>; Max-Age=<until the session's absolute expiry>; Path=/api/v1/auth/refresh; HttpOnly; SameSite=Strict\` (and Secure over https)`,
     schema: { type: 'string' },
@@ -53,43 +57,67 @@ const SET_REFRESH_COOKIE = {
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
-    private readonly usersService: UsersService,
+    private readonly registrations: RegistrationService,
     private readonly users: UsersRepository,
     private readonly ledgerChecks: LedgerCheckService,
   ) {}
 
-  /** Patients register themselves; the account gets its own ledger identity from the hospital's CA. */
+  /**
+   * Patients register themselves; the account gets its own ledger identity from the
+   * hospital's CA. The answer is the same (202, the same body, about the same time) whether
+   * or not the address had an account: for one that had, nothing changes and its owner gets
+   * an e-mail. The bootstrap admins' addresses are never registered.
+   */
   @Public()
   @Post('register')
-  @ApiCreatedResponse({ type: UserDto })
-  async register(@Body() body: RegisterDto): Promise<UserDto> {
-    return UserDto.from(await this.usersService.createAccount({ ...body, role: 'patient' }));
+  @RateLimit('register')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiErrors(
+    [400, 'Invalid input (the failing fields are listed), a password the policy refuses, or an unknown hospital'],
+    [409, 'The certificate authority refused the enrollment'],
+    413,
+    503,
+  )
+  async register(@Body() body: RegisterDto): Promise<AcceptedDto> {
+    await this.registrations.register(body);
+    return REGISTRATION_ACCEPTED;
   }
 
   /**
    * Signs in: a short-lived access token, an opaque single-use refresh token (in the body,
-   * or with refreshTokenTransport "cookie" in an HttpOnly cookie) and the account.
+   * or with refreshTokenTransport "cookie" in an HttpOnly cookie) and the account. When the
+   * account has a second factor, no token yet: `{secondFactorRequired: true, challengeId}`,
+   * which `POST /auth/login/second-factor` completes with a code.
    */
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOkResponse({ type: LoginResultDto, headers: SET_REFRESH_COOKIE })
-  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'Invalid input (the failing fields are listed)' })
-  @ApiUnauthorizedResponse({
-    type: ErrorEnvelopeDto,
-    description: 'INVALID_CREDENTIALS: the e-mail or password is wrong, or the account is not active',
+  @ApiExtraModels(LoginResultDto, SecondFactorChallengeDto)
+  @ApiOkResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(LoginResultDto) }, { $ref: getSchemaPath(SecondFactorChallengeDto) }] },
+    headers: SET_REFRESH_COOKIE,
   })
-  @ApiTooManyRequestsResponse({
-    type: ErrorEnvelopeDto,
-    description: 'Too many failed sign-ins for this account or address; see Retry-After',
-  })
+  @ApiErrors(
+    400,
+    [401, 'INVALID_CREDENTIALS: the e-mail or password is wrong, or the account is not active'],
+    413,
+    [429, 'RATE_LIMITED: too many failed sign-ins; try again after Retry-After'],
+    503,
+  )
   async login(
     @Body() body: LoginDto,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<LoginResultDto> {
-    const { user, ...tokens } = await this.auth.login(body.email, body.password, clientOf(request));
-    return { ...deliver(tokens, body.refreshTokenTransport ?? 'body', request, response), user: UserDto.from(user) };
+  ): Promise<LoginResultDto | SecondFactorChallengeDto> {
+    const outcome = await this.auth.login(body.email, body.password, clientOf(request));
+    if (outcome.secondFactorRequired) return outcome;
+    const { user, secondFactorRequired, ...tokens } = outcome;
+    return {
+      ...deliver(tokens, body.refreshTokenTransport ?? 'body', request, response),
+      secondFactorRequired,
+      user: UserDto.from(user),
+    };
   }
 
   /**
@@ -101,12 +129,15 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto, headers: SET_REFRESH_COOKIE })
-  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'Invalid input (the failing fields are listed)' })
-  @ApiUnauthorizedResponse({
-    type: ErrorEnvelopeDto,
-    description:
+  @ApiErrors(
+    400,
+    [
+      401,
       'INVALID_REFRESH_TOKEN: no refresh token (neither in the body nor the cookie), an unknown or spent one (a spent one ends its session), a timed-out session or an inactive account; the refresh cookie is cleared',
-  })
+    ],
+    413,
+    503,
+  )
   async refresh(
     @Body() body: RefreshDto,
     @Req() request: Request,
@@ -124,6 +155,7 @@ export class AuthController {
 
   /** Ends the current session: its access token is refused from the next request on; the refresh cookie is cleared. */
   @Roles(...ROLES)
+  @DuringSecondFactorEnrolment()
   @Post('logout')
   @HttpCode(204)
   @ApiNoContentResponse({
@@ -154,8 +186,10 @@ export class AuthController {
    */
   @Roles(...ROLES)
   @Post('me/ledger-check')
+  @RateLimit('ledger-check')
   @HttpCode(200)
   @ApiOkResponse({ type: LedgerCheckDto })
+  @ApiErrors([404, 'NO_LEDGER_IDENTITY: the account has no ledger identity'])
   async ledgerCheck(@CurrentUser() caller: AuthenticatedUser): Promise<LedgerCheckDto> {
     return this.ledgerChecks.check(caller);
   }
@@ -174,6 +208,8 @@ export class AuthController {
   @Delete('sessions/:id')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiErrors([400, 'The id is not a UUID'], [404, 'No live session of the caller has this id'])
   async endSession(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -183,7 +219,7 @@ export class AuthController {
 }
 
 /** The token answer, with the refresh token in the body or, for the portal, in its HttpOnly cookie only. */
-function deliver(
+export function deliver(
   tokens: TokenPair,
   transport: RefreshTokenTransport,
   request: Request,
@@ -195,6 +231,6 @@ function deliver(
   return answer;
 }
 
-function clientOf(request: Request): ClientInfo {
+export function clientOf(request: Request): ClientInfo {
   return { ip: request.ip ?? request.socket.remoteAddress ?? 'unknown', userAgent: request.get('user-agent') ?? null };
 }

@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiHospitalProperty } from '../common/openapi-document.js';
+import { CALENDAR_DATE_PATTERN, IsCalendarDate, Omittable, TEXT_PATTERNS } from '../common/validation.js';
+import { PASSWORD_DESCRIPTION, PASSWORD_PATTERN } from '../users/password-policy.js';
 import { UserDto } from '../users/user.dto.js';
 import { REFRESH_COOKIE, REFRESH_TOKEN_TRANSPORTS, type RefreshTokenTransport } from './refresh-token-cookie.js';
 import type { SessionEntity } from './session.entity.js';
@@ -8,20 +11,30 @@ import type { SessionEntity } from './session.entity.js';
 const PRINTABLE = /^[^\p{Cc}\p{Cs}]+$/u;
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.org' }) @IsEmail() @MaxLength(254) email!: string;
-  /** 12 to 128 characters; not one repeated character; not containing the e-mail's name. */
-  @ApiProperty({ minLength: 12, maxLength: 128 }) @IsString() @MaxLength(1024) password!: string;
-  @ApiProperty({ example: 'Ada Lovelace' })
+  @ApiProperty({ example: 'ada@example.org', format: 'email', maxLength: 254 })
+  @IsEmail()
+  @MaxLength(254)
+  email!: string;
+  @ApiProperty({ minLength: 12, maxLength: 128, pattern: PASSWORD_PATTERN, description: PASSWORD_DESCRIPTION })
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 200, pattern: TEXT_PATTERNS.printableNonEmpty })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   @Matches(PRINTABLE)
   fullName!: string;
-  @ApiProperty({ format: 'date', example: '1990-12-10' })
-  @IsDateString({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date like 1990-12-10' })
+  @ApiProperty({ format: 'date', pattern: CALENDAR_DATE_PATTERN, example: '1990-12-10' })
+  @IsCalendarDate('dateOfBirth must be a date like 1990-12-10')
   dateOfBirth!: string;
-  @ApiProperty({ example: 'hospital-a' }) @IsString() @IsNotEmpty() @MaxLength(64) hospital!: string;
+  /** The hospital the patient registers at: one of GET /hospitals. */
+  @ApiProperty({ example: 'hospital-a', minLength: 1, maxLength: 64 })
+  @ApiHospitalProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  hospital!: string;
 }
 
 const TRANSPORT_DESCRIPTION =
@@ -30,23 +43,28 @@ const TRANSPORT_DESCRIPTION =
   `Max-Age until the session's absolute expiry), and not in the body: for browsers.`;
 
 export class LoginDto {
-  @ApiProperty() @IsEmail() @MaxLength(254) email!: string;
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(1024) password!: string;
+  @ApiProperty({ format: 'email', maxLength: 254 }) @IsEmail() @MaxLength(254) email!: string;
+  @ApiProperty({ minLength: 1, maxLength: 1024 }) @IsString() @IsNotEmpty() @MaxLength(1024) password!: string;
   @ApiProperty({ enum: REFRESH_TOKEN_TRANSPORTS, default: 'body', required: false, description: TRANSPORT_DESCRIPTION })
-  @IsOptional()
+  @Omittable()
   @IsIn(REFRESH_TOKEN_TRANSPORTS)
   refreshTokenTransport?: RefreshTokenTransport;
 }
 
 export class RefreshDto {
   /** The refresh token; without it, the one in the refresh cookie. */
-  @ApiProperty({ required: false }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(256) refreshToken?: string;
+  @ApiProperty({ required: false, minLength: 1, maxLength: 256 })
+  @Omittable()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  refreshToken?: string;
   @ApiProperty({
     enum: REFRESH_TOKEN_TRANSPORTS,
     required: false,
     description: `${TRANSPORT_DESCRIPTION} By default the way the presented token came; a token from the cookie is renewed into the cookie only (\`body\` is refused with 400).`,
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(REFRESH_TOKEN_TRANSPORTS)
   refreshTokenTransport?: RefreshTokenTransport;
 }
@@ -59,9 +77,19 @@ export class TokenPairDto {
   @ApiProperty() expiresIn!: number;
   /** Seconds without a request (or a refresh) after which the session ends. */
   @ApiProperty() idleTimeoutSeconds!: number;
+  /**
+   * True for a staff member who has no confirmed second factor yet: the session reaches
+   * `POST /auth/second-factor`, `POST /auth/second-factor/confirm`, `GET /auth/second-factor`
+   * and `POST /auth/logout` only (every other route answers 403
+   * SECOND_FACTOR_ENROLMENT_REQUIRED) until the factor is confirmed.
+   */
+  @ApiProperty() secondFactorEnrolmentRequired!: boolean;
 }
 
+/** A signed-in session: the tokens and the account (no second factor was asked, or it was given). */
 export class LoginResultDto extends TokenPairDto {
+  /** False: the sign-in is complete (see SecondFactorChallengeDto for the other answer). */
+  @ApiProperty({ type: Boolean, enum: [false] }) secondFactorRequired!: false;
   @ApiProperty({ type: UserDto }) user!: UserDto;
 }
 

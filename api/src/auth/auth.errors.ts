@@ -15,17 +15,7 @@ export class InvalidRefreshTokenError extends UnauthenticatedError {
   override readonly code = 'INVALID_REFRESH_TOKEN';
 }
 
-export class RateLimitedError extends DomainError {
-  readonly code = 'RATE_LIMITED';
-  readonly status = 429;
-
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(message);
-  }
-}
+export { RateLimitedError } from '../rate-limits/rate-limited.error.js';
 
 /** The caller is authenticated but their role may not use this route. */
 export class RoleForbiddenError extends DomainError {

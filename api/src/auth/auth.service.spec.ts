@@ -4,11 +4,12 @@ import type { Clock } from '../common/clock.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { UserEntity } from '../users/user.entity.js';
 import type { UsersRepository } from '../users/users.repository.js';
-import { InvalidRefreshTokenError } from './auth.errors.js';
+import { InvalidCredentialsError, InvalidRefreshTokenError } from './auth.errors.js';
 import { AuthService } from './auth.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { SessionEntity } from './session.entity.js';
+import type { SecondFactorService } from './second-factor.service.js';
 import type { SessionsRepository } from './sessions.repository.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -44,6 +45,7 @@ function session(overrides: Partial<SessionEntity> = {}): SessionEntity {
     userAgent: null,
     revokedAt: null,
     revokedReason: null,
+    awaitsSecondFactor: false,
     ...overrides,
   };
 }
@@ -58,6 +60,11 @@ function newTestService() {
     revoke: jest.fn<SessionsRepository['revoke']>(() => Promise.resolve(true)),
     verify: jest.fn<PasswordHasher['verify']>(() => Promise.resolve(true)),
     signAsync: jest.fn(() => Promise.resolve('access-token')),
+    requirementFor: jest.fn<SecondFactorService['requirementFor']>(() => Promise.resolve('none')),
+    issueChallenge: jest.fn<SecondFactorService['issueChallenge']>(() =>
+      Promise.resolve({ challengeId: 'challenge', expiresIn: 300 }),
+    ),
+    redeemChallenge: jest.fn<SecondFactorService['redeemChallenge']>(() => Promise.resolve(USER.id)),
   };
   const sut = new AuthService(
     CONFIG,
@@ -65,10 +72,15 @@ function newTestService() {
     { create: mocks.create, rotate: mocks.rotate, revoke: mocks.revoke } as unknown as SessionsRepository,
     { verify: mocks.verify } as unknown as PasswordHasher,
     {
-      assertAllowed: () => Promise.resolve(),
+      claimAttempt: () => Promise.resolve(),
       recordFailure: () => Promise.resolve(),
       recordSuccess: () => Promise.resolve(),
     } as unknown as LoginThrottle,
+    {
+      requirementFor: mocks.requirementFor,
+      issueChallenge: mocks.issueChallenge,
+      redeemChallenge: mocks.redeemChallenge,
+    } as unknown as SecondFactorService,
     { signAsync: mocks.signAsync } as unknown as JwtService,
     { now: () => NOW } as Clock,
   );
@@ -88,6 +100,46 @@ describe('AuthService', () => {
     });
     const [created] = mocks.create.mock.calls[0]!;
     expect(created).toMatchObject({ lastSeenAt: NOW, expiresAt: new Date(NOW.getTime() + 43_200_000) });
+    expect(signedIn).toMatchObject({ secondFactorRequired: false, secondFactorEnrolmentRequired: false });
+  });
+
+  it('answers a right password with a challenge and no token when the account has a second factor', async () => {
+    const { sut, mocks } = newTestService();
+    mocks.requirementFor.mockResolvedValueOnce('challenge');
+    const outcome = await sut.login(USER.email, 'a password', { ip: '127.0.0.1', userAgent: null });
+    expect(outcome).toEqual({ secondFactorRequired: true, challengeId: 'challenge', expiresIn: 300 });
+    expect(mocks.create).not.toHaveBeenCalled();
+    expect(mocks.signAsync).not.toHaveBeenCalled();
+  });
+
+  it('gives staff without a second factor a session that awaits enrolment', async () => {
+    const { sut, mocks } = newTestService();
+    mocks.requirementFor.mockResolvedValueOnce('enrolment');
+    const outcome = await sut.login(USER.email, 'a password', { ip: '127.0.0.1', userAgent: null });
+    expect(outcome).toMatchObject({ secondFactorRequired: false, secondFactorEnrolmentRequired: true });
+    expect(mocks.create.mock.calls[0]![0]).toMatchObject({ awaitsSecondFactor: true });
+  });
+
+  it('asks nothing of a wrong password about the second factor', async () => {
+    const { sut, mocks } = newTestService();
+    mocks.verify.mockResolvedValueOnce(false);
+    await expect(sut.login(USER.email, 'wrong', { ip: '127.0.0.1', userAgent: null })).rejects.toThrow(
+      InvalidCredentialsError,
+    );
+    expect(mocks.requirementFor).not.toHaveBeenCalled();
+    expect(mocks.issueChallenge).not.toHaveBeenCalled();
+  });
+
+  it('opens a full session once the challenge is redeemed, and none for an account suspended meanwhile', async () => {
+    const { sut, mocks } = newTestService();
+    const signedIn = await sut.loginWithSecondFactor('challenge', { code: '123456' }, { ip: '::1', userAgent: null });
+    expect(signedIn).toMatchObject({ accessToken: 'access-token', secondFactorEnrolmentRequired: false });
+    expect(mocks.create.mock.calls[0]![0]).toMatchObject({ userId: USER.id, awaitsSecondFactor: false });
+
+    mocks.findById.mockResolvedValueOnce({ ...USER, status: 'suspended' });
+    await expect(
+      sut.loginWithSecondFactor('challenge', { recoveryCode: 'abcde-fghjk' }, { ip: '::1', userAgent: null }),
+    ).rejects.toThrow(InvalidCredentialsError);
   });
 
   it('rotates at the present moment (which restarts the idle clock) and counts down to the absolute expiry', async () => {

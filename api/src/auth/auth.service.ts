@@ -9,6 +9,7 @@ import { InvalidCredentialsError, InvalidRefreshTokenError, UnauthenticatedError
 import type { AccessTokenClaims, AuthenticatedUser } from './authenticated-user.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
+import { type SecondFactorProof, SecondFactorService } from './second-factor.service.js';
 import type { SessionEntity } from './session.entity.js';
 import { SessionsRepository } from './sessions.repository.js';
 
@@ -27,7 +28,14 @@ export interface TokenPair {
   refreshTokenExpiresIn: number;
   /** Seconds without activity (a request, a refresh) after which the session ends. */
   idleTimeoutSeconds: number;
+  /** The session reaches second-factor enrolment and sign-out only, until the factor is confirmed. */
+  secondFactorEnrolmentRequired: boolean;
 }
+
+/** What a right password gives: a session, or (the account has a second factor) a challenge first. */
+export type LoginOutcome =
+  | ({ secondFactorRequired: false; user: UserEntity } & TokenPair)
+  | { secondFactorRequired: true; challengeId: string; expiresIn: number };
 
 /** Last-seen times are written at most this often per session, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -45,12 +53,19 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly passwords: PasswordHasher,
     private readonly throttle: LoginThrottle,
+    private readonly secondFactors: SecondFactorService,
     private readonly jwt: JwtService,
     private readonly clock: Clock,
   ) {}
 
-  async login(email: string, password: string, client: ClientInfo): Promise<TokenPair & { user: UserEntity }> {
-    await this.throttle.assertAllowed(email, client.ip);
+  /**
+   * Checks the password. With a second factor, the answer is a challenge and no token
+   * (loginWithSecondFactor completes it); a staff member without one gets a session that
+   * reaches enrolment only; anyone else a session.
+   */
+  async login(email: string, password: string, client: ClientInfo): Promise<LoginOutcome> {
+    // Counted as a failure from here on (atomically with the check) until the password matches.
+    await this.throttle.claimAttempt(email, client.ip);
     const user = await this.users.findByEmail(email);
     // Verify even without an account (against a decoy hash) so that timing tells nothing.
     const matches = await this.passwords.verify(password, user?.passwordHash ?? null);
@@ -58,7 +73,30 @@ export class AuthService {
       await this.throttle.recordFailure(email, client.ip);
       throw new InvalidCredentialsError('e-mail or password is wrong, or the account is not active');
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, client.ip);
+    const requirement = await this.secondFactors.requirementFor(user);
+    if (requirement === 'challenge')
+      return { secondFactorRequired: true, ...(await this.secondFactors.issueChallenge(user.id)) };
+    return {
+      secondFactorRequired: false,
+      ...(await this.startSession(user, client, requirement === 'enrolment')),
+      user,
+    };
+  }
+
+  /** Completes a sign-in that answered with a challenge: a session once the second factor is proved. */
+  async loginWithSecondFactor(
+    challengeId: string,
+    proof: SecondFactorProof,
+    client: ClientInfo,
+  ): Promise<TokenPair & { user: UserEntity }> {
+    const userId = await this.secondFactors.redeemChallenge(challengeId, proof);
+    const user = await this.users.findById(userId);
+    if (!user || user.status !== 'active') throw new InvalidCredentialsError('the account is not active');
+    return { ...(await this.startSession(user, client, false)), user };
+  }
+
+  private async startSession(user: UserEntity, client: ClientInfo, awaitsSecondFactor: boolean): Promise<TokenPair> {
     const now = this.clock.now();
     const session: SessionEntity = {
       id: randomUUID(),
@@ -70,10 +108,11 @@ export class AuthService {
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       revokedAt: null,
       revokedReason: null,
+      awaitsSecondFactor,
     };
     const refreshToken = newRefreshToken();
     await this.sessions.create(session, digest(refreshToken));
-    return { ...(await this.tokensFor(user, session, refreshToken, now)), user };
+    return this.tokensFor(user, session, refreshToken, now);
   }
 
   /**
@@ -110,7 +149,13 @@ export class AuthService {
       throw new UnauthenticatedError('the session timed out');
     }
     if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) await this.sessions.touch(session.id, now);
-    return { id: claims.sub, role: claims.role, hospital: claims.hsp, sessionId: claims.sid };
+    return {
+      id: claims.sub,
+      role: claims.role,
+      hospital: claims.hsp,
+      sessionId: claims.sid,
+      awaitsSecondFactor: session.awaitsSecondFactor,
+    };
   }
 
   async logout(caller: AuthenticatedUser): Promise<void> {
@@ -153,6 +198,7 @@ export class AuthService {
       expiresIn: this.config.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenExpiresIn: Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000)),
       idleTimeoutSeconds: this.config.SESSION_IDLE_TIMEOUT_SECONDS,
+      secondFactorEnrolmentRequired: session.awaitsSecondFactor,
     };
   }
 }

@@ -6,6 +6,11 @@ export interface AuthenticatedUser {
   role: Role;
   hospital: string;
   sessionId: string;
+  /**
+   * The session reaches second-factor enrolment and sign-out only (a staff member who has
+   * not confirmed a second factor yet); the access guard refuses everything else.
+   */
+  awaitsSecondFactor?: boolean;
 }
 
 /** Claims of an access token: subject, session, role and hospital (no PHI). */

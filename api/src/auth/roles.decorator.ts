@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import type { Role } from '../users/user.entity.js';
 
 export const ALLOWED_ROLES = 'medledger:roles';
@@ -12,6 +13,14 @@ export const Roles = (...roles: [Role, ...Role[]]) =>
   applyDecorators(
     SetMetadata(ALLOWED_ROLES, roles),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No valid access token, or the session has ended' }),
-    ApiForbiddenResponse({ description: `Allowed roles: ${roles.join(', ')}` }),
+    // The access guard's answers: no token or an ended session; another role; the sessions'
+    // database unavailable.
+    ApiErrors(
+      [401, 'UNAUTHENTICATED: no valid access token, or its session has ended'],
+      [
+        403,
+        `FORBIDDEN: allowed roles: ${roles.join(', ')}; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)`,
+      ],
+      503,
+    ),
   );

@@ -12,6 +12,8 @@ export class SessionEntity {
   @Column({ name: 'user_agent', type: 'text', nullable: true }) userAgent!: string | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt!: Date | null;
   @Column({ name: 'revoked_reason', type: 'text', nullable: true }) revokedReason!: string | null;
+  /** Opened with a password alone by staff without a confirmed second factor: enrolment and sign-out only. */
+  @Column({ name: 'awaits_second_factor', type: 'boolean', default: false }) awaitsSecondFactor!: boolean;
 }
 
 @Entity('refresh_tokens')

@@ -1,21 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, Not } from 'typeorm';
 import { PreparedStatement } from '../database/prepared-statement.js';
 import { RefreshTokenEntity, SessionEntity } from './session.entity.js';
 
 export type RefreshOutcome =
   { kind: 'rotated'; session: SessionEntity } | { kind: 'reused'; sessionId: string } | { kind: 'unknown' };
 
-/** Every authenticated request asks whether its session lives. */
+/**
+ * Every authenticated request asks whether its session lives, and whether its account is
+ * active, in the same lookup (by primary keys): a suspension is refused from the next
+ * request on, even for a session that a sign-in opened while the suspension was written.
+ */
 const FIND_LIVE_SESSION = new PreparedStatement<SessionEntity>(
   'sessions.find-live',
-  `SELECT id, user_id AS "userId", created_at AS "createdAt", last_seen_at AS "lastSeenAt", expires_at AS "expiresAt",
-     ip, user_agent AS "userAgent", revoked_at AS "revokedAt", revoked_reason AS "revokedReason"
-   FROM sessions WHERE id = $1 AND revoked_at IS NULL`,
+  `SELECT s.id, s.user_id AS "userId", s.created_at AS "createdAt", s.last_seen_at AS "lastSeenAt",
+     s.expires_at AS "expiresAt", s.ip, s.user_agent AS "userAgent", s.revoked_at AS "revokedAt",
+     s.revoked_reason AS "revokedReason", s.awaits_second_factor AS "awaitsSecondFactor"
+   FROM sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.id = $1 AND s.revoked_at IS NULL AND u.status = 'active'`,
 );
 
-/** Queries of sessions, refresh tokens and login failures. */
+/** Queries of sessions and refresh tokens. */
 @Injectable()
 export class SessionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -91,6 +97,27 @@ export class SessionsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** The session's second factor is confirmed: it reaches every route of its role from now on. */
+  async endSecondFactorWait(id: string): Promise<void> {
+    await this.dataSource.getRepository(SessionEntity).update({ id }, { awaitsSecondFactor: false });
+  }
+
+  /** Ends every live session of the user but one. */
+  async revokeOthersOfUser(
+    userId: string,
+    keptId: string,
+    reason: string,
+    at: Date,
+    manager?: EntityManager,
+  ): Promise<number> {
+    const result = await (manager ?? this.dataSource.manager).update(
+      SessionEntity,
+      { userId, id: Not(keptId), revokedAt: IsNull() },
+      { revokedAt: at, revokedReason: reason },
+    );
+    return result.affected ?? 0;
+  }
+
   async revokeAllOfUser(userId: string, reason: string, at: Date, manager?: EntityManager): Promise<number> {
     const result = await (manager ?? this.dataSource.manager).update(
       SessionEntity,
@@ -98,25 +125,5 @@ export class SessionsRepository {
       { revokedAt: at, revokedReason: reason },
     );
     return result.affected ?? 0;
-  }
-
-  async recordLoginFailure(subjects: string[], at: Date): Promise<void> {
-    await this.dataSource.query('INSERT INTO login_failures (subject, failed_at) SELECT unnest($1::text[]), $2', [
-      subjects,
-      at,
-    ]);
-  }
-
-  /** Failures per subject since a time, and the oldest of them (when the window frees up). */
-  async loginFailures(subject: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
-    const [row] = await this.dataSource.query<Array<{ count: string; oldest: Date | null }>>(
-      'SELECT count(*) AS count, min(failed_at) AS oldest FROM login_failures WHERE subject = $1 AND failed_at > $2',
-      [subject, since],
-    );
-    return { count: Number(row?.count ?? 0), oldest: row?.oldest ?? null };
-  }
-
-  async clearLoginFailures(subject: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM login_failures WHERE subject = $1', [subject]);
   }
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuditAnswers } from '../audit/audit-answers.decorator.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CareAssignmentEntryDto, CareAssignmentListDto, CareAssignmentListQuery } from './care-directory.dto.js';
 import { CareDirectoryService } from './care-directory.service.js';
 
@@ -21,7 +21,7 @@ export class CareDirectoryController {
   @Roles('admin')
   @Get()
   @ApiOkResponse({ type: CareAssignmentListDto })
-  @AuditAnswers(400)
+  @ApiErrors([400, 'A filter or `limit` out of range, or a cursor this API did not issue'])
   async listAssignments(
     @CurrentUser() admin: AuthenticatedUser,
     @Query() query: CareAssignmentListQuery,

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { DoctorNotFoundError, PatientNotFoundError } from '../access/access.errors.js';
+import { NotFoundError } from '../common/domain-error.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
 import { collectPages } from '../ledger/collect-pages.js';
@@ -26,18 +27,14 @@ export class CareService {
     doctorId: string,
   ): Promise<Committed<CareAssignmentRecord>> {
     const [patient, doctor] = await Promise.all([this.users.findById(patientId), this.users.findById(doctorId)]);
-    const unknownPatient = () =>
-      new InvalidInputError('no patient has this id', {
-        details: { errors: [{ field: 'patientId', messages: ['unknown patient'] }] },
-      });
+    // Well-formed ids of no such person: 404, as every unknown id.
+    const unknownPatient = () => new PatientNotFoundError('no patient has this id');
     // A patient of any hospital (one treated here joins a care team here); one of another
     // hospital's node is not among this node's users, and the ledger, which knows every
     // participant, answers for them.
     if (patient && patient.role !== 'patient') throw unknownPatient();
     if (!doctor || doctor.role !== 'doctor' || doctor.hospital !== admin.hospital) {
-      throw new InvalidInputError('no doctor of your hospital has this id', {
-        details: { errors: [{ field: 'doctorId', messages: ['unknown doctor of this hospital'] }] },
-      });
+      throw new DoctorNotFoundError('no doctor of your hospital has this id');
     }
     const actor = await this.identities.signingIdentity(admin.id, admin.hospital);
     try {

@@ -7,65 +7,70 @@ export interface KeysetPosition {
 }
 
 /**
- * What a position's id may be, by the list's key. The repositories cast the position
- * (`$n::timestamptz`, `$n::uuid`, or compare it as text): a cursor is read only if the casts
- * are sure to succeed, so a crafted one is a 400 rather than a PostgreSQL error and a 500.
+ * A cursor is the position in binary, base64url-encoded: the time as a signed 64-bit count
+ * of milliseconds since the epoch (big-endian), then the id's bytes (16 of a UUID, 32 of a
+ * Fabric transaction ID, which is 64 hexadecimal digits). Of fixed length by the list's key,
+ * so that the OpenAPI document can say exactly which cursors there are (CURSOR_PATTERNS), and
+ * every text of that form is one: any bytes make a time (held within 1970..9999, which
+ * PostgreSQL reads as written) and an id that the repositories' casts (`$n::uuid`, text)
+ * take. Anything else is a 400 on `cursor`, before a query is made.
  */
-const KEYSET_IDS = {
-  /** Any UUID version, in the canonical 8-4-4-4-12 hexadecimal form only. */
-  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
-  /**
-   * A Fabric transaction ID (the projection's keyset, `(at, tx_id)`): Fabric's are 64
-   * lowercase hexadecimal digits; a little more is taken (compared as text, which no text
-   * can break), nothing that could not be one.
-   */
-  'transaction-id': /^[0-9A-Za-z._:-]{1,128}$/,
-} as const;
+const ID_BYTES = { uuid: 16, 'transaction-id': 32 } as const;
 
 /** The kind of id a list is keyed by (after its time). */
-export type KeysetIdKind = keyof typeof KEYSET_IDS;
+export type KeysetIdKind = keyof typeof ID_BYTES;
 
-const EARLIEST_YEAR = 1970;
-const LATEST_YEAR = 9999;
+const TIME_BYTES = 8;
 
-/** The opaque `nextCursor` of a list ordered by (time, id). */
+/** base64url characters of a cursor of each kind: 24 bytes → 32, 40 bytes → 54. */
+const CURSOR_LENGTHS = { uuid: 32, 'transaction-id': 54 } as const;
+
+/** The form of a cursor of each kind, as the validation pipe and the OpenAPI document take it. */
+export const CURSOR_PATTERNS: Record<KeysetIdKind, RegExp> = {
+  uuid: new RegExp(`^[A-Za-z0-9_-]{${CURSOR_LENGTHS.uuid}}$`),
+  'transaction-id': new RegExp(`^[A-Za-z0-9_-]{${CURSOR_LENGTHS['transaction-id']}}$`),
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TRANSACTION_ID = /^[0-9a-f]{64}$/i;
+
+/** The earliest and latest times a cursor names: 1970-01-01 and the last millisecond of 9999. */
+const EARLIEST_MS = 0n;
+const LATEST_MS = BigInt(Date.UTC(9999, 11, 31, 23, 59, 59, 999));
+
+/** The opaque `nextCursor` of a list ordered by (time, id); the id a UUID or a Fabric transaction ID. */
 export function encodeKeysetCursor(position: KeysetPosition): string {
-  return Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString('base64url');
+  const kind: KeysetIdKind | undefined = UUID.test(position.id)
+    ? 'uuid'
+    : TRANSACTION_ID.test(position.id)
+      ? 'transaction-id'
+      : undefined;
+  if (kind === undefined) throw new Error(`a keyset position's id is a UUID or a transaction ID, not ${position.id}`);
+  const bytes = Buffer.alloc(TIME_BYTES + ID_BYTES[kind]);
+  bytes.writeBigInt64BE(BigInt(position.at.getTime()), 0);
+  Buffer.from(position.id.replaceAll('-', ''), 'hex').copy(bytes, TIME_BYTES);
+  return bytes.toString('base64url');
 }
 
 /**
- * Reads a cursor that encodeKeysetCursor issued for a list keyed by ids of `idKind` (UUIDs
- * unless said); anything else is a 400 on `cursor`.
+ * Reads a cursor of a list keyed by ids of `idKind` (UUIDs unless said): every text of its
+ * form (CURSOR_PATTERNS) names a position; anything else is a 400 on `cursor`.
  */
 export function decodeKeysetCursor(cursor: string, idKind: KeysetIdKind = 'uuid'): KeysetPosition {
-  const position = keysetPositionOf(cursor, KEYSET_IDS[idKind]);
-  if (position === undefined) {
+  if (!CURSOR_PATTERNS[idKind].test(cursor)) {
     throw new InvalidInputError('invalid cursor', {
       details: { errors: [{ field: 'cursor', messages: ['cursor is not one this API issued'] }] },
     });
   }
-  return position;
-}
-
-/** The position a cursor names, or undefined when encodeKeysetCursor cannot have written it. */
-function keysetPositionOf(cursor: string, idPattern: RegExp): KeysetPosition | undefined {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
-  const [at, id] = decoded as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !idPattern.test(id)) return undefined;
-  const date = new Date(at);
-  // Only the exact text toISOString writes (no other format, no offset but Z), and only
-  // four-digit years from the epoch on: nothing the API lists is older, and toISOString
-  // writes years past 9999 (or before 0) as ±YYYYYY, which PostgreSQL may not read or hold.
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== at) return undefined;
-  const year = date.getUTCFullYear();
-  if (year < EARLIEST_YEAR || year > LATEST_YEAR) return undefined;
-  return { at: date, id };
+  const bytes = Buffer.from(cursor, 'base64url');
+  const ms = bytes.readBigInt64BE(0);
+  const at = new Date(Number(ms < EARLIEST_MS ? EARLIEST_MS : ms > LATEST_MS ? LATEST_MS : ms));
+  const hex = bytes.subarray(TIME_BYTES, TIME_BYTES + ID_BYTES[idKind]).toString('hex');
+  const id =
+    idKind === 'uuid'
+      ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+      : hex;
+  return { at, id };
 }
 
 /**

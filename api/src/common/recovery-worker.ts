@@ -1,4 +1,5 @@
 import type { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { errorSummary } from './loggable-error.js';
 
 /**
  * A worker that finishes what a crash or an outage left half-done: at start, then every
@@ -41,11 +42,11 @@ export abstract class RecoveryWorker<Item> implements OnApplicationBootstrap, On
         try {
           if (await this.settle(item)) settled += 1;
         } catch (error) {
-          this.logger.warn(`${this.describe(item)} not settled yet: ${(error as Error).message}`);
+          this.logger.warn(`${this.describe(item)} not settled yet: ${errorSummary(error)}`);
         }
       }
     } catch (error) {
-      this.logger.warn(`recovery pass failed: ${(error as Error).message}`);
+      this.logger.warn(`recovery pass failed: ${errorSummary(error)}`);
     } finally {
       this.running = false;
     }

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { KEY_SERVICE, type KeyService } from './key-service.port.js';
 import { PatientKeysRepository } from './patient-keys.repository.js';
+import { patientKekContext } from './sealing-contexts.js';
 
 /** The patient's key-encryption key was destroyed: their content is erased and cannot be read. */
 export class ContentErasedError extends DomainError {
@@ -77,7 +78,7 @@ export class PatientKeysService {
   }
 
   private async kekOf(patientId: string, create: boolean): Promise<Buffer> {
-    const context = `patient-kek:${patientId}`;
+    const context = patientKekContext(patientId);
     const row = await this.patientKeys.find(patientId);
     if (row?.destroyedAt) throw new ContentErasedError("this patient's content was erased");
     if (row?.sealedKey) return this.keys.open(row.sealedKey, context);

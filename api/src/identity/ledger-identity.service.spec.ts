@@ -1,7 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { LocalKeyService } from '../crypto/local-key-service.js';
+import { masterKeyring } from '../crypto/master-keys.js';
 import type { NetworkProfile } from '../ledger/network-profile.js';
 import type { LedgerIdentityEntity } from './ledger-identity.entity.js';
 import { LedgerIdentityService, NoLedgerIdentityError } from './ledger-identity.service.js';
@@ -84,5 +85,43 @@ describe('LedgerIdentityService.signingIdentity', () => {
     await expect(service.signingIdentity('user-2', 'hospital-a')).resolves.toMatchObject({
       certificatePem: 'certificate',
     });
+  });
+});
+
+describe('LedgerIdentityService.save during a master-key rotation', () => {
+  it('stores a key sealed under the old master key (before the rotation began) under the current one', async () => {
+    const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+    const before = new LocalKeyService(masterKeyring(oldKey));
+    const during = new LocalKeyService(masterKeyring(newKey, oldKey));
+    const service = new LedgerIdentityService(
+      { hospitals: [] } as unknown as NetworkProfile,
+      during,
+      {} as Repository<LedgerIdentityEntity>,
+      new FrozenClock(),
+    );
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pem = Buffer.from(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    const sealed = await before.seal(pem, 'ledger-identity:user-1');
+    const saved: LedgerIdentityEntity[] = [];
+    const manager = { getRepository: () => ({ save: (row: LedgerIdentityEntity) => saved.push(row) }) };
+
+    await service.save(
+      {
+        userId: 'user-1',
+        mspId: 'HospitalAMSP',
+        enrollmentId: 'user-1',
+        certificatePem: 'certificate',
+        sealedPrivateKey: sealed.data,
+        keyId: sealed.keyId,
+        enrolledAt: new Date(),
+      },
+      manager as unknown as EntityManager,
+    );
+
+    expect(saved[0]?.keyId).toBe(during.keyId);
+    const afterwards = new LocalKeyService(masterKeyring(newKey));
+    await expect(
+      afterwards.open({ keyId: saved[0]!.keyId, data: saved[0]!.sealedPrivateKey }, 'ledger-identity:user-1'),
+    ).resolves.toEqual(pem);
   });
 });

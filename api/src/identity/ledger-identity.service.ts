@@ -6,6 +6,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
 import { KEY_SERVICE, type KeyService } from '../crypto/key-service.port.js';
+import { ledgerIdentityContext } from '../crypto/sealing-contexts.js';
 import type { LedgerIdentity } from '../ledger/ledger.port.js';
 import { type HospitalNetwork, NETWORK_PROFILE, type NetworkProfile } from '../ledger/network-profile.js';
 import { readMspFolder } from '../ledger/service-identity.js';
@@ -74,7 +75,7 @@ export class LedgerIdentityService {
     const secret = randomBytes(24).toString('base64url');
     await ca.register(enrollmentId, secret, { 'ehr.role': role, 'ehr.uid': userId });
     const enrollment = await ca.enroll(enrollmentId, secret);
-    const sealed = await this.keys.seal(Buffer.from(enrollment.privateKeyPem), sealingContext(userId));
+    const sealed = await this.keys.seal(Buffer.from(enrollment.privateKeyPem), ledgerIdentityContext(userId));
     return {
       userId,
       mspId: hospital.mspId,
@@ -88,10 +89,18 @@ export class LedgerIdentityService {
 
   /**
    * Stores a new identity in the caller's transaction. A user who had one before: call
-   * `forget` once that transaction has committed, or their old one stays open here.
+   * `forget` once that transaction has committed, or their old one stays open here. A key
+   * sealed before a master-key rotation began (enrolling takes a while) is stored sealed
+   * under the key that seals now, never under the one being retired.
    */
   async save(identity: LedgerIdentityEntity, manager: EntityManager): Promise<void> {
-    await manager.getRepository(LedgerIdentityEntity).save(identity);
+    const sealed = await this.keys.reseal(
+      { keyId: identity.keyId, data: identity.sealedPrivateKey },
+      ledgerIdentityContext(identity.userId),
+    );
+    await manager
+      .getRepository(LedgerIdentityEntity)
+      .save({ ...identity, keyId: sealed.keyId, sealedPrivateKey: sealed.data });
   }
 
   /** Drops the user's opened identity, so that their next transaction opens the stored one. */
@@ -117,7 +126,7 @@ export class LedgerIdentityService {
   async open(row: LedgerIdentityEntity, hospitalId: string): Promise<LedgerIdentity> {
     const privateKey = await this.keys.open(
       { keyId: row.keyId, data: row.sealedPrivateKey },
-      sealingContext(row.userId),
+      ledgerIdentityContext(row.userId),
     );
     return {
       hospital: hospitalId,
@@ -159,6 +168,3 @@ export class LedgerIdentityService {
     return client;
   }
 }
-
-/** Binds a sealed key to its owner: one user's sealed key cannot be opened as another's. */
-const sealingContext = (userId: string) => `ledger-identity:${userId}`;

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { type LedgerEvent, LEDGER, type LedgerPort } from '../ledger/ledger.port.js';
 import { NETWORK_PROFILE, type NetworkProfile } from '../ledger/network-profile.js';
 import { type EventReader, LedgerCheckpointRepository, type StoredCheckpoint } from './ledger-checkpoint.repository.js';
+import { errorSummary } from '../common/loggable-error.js';
 
 /**
  * Where a reader without a checkpoint starts: at the ledger's height then (it acts on what
@@ -82,7 +83,7 @@ export class LedgerEventFollower {
         );
       } catch (error) {
         if (signal.aborted) break;
-        this.logger.warn(`ledger events (${reader.name}): ${(error as Error).message}; following again in ${wait} ms`);
+        this.logger.warn(`ledger events (${reader.name}): ${errorSummary(error)}; following again in ${wait} ms`);
         await sleep(wait, undefined, { signal }).catch(() => undefined);
         wait = Math.min(wait * 2, RETRY_MS.max);
       }

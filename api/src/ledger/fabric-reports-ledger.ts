@@ -16,6 +16,19 @@ import type {
 
 const CONTRACT = 'reports';
 
+/**
+ * Content facts that pass the chaincode's format checks, for asking whether a report would
+ * be recorded before its content exists (checkRecordable): the CID of an empty raw block,
+ * zero digests, one byte, the API's encryption scheme. Never recorded.
+ */
+export const PLACEHOLDER_CONTENT = {
+  cid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+  ciphertextSha256: '0'.repeat(64),
+  plaintextCommitment: '0'.repeat(64),
+  size: '1',
+  encryptionScheme: 'aes-256-gcm-chunked-v1',
+} as const;
+
 /** The `reports` contract over the shared Gateway session. */
 export class FabricReportsLedger implements ReportsLedger {
   constructor(private readonly session: GatewaySession) {}
@@ -32,6 +45,16 @@ export class FabricReportsLedger implements ReportsLedger {
       report.encryptionScheme,
     ];
     return this.session.submit(actor, CONTRACT, 'RecordReport', args, parseReport);
+  }
+
+  async checkRecordable(
+    actor: LedgerIdentity,
+    draft: Pick<NewReportRecord, 'reportId' | 'patientId' | 'type'>,
+  ): Promise<void> {
+    const { cid, ciphertextSha256, plaintextCommitment, size, encryptionScheme } = PLACEHOLDER_CONTENT;
+    const args = [draft.reportId, draft.patientId, draft.type, cid, ciphertextSha256, plaintextCommitment, size];
+    // Evaluated, never submitted: the peer runs the chaincode's decision and nothing is ordered.
+    await this.session.evaluate(actor, CONTRACT, 'RecordReport', [...args, encryptionScheme], () => undefined);
   }
 
   access(actor: LedgerIdentity, reportId: string): Promise<Committed<AccessReceiptRecord>> {

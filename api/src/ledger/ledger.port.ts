@@ -54,6 +54,19 @@ export interface ReportsLedger {
   record(actor: LedgerIdentity, report: NewReportRecord): Promise<Committed<ReportRecord>>;
 
   /**
+   * Whether the chaincode would record a report of this ID, patient and type by the actor
+   * now, asked before any content exists: `RecordReport` evaluated as the actor (simulated
+   * on a peer, never ordered or committed) with placeholder content facts, so the decision
+   * is the chaincode's own, not a copy of its rules. Resolves when it would.
+   * @throws ChaincodeRefusedError FORBIDDEN, GRANT_EXPIRED or GRANT_REVOKED (no care
+   *   assignment or grant that lets the actor write for the patient), CONFLICT, NOT_FOUND…
+   */
+  checkRecordable(
+    actor: LedgerIdentity,
+    draft: Pick<NewReportRecord, 'reportId' | 'patientId' | 'type'>,
+  ): Promise<void>;
+
+  /**
    * Opens a report: the chaincode checks the reader's right now and writes the access receipt.
    * @throws ChaincodeRefusedError FORBIDDEN, GRANT_EXPIRED or GRANT_REVOKED when the reader may not open it.
    */

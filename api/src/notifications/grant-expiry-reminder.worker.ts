@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { GrantExpiryRemindersRepository } from './grant-expiry-reminders.repository.js';
+import { errorSummary } from '../common/loggable-error.js';
 
 const EVERY_MS = 60_000;
 
@@ -27,7 +28,7 @@ export class GrantExpiryReminderWorker implements OnApplicationBootstrap, OnAppl
     try {
       await this.reminders.remindDue(this.clock.now());
     } catch (error) {
-      this.logger.warn(`expiry reminders not sent yet: ${(error as Error).message}`);
+      this.logger.warn(`expiry reminders not sent yet: ${errorSummary(error)}`);
     }
   }
 }

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../system/metrics.js';
+import { ACCOUNT_MAIL_SUBJECTS } from './mail/account-mail.js';
 import { ATTENTION_SUBJECT } from './mail/attention-mail.js';
 import type { Mailer, OutgoingMail } from './mail/mailer.port.js';
 import type { DeliveryOutcome, DueMail, MailOutboxRepository } from './mail-outbox.repository.js';
@@ -19,6 +20,8 @@ const dueMail = (overrides: Partial<DueMail> = {}): DueMail => ({
   userId: 'a3c1f1d2-58b4-4c33-8f0e-2f9a6c1d7b20',
   to: 'Jane.Roe@patients.example',
   attempts: 0,
+  kind: 'attention',
+  link: null,
   ...overrides,
 });
 
@@ -72,6 +75,21 @@ describe('MailOutboxWorker', () => {
     });
     expect(outcomes).toEqual([{ mail, outcome: { sent: true } }]);
     expect(await counted('sent')).toBe(1);
+  });
+
+  it('sends an account e-mail with its own fixed text and its one-time link to the portal', async () => {
+    const link = { token: 'k'.repeat(43), expiresAt: new Date('2026-12-05T09:30:00Z') };
+    const mail = dueMail({ kind: 'password-reset', link });
+    const { sut, mocks } = newTestWorker([mail]);
+
+    await expect(sut.deliverDue()).resolves.toBe(1);
+
+    const [message] = mocks.mailer.send.mock.calls[0];
+    expect(message).toMatchObject({
+      to: mail.to,
+      subject: ACCOUNT_MAIL_SUBJECTS['password-reset'],
+      text: expect.stringContaining(`https://portal.medledger.test/reset-password?token=${link.token}`),
+    });
   });
 
   it('keeps a failed e-mail with why (no address) and a delay of base · 2^attempts', async () => {

@@ -8,9 +8,11 @@ import {
 import { Counter } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../system/metrics.js';
+import { accountMail } from './mail/account-mail.js';
 import { attentionMail } from './mail/attention-mail.js';
 import { MAILER, type Mailer } from './mail/mailer.port.js';
 import { type DeliveryOutcome, type DueMail, MailOutboxRepository } from './mail-outbox.repository.js';
+import { errorSummary } from '../common/loggable-error.js';
 
 /** E-mails one pass sends at most; the next poll goes on with the rest. */
 const BATCH_SIZE = 10;
@@ -107,14 +109,18 @@ export class MailOutboxWorker implements OnApplicationBootstrap, BeforeApplicati
         sent += 1;
       }
     } catch (error) {
-      this.logger.warn(`mail outbox pass failed: ${(error as Error).message}`);
+      this.logger.warn(`mail outbox pass failed: ${errorSummary(error)}`);
     }
     return sent;
   }
 
   private async attempt(mail: DueMail): Promise<DeliveryOutcome> {
     try {
-      await this.mailer.send(attentionMail(mail.id, mail.to, this.config.PORTAL_URL));
+      await this.mailer.send(
+        mail.kind === 'attention'
+          ? attentionMail(mail.id, mail.to, this.config.PORTAL_URL)
+          : accountMail({ ...mail, kind: mail.kind }, this.config.PORTAL_URL),
+      );
       this.deliveries.inc({ outcome: 'sent' });
       return { sent: true };
     } catch (error) {

@@ -11,11 +11,15 @@ export const NOTIFICATION_KINDS = [
   'grant-revoked',
   'emergency-access',
   'grant-expiring',
+  /** A patient asked for the erasure of their records (to their hospital's admins). */
+  'erasure-requested',
+  /** An admin confirmed the patient's erasure request: it takes effect after the cooling-off delay (to the patient). */
+  'erasure-confirmed',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** What a notification is about: an access request or a grant, by ID. */
-export const SUBJECT_TYPES = ['access-request', 'grant'] as const;
+/** What a notification is about: an access request, a grant or an erasure request, by ID. */
+export const SUBJECT_TYPES = ['access-request', 'grant', 'erasure-request'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 export interface NotificationSubject {

@@ -97,8 +97,8 @@ describe('NotificationsController', () => {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
     const statuses = (path: string, method: 'get' | 'post') =>
       Object.keys(document.paths[path][method]!.responses).sort();
-    expect(statuses('/notifications', 'get')).toEqual(['200', '400', '401', '403']);
-    expect(statuses('/notifications/{id}/read', 'post')).toEqual(['200', '400', '401', '403', '404']);
-    expect(statuses('/notifications/read-all', 'post')).toEqual(['200', '401', '403']);
+    expect(statuses('/notifications', 'get')).toEqual(['200', '400', '401', '403', '503']);
+    expect(statuses('/notifications/{id}/read', 'post')).toEqual(['200', '400', '401', '403', '404', '503']);
+    expect(statuses('/notifications/read-all', 'post')).toEqual(['200', '401', '403', '503']);
   });
 });

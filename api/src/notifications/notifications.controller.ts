@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import {
   MarkedReadDto,
   NotificationDto,
@@ -21,9 +22,7 @@ export class NotificationsController {
   @Roles('patient', 'doctor', 'auditor', 'admin')
   @Get()
   @ApiOkResponse({ type: NotificationListDto })
-  @ApiBadRequestResponse({
-    description: '`unread` is not true or false, `limit` is out of range, or the cursor is not one this API issued',
-  })
+  @ApiErrors([400, '`unread` is not true or false, `limit` is out of range, or the cursor is not one this API issued'])
   async list(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: NotificationListQuery,
@@ -45,8 +44,7 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationDto })
-  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'The caller has no notification with this id' })
+  @ApiErrors([400, 'The id is not a UUID'], [404, 'The caller has no notification with this id'])
   async markRead(
     @CurrentUser() caller: AuthenticatedUser,
     @Param() params: NotificationIdParams,

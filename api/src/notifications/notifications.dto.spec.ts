@@ -14,11 +14,20 @@ describe('NotificationListQuery', () => {
   });
 
   it('takes the page limit and cursor of every list', async () => {
-    await expect(validateInput(NotificationListQuery, { limit: '20', cursor: 'abc' })).resolves.toMatchObject({
+    const cursor = 'AAAAAZLvyJgAC5n2wR5KV0wdmj5fLYx7';
+    await expect(validateInput(NotificationListQuery, { limit: '20', cursor })).resolves.toMatchObject({
       limit: 20,
-      cursor: 'abc',
+      cursor,
     });
     await expect(validateInput(NotificationListQuery, { limit: '0' })).rejects.toBeInstanceOf(BadRequestException);
+  });
+
+  it.each(['1.5', '0x10', ' 5', '1e1', ''])('refuses limit=%p: a whole number, as the document says', async (limit) => {
+    await expect(validateInput(NotificationListQuery, { limit })).rejects.toBeInstanceOf(BadRequestException);
+  });
+
+  it('refuses a cursor not of the form the API issues (32 base64url characters)', async () => {
+    await expect(validateInput(NotificationListQuery, { cursor: 'abc' })).rejects.toBeInstanceOf(BadRequestException);
   });
 });
 

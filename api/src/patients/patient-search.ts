@@ -24,7 +24,8 @@ export function patientCriterion(query: string): PatientCriterion {
     }
     return { dateOfBirth: text };
   }
-  if (text.length < MIN_NAME_SEARCH_LENGTH) {
+  // Counted in characters (code points), as the OpenAPI document's pattern counts them.
+  if ([...text].length < MIN_NAME_SEARCH_LENGTH) {
     throw invalid(`query must have at least ${MIN_NAME_SEARCH_LENGTH} characters besides spaces`);
   }
   return { nameTerms: text.split(/\s+/u) };

@@ -1,7 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PRINTABLE_RUN, SOLID, SPACES } from '../common/validation.js';
 import type { UserEntity } from '../users/user.entity.js';
-import type { PatientErasure } from './patient-erasure.service.js';
+
+const DATE_SHAPE = '[0-9]{4}-[0-9]{2}-[0-9]{2}';
+const LEAP_YEAR = '(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)';
+/** A date of the calendar, years 1 to 9999 (as patientCriterion takes one). */
+const CALENDAR_DATE =
+  '(?:(?!0000)[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))' +
+  `|${LEAP_YEAR}-02-29)`;
+
+/**
+ * What a search takes (see patientCriterion), for the OpenAPI document: at least 2 characters
+ * besides the spaces around them, no control characters, and a date only if it exists.
+ */
+const SEARCH_TEXT = `^(?:(?!${SPACES}${DATE_SHAPE}${SPACES}$)${SPACES}${SOLID}${PRINTABLE_RUN}${SOLID}${SPACES}|${SPACES}${CALENDAR_DATE}${SPACES})$`;
 
 export class PatientSearchQuery {
   /**
@@ -9,7 +22,7 @@ export class PatientSearchQuery {
    * must each appear: "lovel", "ada love"), a date of birth (`1990-12-10`), or a patient id.
    * No control characters.
    */
-  @ApiProperty({ minLength: 2, maxLength: 100, example: 'lovel' })
+  @ApiProperty({ minLength: 2, maxLength: 100, pattern: SEARCH_TEXT, example: 'lovel' })
   @IsString()
   @Length(2, 100)
   @Matches(/^[^\p{Cc}\p{Cs}]*$/u, { message: 'query must not contain control characters' })
@@ -48,27 +61,4 @@ export class CareTeamEntryDto {
 export class CareTeamDto {
   @ApiProperty({ type: [CareTeamEntryDto] }) items!: CareTeamEntryDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
-}
-
-/** A patient's content, erased: recorded on the ledger, their key destroyed, report titles and file names scrubbed. */
-export class PatientErasureDto {
-  @ApiProperty({ format: 'uuid' }) patientId!: string;
-  /** When the ledger recorded the erasure (its transaction's time). */
-  @ApiProperty({ format: 'date-time' }) erasedAt!: string;
-  /** The ledger transaction that recorded it. */
-  @ApiProperty({ pattern: '^[0-9a-f]{64}$' }) txId!: string;
-  /** Its block; null when a resumed request found the erasure already on the ledger. */
-  @ApiProperty({ type: String, nullable: true }) blockNumber!: string | null;
-  /** How many of the patient's reports are unreadable from now on. */
-  @ApiProperty({ minimum: 0 }) reportsErased!: number;
-
-  static from(erasure: PatientErasure): PatientErasureDto {
-    return {
-      patientId: erasure.patientId,
-      erasedAt: erasure.erasedAt,
-      txId: erasure.txId,
-      blockNumber: erasure.blockNumber,
-      reportsErased: erasure.reportsErased,
-    };
-  }
 }

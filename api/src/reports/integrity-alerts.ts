@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Metrics } from '../system/metrics.js';
+import { errorSummary } from '../common/loggable-error.js';
 
 /** The table of integrity alerts. */
 @Injectable()
@@ -54,7 +55,7 @@ export class IntegrityAlerts {
       await this.alerts.insert(alert);
     } catch (error) {
       // The log line and the metric stand; the caller's answer must not change because of this.
-      this.logger.error(`could not store the integrity alert: ${(error as Error).message}`);
+      this.logger.error(`could not store the integrity alert: ${errorSummary(error)}`);
     }
   }
 }

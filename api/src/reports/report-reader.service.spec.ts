@@ -1,8 +1,12 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import type { KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { NotFoundError } from '../common/domain-error.js';
+import { createEncryptor, generateDataKey } from '../crypto/chunked-aead.js';
 import type { PatientKeysService } from '../crypto/patient-keys.service.js';
+import { createDigestTee, generateCommitmentKey } from '../crypto/plaintext-commitment.js';
 import type { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChaincodeRefusedError, LedgerUnavailableError } from '../ledger/ledger.errors.js';
 import type { LedgerIdentity, LedgerPort, ReportsLedger } from '../ledger/ledger.port.js';
@@ -116,5 +120,66 @@ describe('ReportReaderService: a refused opening', () => {
 
     expect(mocks.access).not.toHaveBeenCalled();
     expect(mocks.record).not.toHaveBeenCalled();
+  });
+});
+
+describe('ReportReaderService: a read its client abandons', () => {
+  /** A report's ciphertext and the facts the ledger holds of it, encrypted for real. */
+  async function encrypted(plaintext: Buffer) {
+    const dataKey = generateDataKey();
+    const commitmentKey = generateCommitmentKey();
+    const plain = createDigestTee({ sha256: true, commitmentKey });
+    const cipher = createDigestTee({ sha256: true });
+    const pieces: Buffer[] = [];
+    await pipeline(Readable.from([plaintext]), plain, createEncryptor(dataKey), cipher, async (source) => {
+      for await (const piece of source) pieces.push(piece as Buffer);
+    });
+    const facts = {
+      cid: 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku',
+      ciphertextSha256: cipher.digests.sha256!,
+      plaintextCommitment: plain.digests.commitment!,
+    };
+    return { ciphertext: Buffer.concat(pieces), dataKey, commitmentKey, facts };
+  }
+
+  it('aborts the IPFS stream, ends the store’s read and wipes the keys once released mid-stream', async () => {
+    const { ciphertext, dataKey, commitmentKey, facts } = await encrypted(randomBytes(1024 * 1024));
+    const { sut, mocks } = newTestService(new Error('unused'));
+    mocks.findReport.mockResolvedValueOnce({ id: REPORT_ID, patientId: 'patient', ...facts } as unknown as ReportRow);
+    mocks.access.mockResolvedValueOnce({ transactionId: 'receipt' } as Awaited<ReturnType<ReportsLedger['access']>>);
+    mocks.get.mockResolvedValueOnce(facts as Awaited<ReturnType<ReportsLedger['get']>>);
+    const keys = [Buffer.from(dataKey), Buffer.from(commitmentKey)];
+    (sut as unknown as { patientKeys: Pick<PatientKeysService, 'unwrap'> }).patientKeys = {
+      unwrap: () => Promise.resolve(keys),
+    };
+    let signal: AbortSignal | undefined;
+    let storeReadOpen = false;
+    mocks.cat.mockImplementationOnce(async function* (_cid, options) {
+      signal = options?.signal;
+      storeReadOpen = true;
+      try {
+        // The node sends 16 KiB at a time, as slowly as a network does.
+        for (let offset = 0; offset < ciphertext.length; offset += 16 * 1024) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          yield ciphertext.subarray(offset, offset + 16 * 1024);
+        }
+      } finally {
+        storeReadOpen = false;
+      }
+    });
+
+    const opened = await sut.open(READER, REPORT_ID);
+    const iterator = opened.content[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    expect(storeReadOpen).toBe(true);
+
+    opened.release();
+
+    expect(signal?.aborted).toBe(true);
+    for (let waited = 0; storeReadOpen && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(storeReadOpen).toBe(false);
+    expect(keys.every((key) => key.every((byte) => byte === 0))).toBe(true);
+    await expect(iterator.next()).rejects.toThrow();
+    expect(mocks.raise).not.toHaveBeenCalled(); // an abandoned read is no integrity failure
   });
 });

@@ -20,6 +20,12 @@ export interface OpenedReport {
   receiptTxId: string;
   /** Plaintext, released chunk by chunk only after each chunk authenticated; fails at the end if a digest differs. */
   content: AsyncIterable<Uint8Array>;
+  /**
+   * Ends the read however far it got (the client went away): aborts the IPFS stream, tears
+   * down the decryption and wipes the record's keys. Idempotent; the end of `content` does
+   * the same.
+   */
+  release(): void;
 }
 
 /**
@@ -62,21 +68,37 @@ export class ReportReaderService {
       throw error;
     });
 
+    // The IPFS stream ends with the read, however it ends: when the whole pipeline is done
+    // (finished, failed, or destroyed because its consumer went away) the keys are wiped.
+    const transfer = new AbortController();
     const ciphertext = createDigestTee({ sha256: true });
     const plaintext = createDigestTee({ sha256: false, commitmentKey });
     const output = pipeline(
-      Readable.from(this.store.cat(report.cid)),
+      Readable.from(this.store.cat(report.cid, { signal: transfer.signal })),
       ciphertext,
       createDecryptor(dataKey),
       plaintext,
-      () => undefined,
+      () => {
+        dataKey.fill(0);
+        commitmentKey.fill(0);
+      },
     );
+    const release = () => {
+      transfer.abort();
+      output.destroy();
+    };
     const content = verifiedAtEnd(output as unknown as AsyncIterable<Uint8Array>, ciphertext, plaintext, onLedger);
     // Pull the first verified chunk now: a tampered first chunk (and every small report)
     // fails here, before any response header is sent, as a 422.
     const iterator = this.alerting(reader, reportId, content)[Symbol.asyncIterator]();
-    const first = await iterator.next();
-    return { report, receiptTxId: receipt.transactionId, content: prepend(first, iterator) };
+    let first: IteratorResult<Uint8Array>;
+    try {
+      first = await iterator.next();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { report, receiptTxId: receipt.transactionId, content: prepend(first, iterator, release), release };
   }
 
   /** Passes the content through; a chunk or digest that fails verification raises an integrity alert. */
@@ -119,8 +141,16 @@ async function* verifiedAtEnd(
   }
 }
 
-async function* prepend(first: IteratorResult<Uint8Array>, rest: AsyncIterator<Uint8Array>): AsyncIterable<Uint8Array> {
-  if (first.done) return;
-  yield first.value;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+async function* prepend(
+  first: IteratorResult<Uint8Array>,
+  rest: AsyncIterator<Uint8Array>,
+  release: () => void,
+): AsyncIterable<Uint8Array> {
+  try {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    release();
+  }
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
+import { NotFoundError } from '../common/domain-error.js';
+import { newestFirstPage } from '../access/newest-first-page.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
+import { collectPages } from '../ledger/collect-pages.js';
 import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
 import { LEDGER, type LedgerIdentity, type LedgerPort, type Page, type ReportRecord } from '../ledger/ledger.port.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -32,30 +34,36 @@ export class ReportsQueryService {
     return (await this.withMetadata([await visibleReport(this.ledger, actor, reportId)]))[0];
   }
 
-  /** A page of reports: a patient's own, a doctor's for one patient (what they may open) or their own writing. */
+  /**
+   * A page of reports, newest first: a patient's own, a doctor's for one patient (what they
+   * may open) or their own writing. The ledger's list is read whole and paged here by
+   * (recorded time, id), so that every cursor of the contract's form names a place in it.
+   */
   async list(
     caller: AuthenticatedUser,
     filter: { patientId?: string; type?: string; limit: number; cursor?: string },
   ): Promise<{ items: ReportView[]; nextCursor: string | null }> {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
-    const page = { pageSize: filter.limit, bookmark: filter.cursor ?? '' };
-    let result: Page<ReportRecord>;
+    let listPage: (bookmark: string) => Promise<Page<ReportRecord>>;
     if (caller.role === 'patient') {
       if (filter.patientId && filter.patientId !== caller.id)
         throw new NotFoundError('no patient of yours has this id');
-      result = await this.ledger.reports.listByPatient(actor, caller.id, page);
+      listPage = (bookmark) => this.ledger.reports.listByPatient(actor, caller.id, { pageSize: 100, bookmark });
     } else if (filter.patientId) {
-      result = await this.ledger.reports.listByPatient(actor, filter.patientId, page).catch((error: unknown) => {
-        if (error instanceof ChaincodeRefusedError && error.code === 'INVALID_ARGUMENT') {
-          throw new InvalidInputError('invalid cursor or patient', { cause: error });
-        }
-        throw error;
-      });
+      const patientId = filter.patientId;
+      listPage = (bookmark) => this.ledger.reports.listByPatient(actor, patientId, { pageSize: 100, bookmark });
     } else {
-      result = await this.ledger.reports.listByAuthor(actor, caller.id, page);
+      listPage = (bookmark) => this.ledger.reports.listByAuthor(actor, caller.id, { pageSize: 100, bookmark });
     }
-    const items = result.items.filter((record) => !filter.type || record.type === filter.type);
-    return { items: await this.withMetadata(items), nextCursor: result.nextBookmark };
+    const records = await collectPages(listPage);
+    const matching = records.filter((record) => !filter.type || record.type === filter.type);
+    const page = newestFirstPage(
+      matching,
+      (record) => ({ at: record.recordedAt, id: record.reportId }),
+      filter.limit,
+      filter.cursor,
+    );
+    return { items: await this.withMetadata(page.items), nextCursor: page.nextCursor };
   }
 
   private async withMetadata(records: ReportRecord[]): Promise<ReportView[]> {

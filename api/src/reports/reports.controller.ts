@@ -1,20 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiHeader,
-  ApiOkResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { LedgerAnswers } from '../common/ledger-answers.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiRequestBody } from '../common/openapi-document.js';
 import { InvalidInputError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { validateInput } from '../common/validation.js';
@@ -28,11 +20,43 @@ import {
   ReportListDto,
   ReportListQuery,
   ReportMetadataDto,
+  ReportUploadFormDto,
   VerificationDto,
 } from './reports.dto.js';
+import { ALLOWED_CONTENT_TYPES } from './report-kinds.js';
 import { ReportVerifierService } from './report-verifier.service.js';
 import { ReportsQueryService } from './reports-query.service.js';
 import { UploadService } from './upload.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
+
+/** The headers of an opened report's content. */
+const CONTENT_HEADERS = {
+  'X-Integrity-Verified': {
+    description: 'Every chunk was verified',
+    required: true,
+    schema: { type: 'string', enum: ['true'] },
+  },
+  'X-Ledger-Verified': {
+    description: 'The record matches the ledger',
+    required: true,
+    schema: { type: 'string', enum: ['true'] },
+  },
+  'X-Ledger-Tx-Id': {
+    description: 'The transaction that recorded the report',
+    required: true,
+    schema: { type: 'string' },
+  },
+  'X-Content-SHA256': {
+    description: 'SHA-256 of the content (hex)',
+    schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  },
+  'X-Access-Receipt-Tx-Id': {
+    description: 'The transaction that recorded this opening (the access receipt)',
+    required: true,
+    schema: { type: 'string' },
+  },
+  'Content-Disposition': { description: 'attachment, with the file name', required: true, schema: { type: 'string' } },
+};
 
 @ApiTags('reports')
 @Controller('reports')
@@ -51,19 +75,46 @@ export class ReportsController {
    * writes for a patient in their care or under their grant; a patient adds records of
    * their own only (marked patient-provided; 403 UPLOAD_FOR_ANOTHER_PATIENT otherwise,
    * before anything is stored). Streamed, encrypted, stored on IPFS and recorded on the
-   * ledger as the author.
+   * ledger as the author. The text fields go before the file (400 FIELDS_AFTER_FILE
+   * otherwise); a doctor the chaincode would refuse gets 403 before anything is stored; an
+   * upload that stops sending for UPLOAD_IDLE_TIMEOUT_SECONDS gets 408 UPLOAD_STALLED.
    */
   @Roles('doctor', 'patient')
   @Post()
-  @ApiConsumes('multipart/form-data', 'application/json')
-  @ApiBody({ schema: { oneOf: [{ $ref: getSchemaPath(CaseReportDto) }] }, description: 'or multipart/form-data' })
-  @ApiExtraModels(CaseReportDto)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key again returns the first result' })
+  @RateLimit('upload')
+  @ApiRequestBody({
+    description: 'A file with its fields (multipart, the fields before the file), or a structured case report (JSON)',
+    content: {
+      'multipart/form-data': {
+        schema: { $ref: getSchemaPath(ReportUploadFormDto) },
+        encoding: { file: { contentType: [...ALLOWED_CONTENT_TYPES].join(', ') } },
+      },
+      'application/json': { schema: { $ref: getSchemaPath(CaseReportDto) } },
+    },
+    models: [ReportUploadFormDto, CaseReportDto],
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'The same key again returns the first result',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+  })
   @ApiCreatedResponse({ type: ReportDto })
-  async upload(
-    @CurrentUser() caller: AuthenticatedUser,
-    @Req() request: Request,
-  ): Promise<ReportDto> {
+  @ApiErrors(
+    [400, 'Invalid fields (listed), an empty file, a malformed multipart body, or a malformed Idempotency-Key'],
+    [
+      403,
+      'UPLOAD_FOR_ANOTHER_PATIENT: a patient adds records of their own only; FORBIDDEN: the doctor may not write for the patient',
+    ],
+    [404, 'PATIENT_NOT_FOUND: no patient has this id'],
+    [
+      409,
+      'IDEMPOTENCY_KEY_REUSED: the key was used for another upload; UPLOAD_IN_PROGRESS: one with this key is still being completed; CONTENT_ERASED: the patient’s content was erased',
+    ],
+    [413, 'PAYLOAD_TOO_LARGE: the file is larger than the configured limit'],
+    [415, 'UNSUPPORTED_MEDIA_TYPE: neither multipart/form-data nor JSON, or a file type the API does not take'],
+  )
+  async upload(@CurrentUser() caller: AuthenticatedUser, @Req() request: Request): Promise<ReportDto> {
     // Read here rather than with @Headers, which would document a second, required header.
     const idempotencyKey = request.get('idempotency-key');
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
@@ -80,9 +131,12 @@ export class ReportsController {
         contentType: 'application/json',
       };
     } else {
-      const upload = await readMultipartUpload(request, this.config.UPLOAD_MAX_BYTES);
-      fields = await validateInput(ReportFieldsDto, upload.fields);
-      file = upload.file;
+      // The text fields are read once, at the file part, and checked before a byte is stored.
+      ({ fields, file } = await readMultipartUpload(request, {
+        maxFileBytes: this.config.UPLOAD_MAX_BYTES,
+        idleTimeoutMs: this.config.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+        checkFields: (received) => validateInput(ReportFieldsDto, received),
+      }));
     }
     return ReportDto.fromSaga(await this.uploads.upload(caller, fields, file, idempotencyKey ?? null));
   }
@@ -91,6 +145,10 @@ export class ReportsController {
   @Roles('patient', 'doctor')
   @Get()
   @ApiOkResponse({ type: ReportListDto })
+  @ApiErrors(
+    [400, 'A filter or `limit` out of range, or a cursor this API did not issue'],
+    [404, 'No patient of the caller has the `patientId`'],
+  )
   async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: ReportListQuery): Promise<ReportListDto> {
     const page = await this.queries.list(caller, { ...query, limit: query.limit ?? 50 });
     return { items: page.items.map((view) => ReportMetadataDto.from(view)), nextCursor: page.nextCursor };
@@ -100,6 +158,7 @@ export class ReportsController {
   @Roles('patient', 'doctor')
   @Get(':id')
   @ApiOkResponse({ type: ReportMetadataDto })
+  @ApiErrors([400, 'The id is not a UUID'], [404, 'No report the caller may see has this id'])
   async get(@CurrentUser() caller: AuthenticatedUser, @Param() params: ReportIdParams): Promise<ReportMetadataDto> {
     return ReportMetadataDto.from(await this.queries.get(caller, params.id));
   }
@@ -110,8 +169,13 @@ export class ReportsController {
    */
   @Roles('patient', 'doctor', 'auditor')
   @Post(':id/verify')
+  @RateLimit('verify')
   @HttpCode(200)
   @ApiOkResponse({ type: VerificationDto })
+  @ApiErrors([400, 'The id is not a UUID'], [404, 'No report the caller may see has this id'], 410, [
+    422,
+    'INTEGRITY_FAILED: the stored content cannot be checked against the ledger',
+  ])
   async verify(@CurrentUser() caller: AuthenticatedUser, @Param() params: ReportIdParams): Promise<VerificationDto> {
     const result = await this.verifier.verify(caller, params.id);
     const { ledger } = result;
@@ -136,8 +200,13 @@ export class ReportsController {
    */
   @Roles('patient', 'doctor', 'auditor', 'admin')
   @Get(':id/content')
-  @ApiOkResponse({ description: 'The file, with integrity and ledger headers' })
-  @LedgerAnswers(400, 404, 422)
+  @RateLimit('content')
+  @ApiOkResponse({
+    description: 'The file, decrypted and verified, in the content type it was uploaded with',
+    content: Object.fromEntries([...ALLOWED_CONTENT_TYPES].map((type) => [type, {}])),
+    headers: CONTENT_HEADERS,
+  })
+  @ApiErrors([400, 'The id is not a UUID'], [404, 'Unknown, or not visible to the caller'], 410, 422)
   async content(
     @CurrentUser() caller: AuthenticatedUser,
     @Param() params: ReportIdParams,
@@ -158,14 +227,16 @@ export class ReportsController {
     // Null only once the patient's content was erased, when opening it already failed.
     if (report.plaintextSha256) response.setHeader('X-Content-SHA256', report.plaintextSha256);
     response.setHeader('X-Access-Receipt-Tx-Id', opened.receiptTxId);
-    try {
-      for await (const chunk of opened.content) {
-        if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
-      }
-      response.end();
-    } catch {
-      // A later chunk failed verification: no unverified byte was sent; cut the transfer short.
-      response.destroy();
-    }
+    // A client that goes away mid-transfer ends the read at once: the IPFS stream, the
+    // decryption and the keys are released, not left waiting for a 'drain' that never comes.
+    response.once('close', opened.release);
+    await new Promise<void>((resolve) =>
+      // A later chunk that fails verification (no unverified byte was sent) or a failing
+      // store cuts the transfer short: pipeline destroys the response.
+      pipeline(Readable.from(opened.content, { objectMode: false }), response, () => {
+        opened.release();
+        resolve();
+      }),
+    );
   }
 }

@@ -1,18 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsDateString,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../common/page-query.dto.js';
+import { IsDateOrDateTime, Omittable, TEXT_PATTERNS } from '../common/validation.js';
 import { AUTHOR_ROLES, type AuthorRole } from '../ledger/ledger.port.js';
 import type { ReportView } from './reports-query.service.js';
 import { REPORT_TYPES } from './report-kinds.js';
@@ -30,12 +20,27 @@ const ONE_LINE = /^[^\p{Cc}]*$/u;
 export class ReportFieldsDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
   @ApiProperty({ enum: REPORT_TYPES }) @IsIn(REPORT_TYPES) type!: string;
-  @ApiProperty({ minLength: 1, maxLength: 300 })
+  @ApiProperty({ minLength: 1, maxLength: 300, pattern: TEXT_PATTERNS.printableNonBlank })
   @Transform(trimmed)
   @IsString()
   @Length(1, 300)
   @Matches(ONE_LINE, { message: 'title must be one line of printable characters' })
   title!: string;
+}
+
+/**
+ * The multipart form of an upload, for the OpenAPI document: the fields, then the file (the
+ * parts in this order: fields after the file part are refused). The fields are checked as
+ * ReportFieldsDto.
+ */
+export class ReportUploadFormDto extends ReportFieldsDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    minLength: 1,
+    description: 'The content: one of the accepted types (its part’s Content-Type), not empty',
+  })
+  file!: unknown;
 }
 
 /**
@@ -48,15 +53,15 @@ export class CaseReportDto extends ReportFieldsDto {
   override type: string = 'report';
 
   /** The diagnosis in words. */
-  @ApiProperty({ minLength: 1, maxLength: 10_000 })
+  @ApiProperty({ minLength: 1, maxLength: 10_000, pattern: TEXT_PATTERNS.nonBlank })
   @Transform(trimmed)
   @IsString()
   @Length(1, 10_000)
   diagnosis!: string;
 
   /** ICD-10 codes of the diagnosis, such as `J18.9`. */
-  @ApiProperty({ required: false, type: [String], example: ['J18.9'] })
-  @IsOptional()
+  @ApiProperty({ required: false, type: [String], maxItems: 50, example: ['J18.9'] })
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(/^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/, {
@@ -66,7 +71,7 @@ export class CaseReportDto extends ReportFieldsDto {
   diagnosisCodes?: string[];
 
   /** Examination and test findings. */
-  @ApiProperty({ minLength: 1, maxLength: 100_000 })
+  @ApiProperty({ minLength: 1, maxLength: 100_000, pattern: TEXT_PATTERNS.nonBlank })
   @Transform(trimmed)
   @IsString()
   @Length(1, 100_000)
@@ -77,15 +82,22 @@ export class CaseReportDto extends ReportFieldsDto {
 
   /** Treatment and follow-up advised. */
   @ApiProperty({ required: false, maxLength: 100_000 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(100_000)
   recommendations?: string;
 
-  /** When the patient was seen (ISO 8601 date or date-time). */
-  @ApiProperty({ required: false, format: 'date-time' })
-  @IsOptional()
-  @IsDateString({ strict: true })
+  /** When the patient was seen: a date, or a date and time (RFC 3339). */
+  @ApiProperty({
+    required: false,
+    type: String,
+    anyOf: [
+      { type: 'string', format: 'date' },
+      { type: 'string', format: 'date-time' },
+    ],
+  })
+  @Omittable()
+  @IsDateOrDateTime()
   observedAt?: string;
 
   /** The document that is encrypted and stored: the validated fields under a schema name, in a fixed order. */

@@ -3,6 +3,7 @@ import { LedgerModule } from '../ledger/ledger.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { SystemModule } from '../system/system.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ContentStreamMetrics } from './content-stream-metrics.js';
 import { IntegrityAlerts, IntegrityAlertsRepository } from './integrity-alerts.js';
 import { RefusedOpenings } from './refused-openings.js';
 import { RefusedOpeningsRepository } from './refused-openings.repository.js';
@@ -29,6 +30,7 @@ import { UploadService } from './upload.service.js';
     UploadRecovery,
     IntegrityAlerts,
     IntegrityAlertsRepository,
+    ContentStreamMetrics,
   ],
   exports: [ReportVerifierService, ReportsRepository, IntegrityAlerts],
 })

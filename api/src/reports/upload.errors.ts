@@ -11,6 +11,14 @@ export class UploadInProgressError extends ConflictError {
   readonly retryAfterSeconds = 2;
 }
 
+/**
+ * The patient's content was erased: nothing can be added to it. A conflict with the
+ * patient's state (409), with the code that reading their records answers (410 there).
+ */
+export class UploadForErasedPatientError extends ConflictError {
+  override readonly code = 'CONTENT_ERASED';
+}
+
 /** A patient adds records to their own file only. */
 export class UploadForAnotherPatientError extends DomainError {
   readonly code = 'UPLOAD_FOR_ANOTHER_PATIENT';

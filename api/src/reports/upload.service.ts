@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Readable, pipeline } from 'node:stream';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { PatientNotFoundError } from '../access/access.errors.js';
 import { ConflictError, InvalidInputError } from '../common/domain-error.js';
 import { FaultPoints } from '../common/fault-points.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { CHUNKED_AEAD_SCHEME, createEncryptor, generateDataKey } from '../crypto/chunked-aead.js';
-import { PatientKeysService, type RecordKeyWrapper } from '../crypto/patient-keys.service.js';
+import { ContentErasedError, PatientKeysService, type RecordKeyWrapper } from '../crypto/patient-keys.service.js';
 import { createDigestTee, generateCommitmentKey } from '../crypto/plaintext-commitment.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
 import { ChaincodeRefusedError } from '../ledger/ledger.errors.js';
@@ -15,7 +16,12 @@ import { CONTENT_STORE, type ContentStore } from '../storage/content-store.port.
 import { UsersRepository } from '../users/users.repository.js';
 import { type ReportFile, UnsupportedMediaTypeError } from './multipart-upload.js';
 import type { ReportFieldsDto } from './reports.dto.js';
-import { IdempotencyKeyReusedError, UploadForAnotherPatientError, UploadInProgressError } from './upload.errors.js';
+import {
+  IdempotencyKeyReusedError,
+  UploadForAnotherPatientError,
+  UploadForErasedPatientError,
+  UploadInProgressError,
+} from './upload.errors.js';
 import { commitmentKeyContext, dataKeyContext } from './record-keys.js';
 import { ALLOWED_CONTENT_TYPES } from './report-kinds.js';
 import { ReportsRepository, type SagaSteps, type UploadSaga } from './reports.repository.js';
@@ -63,11 +69,12 @@ export class UploadService {
     }
     const patient = await this.users.findById(patientId);
     if (!patient || patient.role !== 'patient') {
-      throw new InvalidInputError('no patient has this id', {
-        details: { errors: [{ field: 'patientId', messages: ['unknown patient'] }] },
-      });
+      throw new PatientNotFoundError('no patient has this id');
     }
-    const keyWrapper = await this.patientKeys.wrapperFor(patientId);
+    const keyWrapper = await this.patientKeys.wrapperFor(patientId).catch((error: unknown) => {
+      if (error instanceof ContentErasedError) throw new UploadForErasedPatientError(error.message);
+      throw error;
+    });
     const steps: SagaSteps = {
       contentStore: this.store.kind,
       authorRole: author.role === 'patient' ? 'patient' : 'doctor',
@@ -86,6 +93,7 @@ export class UploadService {
     });
     if (existing) return this.replay(saga, steps, file);
     this.faults.reached('upload:saga-started');
+    await this.authorise(author, saga, steps);
 
     // While this request works on the upload, the recovery worker must leave it alone.
     const heartbeat = setInterval(
@@ -100,6 +108,29 @@ export class UploadService {
     }
     this.faults.reached('upload:completed');
     return { ...saga, state: 'completed', steps };
+  }
+
+  /**
+   * Before a byte is encrypted or stored: would the chaincode record this report by this
+   * doctor now? Asked of the chaincode itself (RecordReport evaluated as the author, never
+   * ordered), so that a doctor without a care assignment or grant that lets them write for
+   * the patient is refused (403) before any work, by the same rules that refuse them at the
+   * commit, which checks again. A patient's own record needs no question: it was checked
+   * above, as the chaincode checks it. A refusal rolls the upload back (its key is free again).
+   */
+  private async authorise(author: AuthenticatedUser, saga: UploadSaga, steps: SagaSteps): Promise<void> {
+    if (author.role === 'patient') return;
+    try {
+      const actor = await this.identities.signingIdentity(author.id, author.hospital);
+      await this.ledger.reports.checkRecordable(actor, {
+        reportId: saga.reportId,
+        patientId: steps.patientId!,
+        type: steps.type!,
+      });
+    } catch (error) {
+      await this.rollBack(saga, undefined, error);
+      throw error;
+    }
   }
 
   /** Step 1: digest and encrypt the content, add it to IPFS, wrap its keys, note it all, then pin it. */

@@ -37,8 +37,20 @@ export interface ContentStore {
    */
   status(options?: { signal?: AbortSignal }): Promise<ContentStoreStatus>;
 
+  /**
+   * Transfers open now: `reads` (cat streams not yet ended, failed or abandoned) and
+   * `writes` (adds not yet settled). Each returns to its baseline once a transfer ends in
+   * any way, a client's abort included; `/metrics` shows them.
+   */
+  openStreams(): OpenStreams;
+
   /** Releases connections or stops the embedded node. */
   close(): Promise<void>;
+}
+
+export interface OpenStreams {
+  reads: number;
+  writes: number;
 }
 
 export interface AddOptions {

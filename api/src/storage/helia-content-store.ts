@@ -13,10 +13,12 @@ import {
   UNIXFS_IMPORT_PROFILE,
   type ContentStore,
   type ContentStoreStatus,
+  type OpenStreams,
   type StoredContent,
 } from './content-store.port.js';
 import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
+import { StreamCounter } from './stream-counter.js';
 
 export interface HeliaContentStoreOptions {
   /**
@@ -72,6 +74,7 @@ const NOTHING_TO_READ = new Set([
  */
 export class HeliaContentStore implements ContentStore {
   readonly kind = 'helia';
+  private readonly streams = new StreamCounter();
 
   private constructor(
     private readonly repoPath: string,
@@ -91,7 +94,19 @@ export class HeliaContentStore implements ContentStore {
     return new HeliaContentStore(options.repoPath, helia, unixfs(helia), { blockstore, datastore });
   }
 
-  async add(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
+  add(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
+    return this.streams.write(() => this.addContent(content, options));
+  }
+
+  cat(cid: string, options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array> {
+    return this.streams.read(this.catContent(cid, options));
+  }
+
+  openStreams(): OpenStreams {
+    return this.streams.snapshot();
+  }
+
+  private async addContent(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
     let size = 0;
     async function* counted(): AsyncGenerator<Uint8Array> {
       for await (const chunk of content) {
@@ -105,10 +120,14 @@ export class HeliaContentStore implements ContentStore {
     return { cid: cid.toString(), size };
   }
 
-  async *cat(cid: string, options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array> {
+  private async *catContent(cid: string, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array> {
     const root = parseCid(cid);
     try {
-      yield* this.fs.cat(root, { ...LOCAL_ONLY, signal: options?.signal });
+      for await (const chunk of this.fs.cat(root, { ...LOCAL_ONLY, signal: options?.signal })) {
+        // Local blocks come without waiting on anything that would notice an abort: check.
+        options?.signal?.throwIfAborted();
+        yield chunk;
+      }
     } catch (err) {
       throw asNotFound(err, cid);
     }

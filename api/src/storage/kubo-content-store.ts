@@ -6,10 +6,12 @@ import {
   UNIXFS_IMPORT_PROFILE,
   type ContentStore,
   type ContentStoreStatus,
+  type OpenStreams,
   type StoredContent,
 } from './content-store.port.js';
 import { parseCid, tryParseCid } from './cid.js';
 import { ContentNotFoundError, ContentStoreUnavailableError } from './storage.errors.js';
+import { StreamCounter } from './stream-counter.js';
 
 export interface KuboContentStoreOptions {
   /** The node's RPC API, e.g. `http://127.0.0.1:5001`. */
@@ -44,6 +46,7 @@ export class KuboContentStore implements ContentStore {
   private readonly rpcBase: string;
   private readonly requestTimeoutMs: number;
   private readonly pingTimeoutMs: number;
+  private readonly streams = new StreamCounter();
 
   constructor(options: KuboContentStoreOptions) {
     this.apiUrl = options.apiUrl;
@@ -53,7 +56,19 @@ export class KuboContentStore implements ContentStore {
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2_000;
   }
 
-  async add(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
+  add(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
+    return this.streams.write(() => this.addContent(content, options));
+  }
+
+  cat(cid: string, options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array> {
+    return this.streams.read(this.catContent(cid, options));
+  }
+
+  openStreams(): OpenStreams {
+    return this.streams.snapshot();
+  }
+
+  private async addContent(content: AsyncIterable<Uint8Array>, options?: AddOptions): Promise<StoredContent> {
     const source = new CountingSource(content);
     let cid: string;
     try {
@@ -121,7 +136,7 @@ export class KuboContentStore implements ContentStore {
     return cid.toString();
   }
 
-  async *cat(cid: string, options?: { signal?: AbortSignal }): AsyncIterable<Uint8Array> {
+  private async *catContent(cid: string, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array> {
     const root = parseCid(cid);
     // Kubo answers 200 before it reads the blocks and reports a missing one only in an HTTP
     // trailer, which fetch does not expose: the body just ends early. So check that the

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { ErrorEnvelopeFilter } from '../common/error-envelope.filter.js';
+import { RateLimiter } from '../rate-limits/rate-limiter.js';
 import { SystemStatusController } from './system.controller.js';
 import { type SystemStatus, SystemStatusService } from './system-status.service.js';
 
@@ -31,6 +32,8 @@ describe('SystemStatusController', () => {
     controllers: [SystemStatusController],
     providers: [
       { provide: SystemStatusService, useValue: service },
+      // The route's rate limit lets every request through here (rate-limiter.spec.ts tests it).
+      { provide: RateLimiter, useValue: { spend: () => Promise.resolve() } },
       { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
     ],
   })
@@ -68,12 +71,13 @@ describe('SystemStatusController', () => {
     });
   });
 
-  it('declares every answer in the OpenAPI document: 200, 401, 403 for all but admins and auditors, 503', () => {
+  it('declares every answer in the OpenAPI document: 200, 401, 403 for all but admins and auditors, 429, 503', () => {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
     const responses = document.paths['/system/status'].get?.responses ?? {};
 
-    expect(Object.keys(responses).sort()).toEqual(['200', '401', '403', '503']);
-    expect(responses['403']).toMatchObject({ description: 'Allowed roles: admin, auditor' });
+    expect(Object.keys(responses).sort()).toEqual(['200', '401', '403', '429', '503']);
+    expect(responses['403']).toMatchObject({ description: expect.stringMatching(/allowed roles: admin, auditor/i) });
+    expect(responses['429']).toMatchObject({ headers: { 'Retry-After': expect.anything() } });
     expect(document.components?.schemas?.SystemStatusDto).toMatchObject({
       required: expect.arrayContaining(['api', 'chaincode', 'fabric', 'channel', 'peers', 'ipfs', 'projection']),
     });

@@ -1,22 +1,18 @@
 import { Controller, Get, Header, HttpCode } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
-import { ErrorEnvelopeDto } from '../common/ledger-answers.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { Public } from '../common/public.decorator.js';
 import { Metrics } from './metrics.js';
-import { type Readiness, ReadinessService } from './readiness.service.js';
+import { NotReadyEnvelopeDto, ReadinessDto } from './readiness.dto.js';
+import { ReadinessService } from './readiness.service.js';
 import { SystemStatusDto } from './system-status.dto.js';
 import { SystemStatusService } from './system-status.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 class LivenessDto {
   /** Always `ok` while the process serves requests. */
   status!: 'ok';
-}
-
-class ReadinessDto {
-  status!: 'ready';
-  /** Each backing component: `up` or `down`, how long its check took, and why it is down. */
-  components!: Readiness;
 }
 
 @ApiTags('system')
@@ -32,11 +28,23 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness of the database, the ledger and IPFS; 503 naming each component that is down. */
+  /** Readiness of the database, the ledger and IPFS; 503 naming each component that is down, by name and state only. */
   @Public()
   @Get('ready')
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ description: 'A backing component is down; the body lists every component' })
+  @ApiResponse({
+    status: 503,
+    description:
+      'NOT_READY: a backing component is down; the message names it, `components` gives every component by name and state (never why it is down)',
+    type: NotReadyEnvelopeDto,
+    headers: {
+      'Retry-After': {
+        description: 'Seconds after which asking again is worth it',
+        required: true,
+        schema: { type: 'integer', minimum: 0 },
+      },
+    },
+  })
   async ready(): Promise<ReadinessDto> {
     return { status: 'ready', components: await this.readiness.check() };
   }
@@ -52,6 +60,10 @@ export class MetricsController {
   @Get()
   @HttpCode(200)
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOkResponse({
+    description: 'The metrics, in the Prometheus text format (version 0.0.4)',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   async scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }
@@ -69,11 +81,9 @@ export class SystemStatusController {
    */
   @Roles('admin', 'auditor')
   @Get('status')
+  @RateLimit('audit')
   @ApiOkResponse({ type: SystemStatusDto })
-  @ApiServiceUnavailableResponse({
-    description: 'The database cannot be reached (sessions, the checkpoint and the runs are read there)',
-    type: ErrorEnvelopeDto,
-  })
+  @ApiErrors([503, 'The database cannot be reached (sessions, the checkpoint and the runs are read there)'])
   async status(): Promise<SystemStatusDto> {
     return SystemStatusDto.from(await this.systemStatus.status());
   }

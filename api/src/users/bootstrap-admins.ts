@@ -3,6 +3,7 @@ import { DomainError } from '../common/domain-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
+import { errorSummary } from '../common/loggable-error.js';
 
 const RETRY_MS = 5000;
 
@@ -47,7 +48,7 @@ export class BootstrapAdmins implements OnApplicationBootstrap, OnApplicationShu
           this.logger.error(`cannot create the first admin of ${admin.hospital}: ${error.message}`);
           continue;
         }
-        this.logger.warn(`first admin of ${admin.hospital} not created yet (${(error as Error).message}); retrying`);
+        this.logger.warn(`first admin of ${admin.hospital} not created yet (${errorSummary(error)}); retrying`);
         pending.push(admin);
       }
     }

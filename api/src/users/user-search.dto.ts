@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { TEXT_PATTERNS } from '../common/validation.js';
 import { ROLES, type Role } from './user.entity.js';
 import { UserDto } from './user.dto.js';
 
@@ -8,6 +9,7 @@ export class UserSearchQuery {
   @ApiProperty({
     required: false,
     maxLength: 200,
+    pattern: TEXT_PATTERNS.printable,
     description:
       'Every word somewhere in the name, or part of the e-mail address, the whole id, a date of birth (YYYY-MM-DD) ' +
       'or the start of a licence number. Empty or absent: the first 25 by name.',

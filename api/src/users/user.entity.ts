@@ -3,7 +3,11 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 export const ROLES = ['doctor', 'patient', 'auditor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const USER_STATUSES = ['active', 'suspended'] as const;
+/**
+ * `pending`: created by an admin, waiting for its owner to choose a password from the
+ * activation e-mail (nobody can sign in as it); `active`; `suspended` by an admin.
+ */
+export const USER_STATUSES = ['pending', 'active', 'suspended'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
 /** An account. Holds PHI (name, birth date, e-mail): never leaves PostgreSQL for the ledger. */
@@ -11,7 +15,8 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export class UserEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'text' }) email!: string;
-  @Column({ name: 'password_hash', type: 'text' }) passwordHash!: string;
+  /** argon2id (PHC string); null while the account is pending: nobody but its owner ever sets it. */
+  @Column({ name: 'password_hash', type: 'text', nullable: true }) passwordHash!: string | null;
   @Column({ name: 'full_name', type: 'text' }) fullName!: string;
   @Column({ type: 'text' }) role!: Role;
   @Column({ type: 'text' }) hospital!: string;

@@ -98,6 +98,24 @@ export class UsersRepository {
     );
   }
 
+  /**
+   * Sets the account's password hash and status, provided the account is still in the
+   * status `from` (the caller checked it before the slow hashing: a suspension meanwhile
+   * wins). Returns whether it did.
+   */
+  async setPassword(
+    manager: EntityManager,
+    id: string,
+    passwordHash: string,
+    transition: { from: UserStatus; to: UserStatus },
+  ): Promise<boolean> {
+    const [, affected] = await manager.query<[unknown[], number]>(
+      'UPDATE users SET password_hash = $2, status = $4, updated_at = now() WHERE id = $1 AND status = $3',
+      [id, passwordHash, transition.from, transition.to],
+    );
+    return affected > 0;
+  }
+
   async setStatus(id: string, status: UserStatus, manager?: EntityManager): Promise<void> {
     await (manager ? manager.getRepository(UserEntity) : this.users).update({ id }, { status });
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { Clock } from '../common/clock.js';
 import { LedgerIdentityService } from '../identity/ledger-identity.service.js';
@@ -12,7 +12,8 @@ import { EmailTakenError, UsersRepository } from './users.repository.js';
 
 export interface NewAccount {
   email: string;
-  password: string;
+  /** The owner's own password (a patient registering, a bootstrap admin); none for staff an admin creates: the account is then pending. */
+  password: string | null;
   fullName: string;
   role: Role;
   hospital: string;
@@ -20,7 +21,7 @@ export interface NewAccount {
   licenseNumber?: string | null;
 }
 
-/** Creating accounts: a checked password, a unique e-mail, and a ledger identity from the hospital's CA. */
+/** Creating accounts: a checked password (or none yet), a unique e-mail, and a ledger identity from the hospital's CA. */
 @Injectable()
 export class UsersService {
   constructor(
@@ -40,10 +41,15 @@ export class UsersService {
   /**
    * Enrolls the identity first and registers the user on the ledger under it (the CA or
    * the ledger may fail: then nothing is stored; a ledger participant holds no PHI), then
-   * stores the account and its sealed identity in one transaction.
+   * stores the account and its sealed identity in one transaction, with whatever
+   * `inTransaction` adds to it (an activation link and its e-mail). Without a password the
+   * account is `pending` until its owner chooses one.
    */
-  async createAccount(account: NewAccount): Promise<UserEntity> {
-    assertPasswordAcceptable(account.password, account.email);
+  async createAccount(
+    account: NewAccount,
+    inTransaction?: (manager: EntityManager, user: UserEntity) => Promise<void>,
+  ): Promise<UserEntity> {
+    if (account.password !== null) assertPasswordAcceptable(account.password, account.email);
     this.identities.hospital(account.hospital);
     if (await this.users.findByEmail(account.email))
       throw new EmailTakenError('an account with this e-mail address exists');
@@ -51,13 +57,13 @@ export class UsersService {
     const user: UserEntity = {
       id: randomUUID(),
       email: account.email.trim(),
-      passwordHash: await this.passwords.hash(account.password),
+      passwordHash: account.password === null ? null : await this.passwords.hash(account.password),
       fullName: account.fullName.trim(),
       role: account.role,
       hospital: account.hospital,
       dateOfBirth: account.dateOfBirth ?? null,
       licenseNumber: account.licenseNumber ?? null,
-      status: 'active',
+      status: account.password === null ? 'pending' : 'active',
       createdAt: now,
       updatedAt: now,
     };
@@ -66,6 +72,7 @@ export class UsersService {
     await this.dataSource.transaction(async (manager) => {
       await this.users.insert(user, manager);
       await this.identities.save(identity, manager);
+      await inTransaction?.(manager, user);
     });
     return user;
   }

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import { accessToken, refreshAccessToken } from '../session/session';
+import { accessToken, refreshAccessToken, requireSecondFactorEnrolment } from '../session/session';
 import { ApiError } from './api-error';
 import type { components, paths } from './openapi';
 
@@ -37,7 +37,10 @@ const isAuthRoute = (request: Request) =>
 export async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
   if (error !== undefined || !response.ok) {
-    throw ApiError.fromBody(error, response);
+    const failure = ApiError.fromBody(error, response);
+    // A session from a password alone whose second factor is still to be set up (staff).
+    if (failure.code === 'SECOND_FACTOR_ENROLMENT_REQUIRED') requireSecondFactorEnrolment();
+    throw failure;
   }
   return data as T;
 }

@@ -108,6 +108,44 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/erasure-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Requests of the admin's hospital that wait for a confirmation or for their effective time, newest first. */
+        get: operations["AdminErasureRequestsController_waiting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/erasure-requests/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms a patient's request: it takes effect after the cooling-off delay
+         *     (`effectiveAt`), during which the patient can still cancel it, and the patient is
+         *     notified.
+         */
+        post: operations["AdminErasureRequestsController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -118,7 +156,12 @@ export type paths = {
         /** Users of the admin's hospital, oldest first. */
         get: operations["AdminController_listUsers"];
         put?: never;
-        /** Creates a doctor, auditor or admin of the admin's own hospital, with a ledger identity from its CA. */
+        /**
+         * Creates a doctor, auditor or admin of the admin's own hospital, with a ledger identity
+         *     from its CA, and no password: the account is `pending` until its owner chooses one
+         *     from the one-time activation link e-mailed to them. Admins never set passwords: a body
+         *     with `password` is refused.
+         */
         post: operations["AdminController_createUser"];
         delete?: never;
         options?: never;
@@ -141,6 +184,26 @@ export type paths = {
         head?: never;
         /** Suspends (sessions end, certificates revoked) or reactivates (a fresh certificate) a user of the admin's hospital. */
         patch: operations["AdminController_setStatus"];
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a pending account of the admin's hospital a new activation e-mail; its older
+         *     links stop working at once.
+         */
+        post: operations["AdminController_resendActivation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/admin/users/search": {
@@ -284,6 +347,27 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets the first password of an account an admin created, with the token of the link in
+         *     its activation e-mail (single use, expiring); the account becomes active and its owner
+         *     signs in with it.
+         */
+        post: operations["AccountPasswordsController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -295,9 +379,34 @@ export type paths = {
         put?: never;
         /**
          * Signs in: a short-lived access token, an opaque single-use refresh token (in the body,
-         *     or with refreshTokenTransport "cookie" in an HttpOnly cookie) and the account.
+         *     or with refreshTokenTransport "cookie" in an HttpOnly cookie) and the account. When the
+         *     account has a second factor, no token yet: `{secondFactorRequired: true, challengeId}`,
+         *     which `POST /auth/login/second-factor` completes with a code.
          */
         post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Completes a sign-in that answered `{secondFactorRequired: true, challengeId}`: the
+         *     challenge with a code of the authenticator app or one of the recovery codes gives the
+         *     usual token answer (refreshTokenTransport as for login). A challenge expires after 5
+         *     minutes and is spent by the sign-in it completes; a code of a time step is accepted once,
+         *     a recovery code once; wrong codes are throttled per account.
+         */
+        post: operations["SecondFactorController_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -358,6 +467,63 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the caller's password, given the current one (wrong guesses are throttled as
+         *     sign-ins are); every other session of the caller ends, this one goes on.
+         */
+        post: operations["AccountPasswordsController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks for a password-reset link: 202 and the same body for every address, whether it
+         *     has an account or not; an active account's owner gets the link by e-mail.
+         */
+        post: operations["AccountPasswordsController_requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets a new password with the token of a reset link (single use, expiring); every session of the account ends. */
+        post: operations["AccountPasswordsController_confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -388,8 +554,57 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Patients register themselves; the account gets its own ledger identity from the hospital's CA. */
+        /**
+         * Patients register themselves; the account gets its own ledger identity from the
+         *     hospital's CA. The answer is the same (202, the same body, about the same time) whether
+         *     or not the address had an account: for one that had, nothing changes and its owner gets
+         *     an e-mail. The bootstrap admins' addresses are never registered.
+         */
         post: operations["AuthController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the caller has a second factor, whether their role must, and how many recovery codes are left. */
+        get: operations["SecondFactorController_status"];
+        put?: never;
+        /**
+         * Starts TOTP enrolment: a new secret (sealed at rest) as an `otpauth://` URI for a QR code
+         *     and in base32 for typing by hand; starting again replaces a secret not yet confirmed.
+         *     Mandatory for doctors, auditors and admins (their sessions reach nothing else until it is
+         *     confirmed), optional for patients.
+         */
+        post: operations["SecondFactorController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/second-factor/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms the enrolment with a code of the app and returns 10 recovery codes, shown this
+         *     once. From then on sign-in asks for a code; this session reaches every route of its
+         *     role, and the account's other sessions end.
+         */
+        post: operations["SecondFactorController_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -510,7 +725,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Readiness of the database, the ledger and IPFS; 503 naming each component that is down. */
+        /** Readiness of the database, the ledger and IPFS; 503 naming each component that is down, by name and state only. */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -551,6 +766,30 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/erasure-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The patient's open request and its state (waiting for an admin, confirmed with its effective time, taking effect). */
+        get: operations["MyErasureRequestController_current"];
+        put?: never;
+        /**
+         * The patient asks for the erasure of their records: once an admin of their hospital
+         *     confirms it and the cooling-off delay has passed, their key is destroyed (every record
+         *     unreadable), their name, date of birth and e-mail address are replaced by a pseudonym,
+         *     and the ledger records the erasure. Their hospital's admins are notified.
+         */
+        post: operations["MyErasureRequestController_request"];
+        /** The patient cancels their request, at any time before it takes effect. */
+        delete: operations["MyErasureRequestController_cancel"];
         options?: never;
         head?: never;
         patch?: never;
@@ -661,28 +900,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/patients/{id}/erasure": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Erases the patient's content: an admin of the patient's hospital records the erasure on
-         *     the ledger, then the patient's key is destroyed (every record of theirs is unreadable
-         *     from then on, 410) and the titles, file names and plaintext digests of their reports are
-         *     scrubbed. The same request again completes what was left and returns the same result.
-         */
-        post: operations["PatientsController_erase"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -699,7 +916,9 @@ export type paths = {
          *     writes for a patient in their care or under their grant; a patient adds records of
          *     their own only (marked patient-provided; 403 UPLOAD_FOR_ANOTHER_PATIENT otherwise,
          *     before anything is stored). Streamed, encrypted, stored on IPFS and recorded on the
-         *     ledger as the author.
+         *     ledger as the author. The text fields go before the file (400 FIELDS_AFTER_FILE
+         *     otherwise); a doctor the chaincode would refuse gets 403 before anything is stored; an
+         *     upload that stops sending for UPLOAD_IDLE_TIMEOUT_SECONDS gets 408 UPLOAD_STALLED.
          */
         post: operations["ReportsController_upload"];
         delete?: never;
@@ -809,6 +1028,12 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AcceptedDto: {
+            /** @description The same sentence, whatever became of the request. */
+            message: string;
+            /** @enum {string} */
+            status: "accepted";
+        };
         AccessActorDto: {
             /** @description Present for a member of staff (doctor, admin, auditor) whose account this node has; never a patient’s */
             fullName?: string;
@@ -890,6 +1115,26 @@ export type components = {
         AccessRequestListDto: {
             items: components["schemas"]["AccessRequestDto"][];
             nextCursor: string | null;
+        };
+        AccountActivatedDto: {
+            /**
+             * Format: email
+             * @description The account's address, to sign in with.
+             */
+            email: string;
+        };
+        ActivateAccountDto: {
+            /** @description 12 to 128 characters, not one character repeated, and not containing the e-mail address's name part (before the @) when that has 4 characters or more */
+            password: string;
+            /** @description The `token` of the link in the e-mail (43 characters) */
+            token: string;
+        };
+        ActivationSentDto: {
+            /**
+             * Format: date-time
+             * @description When the new link stops working; every older link of the account stopped now.
+             */
+            expiresAt: string;
         };
         ApiVersionDto: {
             /**
@@ -983,10 +1228,7 @@ export type components = {
             diagnosisCodes?: string[];
             /** @description Examination and test findings. */
             findings: string;
-            /**
-             * Format: date-time
-             * @description When the patient was seen (ISO 8601 date or date-time).
-             */
+            /** @description When the patient was seen: a date, or a date and time (RFC 3339). */
             observedAt?: string;
             /** Format: uuid */
             patientId: string;
@@ -1012,6 +1254,24 @@ export type components = {
              * @example 3f2a9c1b7d4e
              */
             version: string | null;
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /** @description 12 to 128 characters, not one character repeated, and not containing the e-mail address's name part (before the @) when that has 4 characters or more */
+            newPassword: string;
+        };
+        ComponentStateDto: {
+            /** @example 3 */
+            latencyMs: number;
+            /** @enum {string} */
+            status: "up" | "down";
+        };
+        ConfirmSecondFactorDto: {
+            /**
+             * @description The 6-digit code the authenticator app shows now (TOTP, RFC 6238: SHA-1, 30 s steps); each code is accepted once.
+             * @example 123456
+             */
+            code: string;
         };
         ConsentLedgerProofDto: {
             /** @description Its block, when this answer committed it */
@@ -1066,19 +1326,21 @@ export type components = {
             purposeOfUse?: "TREAT" | "CAREMGT" | "PATRQT" | "HRESCH";
             /** @description The reports the grant covers; all of the patient's when omitted */
             reportIds?: string[];
-        };
+        } & ((unknown | unknown | unknown) & (unknown | unknown));
         CreateStaffDto: {
             /** Format: email */
             email: string;
             fullName: string;
             /** @description Required for doctors. */
             licenseNumber?: string;
-            password: string;
             /** @enum {string} */
             role: "doctor" | "auditor" | "admin";
-        };
+        } | {
+            /** @enum {unknown} */
+            role?: "auditor" | "admin";
+        } | unknown;
         DeclareEmergencyDto: {
-            /** @description Hours of access; the configured maximum (at most 24) when omitted */
+            /** @description Hours of access; the configured maximum (at most 24, and no more than it) when omitted */
             durationHours?: number;
             /** @description Why the glass is broken; reviewed by an auditor, kept off the ledger. */
             justification: string;
@@ -1142,15 +1404,54 @@ export type components = {
             /** Format: uuid */
             reviewedBy: string;
         };
+        ErasureRequestDto: {
+            /** Format: date-time */
+            cancelledAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was carried out.
+             */
+            completedAt: string | null;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** @description The delay between an admin's confirmation and the erasure (ERASURE_COOLING_OFF_SECONDS). */
+            coolingOffSeconds: number;
+            /**
+             * Format: date-time
+             * @description When the patient asked.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it takes effect (set by the confirmation); the patient may cancel until then.
+             */
+            effectiveAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description `pending-confirmation`: waits for an admin of the patient’s hospital; `confirmed`: takes effect at `effectiveAt`, the patient may still cancel; `taking-effect`: being carried out, no longer cancellable; `erased`: carried out; `cancelled`: withdrawn by the patient
+             * @enum {string}
+             */
+            state: "pending-confirmation" | "confirmed" | "taking-effect" | "erased" | "cancelled";
+        };
         ErrorEnvelopeDto: {
             /**
-             * @description Stable upper-case code
+             * @description Stable upper-case code: integrators branch on it, never on the message
              * @example GRANT_EXPIRED
              */
             code: string;
+            /** @description With a 400 on input: every refused field and why */
+            errors?: components["schemas"]["FieldErrorDto"][];
+            /** @description For people; may change */
             message: string;
+            /** @description The id of the request (its `X-Request-Id` answer header), to find it in the logs */
             requestId: string;
-            /** @example 403 */
+            /** @description With a 429: the seconds to wait, as `Retry-After` says (for browsers, which may not read it) */
+            retryAfterSeconds?: number;
+            /**
+             * @description The HTTP status again
+             * @example 403
+             */
             statusCode: number;
         };
         FabricStatusDto: {
@@ -1160,6 +1461,19 @@ export type components = {
              * @example 3.1.1
              */
             version: string | null;
+        };
+        FieldErrorDto: {
+            /**
+             * @description The field, nested fields dotted (`grantee.id`)
+             * @example patientId
+             */
+            field: string;
+            /**
+             * @example [
+             *       "patientId must be a UUID"
+             *     ]
+             */
+            messages: string[];
         };
         GrantDto: {
             /** @description The doctor the grant lets in, by name and hospital; null for a hospital or care-team grant, or when the doctor’s account no longer exists */
@@ -1276,8 +1590,39 @@ export type components = {
             idleTimeoutSeconds: number;
             /** @description Opaque, single use: each refresh returns a new one. Absent when it went into the refresh cookie. */
             refreshToken?: string;
+            /**
+             * @description True for a staff member who has no confirmed second factor yet: the session reaches
+             *     `POST /auth/second-factor`, `POST /auth/second-factor/confirm`, `GET /auth/second-factor`
+             *     and `POST /auth/logout` only (every other route answers 403
+             *     SECOND_FACTOR_ENROLMENT_REQUIRED) until the factor is confirmed.
+             */
+            secondFactorEnrolmentRequired: boolean;
+            /**
+             * @description False: the sign-in is complete (see SecondFactorChallengeDto for the other answer).
+             * @enum {boolean}
+             */
+            secondFactorRequired: false;
             user: components["schemas"]["UserDto"];
         };
+        LoginWithSecondFactorDto: {
+            challengeId: string;
+            /**
+             * @description The 6-digit code the authenticator app shows now (TOTP, RFC 6238: SHA-1, 30 s steps); each code is accepted once.
+             * @example 123456
+             */
+            code?: string;
+            /**
+             * @description One of the recovery codes given at enrolment, instead of a code; each works once.
+             * @example abcde-fghjk
+             */
+            recoveryCode?: string;
+            /**
+             * @description As for `POST /auth/login`: `cookie` sets the refresh token as its HttpOnly cookie only.
+             * @default body
+             * @enum {string}
+             */
+            refreshTokenTransport: "body" | "cookie";
+        } & (unknown | unknown);
         MarkedReadDto: {
             /** @description How many notifications were unread and are read now. */
             marked: number;
@@ -1299,7 +1644,7 @@ export type components = {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "access-requested" | "request-approved" | "request-denied" | "request-cancelled" | "grant-created" | "grant-revoked" | "emergency-access" | "grant-expiring";
+            kind: "access-requested" | "request-approved" | "request-denied" | "request-cancelled" | "grant-created" | "grant-revoked" | "emergency-access" | "grant-expiring" | "erasure-requested" | "erasure-confirmed";
             /** Format: date-time */
             readAt: string | null;
             subject: components["schemas"]["NotificationSubjectDto"];
@@ -1314,7 +1659,38 @@ export type components = {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "access-request" | "grant";
+            type: "access-request" | "grant" | "erasure-request";
+        };
+        NotReadyEnvelopeDto: {
+            /**
+             * @description Stable upper-case code: integrators branch on it, never on the message
+             * @example GRANT_EXPIRED
+             */
+            code: string;
+            components: components["schemas"]["ReadinessComponentsDto"];
+            /** @description With a 400 on input: every refused field and why */
+            errors?: components["schemas"]["FieldErrorDto"][];
+            /** @description For people; may change */
+            message: string;
+            /** @description The id of the request (its `X-Request-Id` answer header), to find it in the logs */
+            requestId: string;
+            /** @description With a 429: the seconds to wait, as `Retry-After` says (for browsers, which may not read it) */
+            retryAfterSeconds?: number;
+            /**
+             * @description The HTTP status again
+             * @example 403
+             */
+            statusCode: number;
+        };
+        PasswordResetConfirmDto: {
+            /** @description 12 to 128 characters, not one character repeated, and not containing the e-mail address's name part (before the @) when that has 4 characters or more */
+            password: string;
+            /** @description The `token` of the link in the e-mail (43 characters) */
+            token: string;
+        };
+        PasswordResetRequestDto: {
+            /** Format: email */
+            email: string;
         };
         PatientDto: {
             /** Format: date */
@@ -1324,20 +1700,40 @@ export type components = {
             /** Format: uuid */
             id: string;
         };
-        PatientErasureDto: {
-            /** @description Its block; null when a resumed request found the erasure already on the ledger. */
-            blockNumber: string | null;
+        PatientErasureRequestDto: {
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The admin who confirmed it.
+             */
+            confirmedBy: string | null;
             /**
              * Format: date-time
-             * @description When the ledger recorded the erasure (its transaction's time).
+             * @description When it takes effect; null until confirmed.
              */
-            erasedAt: string;
+            effectiveAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            patientDateOfBirth: string | null;
             /** Format: uuid */
             patientId: string;
-            /** @description How many of the patient's reports are unreadable from now on. */
-            reportsErased: number;
-            /** @description The ledger transaction that recorded it. */
-            txId: string;
+            patientName: string;
+            /**
+             * Format: date-time
+             * @description When the patient asked.
+             */
+            requestedAt: string;
+            /**
+             * @description `pending-confirmation`: waits for an admin of the patient’s hospital; `confirmed`: takes effect at `effectiveAt`, the patient may still cancel; `taking-effect`: being carried out, no longer cancellable; `erased`: carried out; `cancelled`: withdrawn by the patient
+             * @enum {string}
+             */
+            state: "pending-confirmation" | "confirmed" | "taking-effect" | "erased" | "cancelled";
+        };
+        PatientErasureRequestListDto: {
+            items: components["schemas"]["PatientErasureRequestDto"][];
+            nextCursor: string | null;
         };
         PatientListDto: {
             items: components["schemas"]["PatientDto"][];
@@ -1380,13 +1776,26 @@ export type components = {
              */
             lagEvents: number | null;
         };
-        ReadinessDto: Record<string, never>;
+        ReadinessComponentsDto: {
+            database: components["schemas"]["ComponentStateDto"];
+            ipfs: components["schemas"]["ComponentStateDto"];
+            ledger: components["schemas"]["ComponentStateDto"];
+        };
+        ReadinessDto: {
+            components: components["schemas"]["ReadinessComponentsDto"];
+            /** @enum {string} */
+            status: "ready";
+        };
         ReconciliationStatusDto: {
             differences: number;
             /** Format: date-time */
             finishedAt: string;
             /** @description No differences. */
             ok: boolean;
+        };
+        RecoveryCodesDto: {
+            /** @description Shown this once: each signs in once instead of a code. Only their digests are kept. */
+            recoveryCodes: string[];
         };
         RefreshDto: {
             /** @description The refresh token; without it, the one in the refresh cookie. */
@@ -1410,9 +1819,13 @@ export type components = {
             email: string;
             /** @example Ada Lovelace */
             fullName: string;
-            /** @example hospital-a */
-            hospital: string;
-            /** @description 12 to 128 characters; not one repeated character; not containing the e-mail's name. */
+            /**
+             * @description The hospital the patient registers at: one of GET /hospitals.
+             * @example hospital-a
+             * @enum {string}
+             */
+            hospital: "hospital-a" | "hospital-b";
+            /** @description 12 to 128 characters, not one character repeated, and not containing the e-mail address's name part (before the @) when that has 4 characters or more */
             password: string;
         };
         ReportDto: {
@@ -1469,11 +1882,54 @@ export type components = {
             title: string | null;
             type: string;
         };
+        ReportUploadFormDto: {
+            /**
+             * Format: binary
+             * @description The content: one of the accepted types (its part’s Content-Type), not empty
+             */
+            file: string;
+            /** Format: uuid */
+            patientId: string;
+            title: string;
+            /** @enum {string} */
+            type: "report" | "prescription" | "bill" | "lab" | "imaging" | "note";
+        };
         ReviewEmergencyDto: {
             /** @description The auditor's note, kept off the ledger. */
             note?: string;
             /** @enum {string} */
             outcome: "appropriate" | "inappropriate";
+        };
+        SecondFactorChallengeDto: {
+            /** @description Give it with a code to `POST /auth/login/second-factor`; it expires and is spent by that sign-in. */
+            challengeId: string;
+            /**
+             * @description Seconds until the challenge expires.
+             * @example 300
+             */
+            expiresIn: number;
+            /** @enum {boolean} */
+            secondFactorRequired: true;
+        };
+        SecondFactorEnrolmentDto: {
+            /**
+             * @description `otpauth://totp/MedLedger:<e-mail>?secret=…&issuer=MedLedger&algorithm=SHA1&digits=6&period=30`, for a QR code.
+             * @example otpauth://totp/MedLedger:ada%40example.org?issuer=MedLedger&secret=JBSWY3DPEHPK3PXP
+             */
+            otpauthUri: string;
+            /**
+             * @description The same secret in base32, to type into the app by hand.
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+        };
+        SecondFactorStatusDto: {
+            /** @description Whether a second factor is confirmed: sign-in asks for a code. */
+            enrolled: boolean;
+            /** @description Recovery codes not used yet. */
+            recoveryCodesLeft: number;
+            /** @description Whether the role must have one (doctors, auditors, admins). */
+            required: boolean;
         };
         SessionDto: {
             /** Format: date-time */
@@ -1559,9 +2015,19 @@ export type components = {
             idleTimeoutSeconds: number;
             /** @description Opaque, single use: each refresh returns a new one. Absent when it went into the refresh cookie. */
             refreshToken?: string;
+            /**
+             * @description True for a staff member who has no confirmed second factor yet: the session reaches
+             *     `POST /auth/second-factor`, `POST /auth/second-factor/confirm`, `GET /auth/second-factor`
+             *     and `POST /auth/logout` only (every other route answers 403
+             *     SECOND_FACTOR_ENROLMENT_REQUIRED) until the factor is confirmed.
+             */
+            secondFactorEnrolmentRequired: boolean;
         };
         UpdateUserStatusDto: {
-            /** @enum {string} */
+            /**
+             * @description `active` on a suspended account that was never activated makes it pending again.
+             * @enum {string}
+             */
             status: "active" | "suspended";
         };
         UserDto: {
@@ -1579,7 +2045,7 @@ export type components = {
             /** @enum {string} */
             role: "doctor" | "patient" | "auditor" | "admin";
             /** @enum {string} */
-            status: "active" | "suspended";
+            status: "pending" | "active" | "suspended";
         };
         UserListDto: {
             items: components["schemas"]["UserDto"][];
@@ -1615,7 +2081,7 @@ export interface operations {
     AccessRequestsController_list: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 /** @description incoming: requests to the patient (patients); outgoing: requests the doctor made (doctors) */
                 direction?: "incoming" | "outgoing";
@@ -1636,7 +2102,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccessRequestListDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description A filter or `limit` out of range, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1645,23 +2111,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor */
+            /**
+             * @description FORBIDDEN: a patient lists incoming requests only, a doctor outgoing ones
+             *
+             *     FORBIDDEN: allowed roles: patient, doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1691,7 +2167,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccessRequestDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1700,21 +2176,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor */
+            /** @description FORBIDDEN: allowed roles: doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description PATIENT_NOT_FOUND: no patient has this id; REPORT_NOT_OF_PATIENT: a report named is not the patient’s */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1723,9 +2203,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1753,7 +2255,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccessRequestDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description The id is not a UUID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1762,21 +2264,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor */
+            /** @description FORBIDDEN: allowed roles: doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description ACCESS_REQUEST_NOT_FOUND: no request of the doctor has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1785,7 +2291,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Conflicts with the current state on the ledger */
+            /** @description REQUEST_NOT_PENDING: the request was already decided or cancelled */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1794,9 +2300,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1814,7 +2333,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["ApproveRequestDto"];
             };
@@ -1828,7 +2347,7 @@ export interface operations {
                     "application/json": components["schemas"]["GrantDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1837,21 +2356,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient */
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description ACCESS_REQUEST_NOT_FOUND: no request of the patient has this id; REPORT_NOT_OF_PATIENT: a report named is not theirs */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,7 +2383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Conflicts with the current state on the ledger */
+            /** @description REQUEST_NOT_PENDING: the request was already decided or cancelled */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1869,9 +2392,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1889,7 +2434,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["DenyRequestDto"];
             };
@@ -1903,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccessRequestDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1912,21 +2457,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient */
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description ACCESS_REQUEST_NOT_FOUND: no request of the patient has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1935,7 +2484,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Conflicts with the current state on the ledger */
+            /** @description REQUEST_NOT_PENDING: the request was already decided or cancelled */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1944,9 +2493,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1958,7 +2529,7 @@ export interface operations {
     CareDirectoryController_listAssignments: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 /** @description Only this doctor’s assignments */
                 doctorId?: string;
@@ -1982,7 +2553,7 @@ export interface operations {
                     "application/json": components["schemas"]["CareAssignmentListDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            /** @description A filter or `limit` out of range, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1991,23 +2562,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description The database cannot serve now; retry after Retry-After */
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2037,19 +2614,81 @@ export interface operations {
                     "application/json": components["schemas"]["CareAssignmentDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PATIENT_NOT_FOUND: no patient has this id; DOCTOR_NOT_FOUND: no doctor of the admin’s hospital has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The doctor is already assigned to the patient */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2072,26 +2711,217 @@ export interface operations {
                     "application/json": components["schemas"]["CareAssignmentDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No care assignment of the admin’s hospital has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The care assignment already ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    AdminErasureRequestsController_waiting: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientErasureRequestListDto"];
+                };
+            };
+            /** @description The limit, or a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    AdminErasureRequestsController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientErasureRequestDto"];
+                };
+            };
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No erasure request of the admin’s hospital has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description ERASURE_REQUEST_NOT_PENDING: confirmed already, cancelled, or carried out */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
     AdminController_listUsers: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 limit?: number;
             };
@@ -2109,19 +2939,43 @@ export interface operations {
                     "application/json": components["schemas"]["UserListDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description `limit` out of range, or a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2146,19 +3000,72 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description Invalid input (the failing fields are listed), a `password` (admins never set passwords) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description EMAIL_TAKEN: an account has this e-mail address; or the certificate authority refused the enrollment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2185,19 +3092,173 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description The id is not a UUID, or the status is not one of the statuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /**
+             * @description SELF_SUSPENSION: an admin cannot suspend their own account
+             *
+             *     FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No user of the admin’s hospital has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description ACCOUNT_PENDING: a pending account becomes active when its owner chooses a password */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    AdminController_resendActivation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivationSentDto"];
+                };
+            };
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No user of the admin’s hospital has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description ACCOUNT_NOT_PENDING: the account is active or suspended, not waiting for its activation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2223,7 +3284,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserSearchResultDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            /** @description The query is longer than 200 characters or holds a control character, or an unknown role */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2232,23 +3293,40 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /** @description FORBIDDEN: allowed roles: admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description The database cannot serve now; retry after Retry-After */
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2262,15 +3340,15 @@ export interface operations {
             query?: {
                 /** @description Only this reader’s accesses */
                 actorId?: string;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description From this ledger time on. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. */
+                /** @description From this ledger time on. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. Instants before the year 1 or after 9999 (in UTC) stand for those years’ ends. */
                 from?: string;
                 limit?: number;
                 outcome?: "granted" | "refused";
                 /** @description Only accesses to this patient’s records */
                 patientId?: string;
-                /** @description Up to this ledger time; not before from. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. For a whole day, give its last instant (2026-11-30T23:59:59.999Z). */
+                /** @description Up to this ledger time (before `from`: nothing matches). One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. Instants before the year 1 or after 9999 (in UTC) stand for those years’ ends. For a whole day, give its last instant (2026-11-30T23:59:59.999Z). */
                 to?: string;
             };
             header?: never;
@@ -2290,7 +3368,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            /** @description A filter, `limit` or `from`/`to` out of form, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2299,23 +3377,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: auditor */
+            /** @description FORBIDDEN: allowed roles: auditor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description The database cannot serve now; retry after Retry-After */
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2327,7 +3411,7 @@ export interface operations {
     EmergencyReviewController_list: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 limit?: number;
                 /** @description Only reviewed (true) or unreviewed (false) */
@@ -2347,7 +3431,7 @@ export interface operations {
                     "application/json": components["schemas"]["EmergencyListDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description `reviewed` is not true or false, `limit` out of range, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2356,23 +3440,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: auditor */
+            /** @description FORBIDDEN: allowed roles: auditor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2404,7 +3494,7 @@ export interface operations {
                     "application/json": components["schemas"]["EmergencyDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2413,21 +3503,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: auditor */
+            /** @description FORBIDDEN: allowed roles: auditor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description GRANT_NOT_FOUND: no emergency of the auditor’s hospital has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2436,7 +3530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Conflicts with the current state on the ledger */
+            /** @description EMERGENCY_ALREADY_REVIEWED: the emergency was already reviewed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2445,9 +3539,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2459,7 +3575,7 @@ export interface operations {
     AuditController_integrityReport: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 limit?: number;
                 /** @description Only this patient's reports. */
@@ -2479,31 +3595,66 @@ export interface operations {
                     "application/json": components["schemas"]["IntegrityReportDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description `patientId` is not a UUID, `limit` out of range, or a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: auditor */
+            /** @description FORBIDDEN: allowed roles: auditor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
     AuditTrailController_patientEvents: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description From this ledger time on. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. */
+                /** @description From this ledger time on. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. Instants before the year 1 or after 9999 (in UTC) stand for those years’ ends. */
                 from?: string;
                 limit?: number;
-                /** @description Up to this ledger time; not before from. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. For a whole day, give its last instant (2026-11-30T23:59:59.999Z). */
+                /** @description Up to this ledger time (before `from`: nothing matches). One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. Instants before the year 1 or after 9999 (in UTC) stand for those years’ ends. For a whole day, give its last instant (2026-11-30T23:59:59.999Z). */
                 to?: string;
             };
             header?: never;
@@ -2522,7 +3673,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimelineDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            /** @description The id is not a UUID, `limit` or `from`/`to` out of form, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2531,21 +3682,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: auditor, patient */
+            /**
+             * @description ANOTHER_PATIENTS_TRAIL: another patient’s events
+             *
+             *     FORBIDDEN: allowed roles: auditor, patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description No patient the auditor’s hospital is party to has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2554,9 +3713,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The database cannot serve now; retry after Retry-After */
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2568,7 +3729,7 @@ export interface operations {
     AuditTrailController_reportHistory: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 limit?: number;
             };
@@ -2588,7 +3749,7 @@ export interface operations {
                     "application/json": components["schemas"]["TimelineDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            /** @description The id is not a UUID, `limit` out of range, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2597,21 +3758,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: auditor, patient */
+            /**
+             * @description ANOTHER_PATIENTS_TRAIL: the report is another patient’s
+             *
+             *     FORBIDDEN: allowed roles: auditor, patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description No report (the auditor’s hospital is party to) has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2620,9 +3789,83 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The database cannot serve now; retry after Retry-After */
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    AccountPasswordsController_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateAccountDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountActivatedDto"];
+                };
+            };
+            /** @description INVALID_INPUT: invalid input, or a password the policy refuses (the failing fields are listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description INVALID_LINK: the link is unknown, used, replaced by a newer one or expired (one answer for all) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2651,10 +3894,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginResultDto"];
+                    "application/json": components["schemas"]["LoginResultDto"] | components["schemas"]["SecondFactorChallengeDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2672,9 +3915,105 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Too many failed sign-ins for this account or address; see Retry-After */
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many failed sign-ins; try again after Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginWithSecondFactorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description With refreshTokenTransport "cookie": `medledger_refresh=<token>; Max-Age=<until the session's absolute expiry>; Path=/api/v1/auth/refresh; HttpOnly; SameSite=Strict` (and Secure over https) */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResultDto"];
+                };
+            };
+            /** @description Invalid input (the failing fields are listed), or not exactly one of code and recoveryCode */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description INVALID_SECOND_FACTOR_CHALLENGE: the challenge is unknown, expired or spent (sign in again); INVALID_SECOND_FACTOR_CODE: the code is wrong or was used; INVALID_CREDENTIALS: the account is no longer active */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many wrong codes for this account; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2700,19 +4039,34 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor, patient, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2733,19 +4087,34 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor, patient, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2766,19 +4135,259 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerCheckDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description NO_LEDGER_IDENTITY: the account has no ledger identity */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    AccountPasswordsController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Allowed roles: doctor, patient, auditor, admin */
+            /** @description The new password does not meet the policy, or is the current one (the failing fields are listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /**
+             * @description WRONG_PASSWORD: the current password is wrong
+             *
+             *     FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many wrong passwords for this account from your address; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    AccountPasswordsController_requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedDto"];
+                };
+            };
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    AccountPasswordsController_confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content?: never;
+            };
+            /** @description INVALID_INPUT: invalid input, or a password the policy refuses (the failing fields are listed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description INVALID_LINK: the link is unknown, used, replaced by a newer one or expired (one answer for all) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2789,7 +4398,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshDto"];
             };
@@ -2805,7 +4414,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2817,6 +4426,26 @@ export interface operations {
             /** @description INVALID_REFRESH_TOKEN: no refresh token (neither in the body nor the cookie), an unknown or spent one (a spent one ends its session), a timed-out session or an inactive account; the refresh cookie is cleared */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2838,12 +4467,260 @@ export interface operations {
             };
         };
         responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedDto"];
+                };
+            };
+            /** @description Invalid input (the failing fields are listed), a password the policy refuses, or an unknown hospital */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The certificate authority refused the enrollment */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecondFactorStatusDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserDto"];
+                    "application/json": components["schemas"]["SecondFactorEnrolmentDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description SECOND_FACTOR_ALREADY_ENROLLED: the account has a confirmed second factor */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    SecondFactorController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmSecondFactorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /**
+             * @description INVALID_SECOND_FACTOR_CODE: the code is not the app’s current one
+             *
+             *     FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description NO_SECOND_FACTOR_ENROLMENT: no enrolment was started (or it was started again meanwhile); SECOND_FACTOR_ALREADY_ENROLLED: it is confirmed already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many wrong codes for this account; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
         };
@@ -2865,19 +4742,34 @@ export interface operations {
                     "application/json": components["schemas"]["SessionListDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor, patient, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2898,19 +4790,52 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor, patient, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: doctor, patient, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No live session of the caller has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -2935,7 +4860,7 @@ export interface operations {
                     "application/json": components["schemas"]["EmergencyDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2944,21 +4869,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor */
+            /** @description FORBIDDEN: allowed roles: doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description PATIENT_NOT_FOUND: no patient has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2967,7 +4896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Conflicts with the current state on the ledger */
+            /** @description EMERGENCY_ACTIVE: the doctor already holds an active emergency access to this patient */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2976,9 +4905,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2990,7 +4941,7 @@ export interface operations {
     GrantsController_list: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 kind?: "consent" | "emergency";
                 limit?: number;
@@ -3010,7 +4961,7 @@ export interface operations {
                     "application/json": components["schemas"]["GrantListDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description A filter or `limit` out of range, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3019,23 +4970,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor */
+            /** @description FORBIDDEN: allowed roles: patient, doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3065,7 +5022,7 @@ export interface operations {
                     "application/json": components["schemas"]["GrantDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description INVALID_INPUT: invalid input; `errors` lists every refused field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3074,21 +5031,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient */
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description DOCTOR_NOT_FOUND, HOSPITAL_NOT_FOUND: no such grantee; REPORT_NOT_OF_PATIENT: a report named is not the patient’s */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3097,9 +5058,31 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description PAYLOAD_TOO_LARGE: the body is larger than the API accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3127,7 +5110,7 @@ export interface operations {
                     "application/json": components["schemas"]["GrantDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description The id is not a UUID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3136,21 +5119,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient */
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Unknown, or not visible to the caller */
+            /** @description GRANT_NOT_FOUND: no grant of the patient has this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3159,7 +5146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description Conflicts with the current state on the ledger */
+            /** @description GRANT_ALREADY_ENDED: the grant was already revoked, or expired */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3168,9 +5155,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3215,12 +5215,16 @@ export interface operations {
                     "application/json": components["schemas"]["ReadinessDto"];
                 };
             };
-            /** @description A backing component is down; the body lists every component */
+            /** @description NOT_READY: a backing component is down; the message names it, `components` gives every component by name and state (never why it is down) */
             503: {
                 headers: {
+                    /** @description Seconds after which asking again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotReadyEnvelopeDto"];
+                };
             };
         };
     };
@@ -3246,13 +5250,13 @@ export interface operations {
     AccessLogController_accessLog: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description From this ledger time on. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. */
+                /** @description From this ledger time on. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. Instants before the year 1 or after 9999 (in UTC) stand for those years’ ends. */
                 from?: string;
                 limit?: number;
                 outcome?: "granted" | "refused";
-                /** @description Up to this ledger time; not before from. One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. For a whole day, give its last instant (2026-11-30T23:59:59.999Z). */
+                /** @description Up to this ledger time (before `from`: nothing matches). One instant, inclusive: an ISO 8601 date and time with Z or an offset (seconds and fraction optional). A date alone (2026-11-21) is refused with 400. Instants before the year 1 or after 9999 (in UTC) stand for those years’ ends. For a whole day, give its last instant (2026-11-30T23:59:59.999Z). */
                 to?: string;
             };
             header?: never;
@@ -3269,7 +5273,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccessListDto"];
                 };
             };
-            /** @description Invalid input (the failing fields are listed): a filter, the limit, or a cursor this API did not issue */
+            /** @description A filter, `limit` or `from`/`to` out of form, or a cursor this API did not issue */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3278,23 +5282,208 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient */
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    MyErasureRequestController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureRequestDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The patient has no open erasure request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    MyErasureRequestController_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureRequestDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description ERASURE_REQUEST_OPEN: the patient has a request already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    MyErasureRequestController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: nothing is erased */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The database cannot serve now; retry after Retry-After */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description FORBIDDEN: allowed roles: patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The patient has no open erasure request */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description ERASURE_TAKING_EFFECT: the effective time has come; it can no longer be cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3306,7 +5495,7 @@ export interface operations {
     NotificationsController_list: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 limit?: number;
                 /** @description `true`: only unread notifications; `false`: only read ones; absent: all. */
@@ -3331,21 +5520,38 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: patient, doctor, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3373,28 +5579,47 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: patient, doctor, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
             /** @description The caller has no notification with this id */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3415,19 +5640,34 @@ export interface operations {
                     "application/json": components["schemas"]["MarkedReadDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: patient, doctor, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3464,19 +5704,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor */
+            /** @description FORBIDDEN: allowed roles: doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3499,19 +5765,52 @@ export interface operations {
                     "application/json": components["schemas"]["PatientDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor, patient */
+            /** @description FORBIDDEN: allowed roles: doctor, patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No patient the caller may see has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3534,75 +5833,59 @@ export interface operations {
                     "application/json": components["schemas"]["CareTeamDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Allowed roles: patient, admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    PatientsController_erase: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PatientErasureDto"];
-                };
-            };
             /** @description The id is not a UUID */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin */
+            /** @description FORBIDDEN: allowed roles: patient, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description No patient has this id */
+            /** @description Not the patient themself, or unknown to the ledger */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
     ReportsController_list: {
         parameters: {
             query?: {
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 limit?: number;
                 patientId?: string;
@@ -3622,19 +5905,52 @@ export interface operations {
                     "application/json": components["schemas"]["ReportListDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description A filter or `limit` out of range, or a cursor this API did not issue */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor */
+            /** @description FORBIDDEN: allowed roles: patient, doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No patient of the caller has the `patientId` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3648,11 +5964,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description or multipart/form-data */
+        /** @description A file with its fields (multipart, the fields before the file), or a structured case report (JSON) */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CaseReportDto"];
-                "multipart/form-data": components["schemas"]["CaseReportDto"];
+                "multipart/form-data": components["schemas"]["ReportUploadFormDto"];
             };
         };
         responses: {
@@ -3664,19 +5980,94 @@ export interface operations {
                     "application/json": components["schemas"]["ReportDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description Invalid fields (listed), an empty file, a malformed multipart body, or a malformed Idempotency-Key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: doctor, patient */
+            /**
+             * @description UPLOAD_FOR_ANOTHER_PATIENT: a patient adds records of their own only; FORBIDDEN: the doctor may not write for the patient
+             *
+             *     FORBIDDEN: allowed roles: doctor, patient; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PATIENT_NOT_FOUND: no patient has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: the key was used for another upload; UPLOAD_IN_PROGRESS: one with this key is still being completed; CONTENT_ERASED: the patient’s content was erased */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the file is larger than the configured limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: neither multipart/form-data nor JSON, or a file type the API does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3699,19 +6090,52 @@ export interface operations {
                     "application/json": components["schemas"]["ReportMetadataDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor */
+            /** @description FORBIDDEN: allowed roles: patient, doctor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No report the caller may see has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3726,14 +6150,34 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file, with integrity and ledger headers */
+            /** @description The file, decrypted and verified, in the content type it was uploaded with */
             200: {
                 headers: {
+                    /** @description attachment, with the file name */
+                    "Content-Disposition": string;
+                    /** @description The transaction that recorded this opening (the access receipt) */
+                    "X-Access-Receipt-Tx-Id": string;
+                    /** @description SHA-256 of the content (hex) */
+                    "X-Content-SHA256"?: string;
+                    /** @description Every chunk was verified */
+                    "X-Integrity-Verified": "true";
+                    /** @description The transaction that recorded the report */
+                    "X-Ledger-Tx-Id": string;
+                    /** @description The record matches the ledger */
+                    "X-Ledger-Verified": "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/dicom": unknown;
+                    "application/fhir+json": unknown;
+                    "application/json": unknown;
+                    "application/pdf": unknown;
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "text/plain": unknown;
+                };
             };
-            /** @description Invalid input (the failing fields are listed) */
+            /** @description The id is not a UUID */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3742,19 +6186,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor, auditor, admin */
+            /** @description FORBIDDEN: allowed roles: patient, doctor, auditor, admin; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
             /** @description Unknown, or not visible to the caller */
             404: {
@@ -3765,7 +6213,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The stored content failed a check against the ledger (INTEGRITY_FAILED); nothing unverified was released */
+            /** @description CONTENT_ERASED: the patient’s content was erased */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description INTEGRITY_FAILED: the stored content does not match the ledger; nothing unverified was released */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3774,9 +6231,22 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The ledger (or the database) cannot serve now; retry after Retry-After */
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3804,19 +6274,81 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: patient, doctor, auditor */
+            /** @description FORBIDDEN: allowed roles: patient, doctor, auditor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No report the caller may see has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description CONTENT_ERASED: the patient’s content was erased */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description INTEGRITY_FAILED: the stored content cannot be checked against the ledger */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
         };
     };
@@ -3837,23 +6369,44 @@ export interface operations {
                     "application/json": components["schemas"]["SystemStatusDto"];
                 };
             };
-            /** @description No valid access token, or the session has ended */
+            /** @description UNAUTHENTICATED: no valid access token, or its session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description Allowed roles: admin, auditor */
+            /** @description FORBIDDEN: allowed roles: admin, auditor; or the route's own rule refuses the caller. SECOND_FACTOR_ENROLMENT_REQUIRED: the session awaits the second factor's enrolment (staff) */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
             };
-            /** @description The database cannot be reached (sessions, the checkpoint and the runs are read there) */
+            /** @description RATE_LIMITED: too many requests; try again after Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /**
+             * @description The database cannot be reached (sessions, the checkpoint and the runs are read there)
+             *
+             *     A backing component (database, ledger, IPFS, certificate authority) cannot serve now; try again after Retry-After
+             */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again is worth it */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3871,12 +6424,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The metrics, in the Prometheus text format (version 0.0.4) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": string;
+                    "text/plain": string;
                 };
             };
         };

@@ -9,6 +9,17 @@ import { useSession } from '../session/use-session';
 import { ErrorBoundary } from './ErrorBoundary';
 import { queryClient } from './query-client';
 
+/** The pages of e-mailed links and of a forgotten password, fetched when opened (the sign-in page stays small). */
+const ActivatePage = lazy(() =>
+  import('../pages/shared/ActivatePage').then((page) => ({ default: page.ActivatePage })),
+);
+const ForgotPasswordPage = lazy(() =>
+  import('../pages/shared/ForgotPasswordPage').then((page) => ({ default: page.ForgotPasswordPage })),
+);
+const ResetPasswordPage = lazy(() =>
+  import('../pages/shared/ResetPasswordPage').then((page) => ({ default: page.ResetPasswordPage })),
+);
+
 /** Each role's pages, fetched when a user of that role signs in. */
 const AREAS: Record<User['role'], ReturnType<typeof lazy>> = {
   doctor: lazy(() => import('../pages/doctor')),
@@ -16,6 +27,8 @@ const AREAS: Record<User['role'], ReturnType<typeof lazy>> = {
   admin: lazy(() => import('../pages/admin')),
   auditor: lazy(() => import('../pages/auditor')),
 };
+/** A staff member's session before their second factor is set up: enrolment only. */
+const SecondFactorArea = lazy(() => import('../pages/shared/SecondFactorArea'));
 
 export function App() {
   useEffect(() => {
@@ -44,11 +57,41 @@ function Portal() {
         <Routes>
           <Route path="/sign-in" element={<SignInPage notice={session.notice} />} />
           <Route path="/register" element={<RegisterPage />} />
+          <Route
+            path="/activate"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ActivatePage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/forgot-password"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ForgotPasswordPage />
+              </Suspense>
+            }
+          />
+          <Route
+            path="/reset-password"
+            element={
+              <Suspense fallback={<Loading />}>
+                <ResetPasswordPage />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<Navigate to="/sign-in" replace state={back ? { back } : undefined} />} />
         </Routes>
       </main>
     );
   }
+  if (session.status === 'second-factor-enrolment')
+    return (
+      <Suspense fallback={<Opening />}>
+        <SecondFactorArea />
+      </Suspense>
+    );
   const Area = AREAS[session.user.role];
   return (
     <Suspense fallback={<Opening />}>

@@ -70,7 +70,9 @@ export function Layout({
               ({ROLE_NAMES[user.role]}, {user.hospital})
             </span>
           </span>
+          <NavLink to="/account">Account</NavLink>
           <NavLink to="/sessions">Sessions</NavLink>
+          <NavLink to="/second-factor">Two-step sign-in</NavLink>
           <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>

@@ -9,12 +9,26 @@ import type { components } from '../api/openapi';
 import { onOtherTabs, tellOtherTabs } from './tab-sync';
 
 export type User = components['schemas']['UserDto'];
-type TokenAnswer = { accessToken: string; expiresIn: number; idleTimeoutSeconds?: number };
+type TokenAnswer = {
+  accessToken: string;
+  expiresIn: number;
+  idleTimeoutSeconds?: number;
+  secondFactorEnrolmentRequired?: boolean;
+};
 
 export type SessionState =
   | { status: 'restoring' }
   | { status: 'signed-out'; notice: string | null }
+  /** Staff signed in with a password alone: the portal shows second-factor enrolment and nothing else (user unknown after a reload). */
+  | { status: 'second-factor-enrolment'; user: User | null; idleTimeoutSeconds: number }
   | { status: 'signed-in'; user: User; idleTimeoutSeconds: number };
+
+/** What the password leads to: the session, or (the account has a second factor) a code to ask for. */
+export type SignInOutcome =
+  { secondFactorRequired: true; challengeId: string } | { secondFactorRequired: false; user: User };
+
+/** The second step of a sign-in: a code of the authenticator app, or a recovery code. */
+export type SecondFactorProof = { code: string } | { recoveryCode: string };
 
 /** A token this close to its expiry is refreshed before it is used. */
 const EXPIRY_MARGIN_MS = 15_000;
@@ -24,6 +38,8 @@ let state: SessionState = { status: 'restoring' };
 let token: { value: string; expiresAt: number } | null = null;
 let refreshing: Promise<string | null> | null = null;
 let idleSeconds: number | null = null;
+/** Whether the session reaches second-factor enrolment only (as the last token answer said). */
+let awaitsSecondFactor = false;
 const listeners = new Set<() => void>();
 const endListeners = new Set<() => void>();
 
@@ -48,7 +64,10 @@ function setState(next: SessionState): void {
 
 function keep(answer: TokenAnswer): void {
   token = { value: answer.accessToken, expiresAt: Date.now() + answer.expiresIn * 1000 };
+  awaitsSecondFactor = answer.secondFactorEnrolmentRequired ?? false;
 }
+
+const hasSession = () => state.status === 'signed-in' || state.status === 'second-factor-enrolment';
 
 async function post(path: string, body: unknown, bearer?: string): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -71,14 +90,48 @@ async function currentUser(): Promise<User> {
   return (await response.json()) as User;
 }
 
-export async function signIn(email: string, password: string): Promise<User> {
+/** The password step; with a second factor, signInWithSecondFactor completes it. */
+export async function signIn(email: string, password: string): Promise<SignInOutcome> {
   const response = await post('login', { email, password, refreshTokenTransport: 'cookie' });
   if (!response.ok) throw await ApiError.fromResponse(response);
+  const answer = (await response.json()) as
+    (TokenAnswer & { secondFactorRequired: false; user: User }) | { secondFactorRequired: true; challengeId: string };
+  if (answer.secondFactorRequired) return { secondFactorRequired: true, challengeId: answer.challengeId };
+  begin(answer, answer.user);
+  return { secondFactorRequired: false, user: answer.user };
+}
+
+/** The code step of a sign-in that asked for one (the access token, as always, in memory only). */
+export async function signInWithSecondFactor(challengeId: string, proof: SecondFactorProof): Promise<User> {
+  const response = await post('login/second-factor', { challengeId, ...proof, refreshTokenTransport: 'cookie' });
+  if (!response.ok) throw await ApiError.fromResponse(response);
   const answer = (await response.json()) as TokenAnswer & { user: User };
+  begin(answer, answer.user);
+  return answer.user;
+}
+
+function begin(answer: TokenAnswer, user: User): void {
   keep(answer);
   idleSeconds = answer.idleTimeoutSeconds ?? null;
-  setState({ status: 'signed-in', user: answer.user, idleTimeoutSeconds: idleSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS });
-  return answer.user;
+  const idleTimeoutSeconds = idleSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
+  setState(
+    awaitsSecondFactor
+      ? { status: 'second-factor-enrolment', user, idleTimeoutSeconds }
+      : { status: 'signed-in', user, idleTimeoutSeconds },
+  );
+}
+
+/** The API refused a page for want of a second factor: the portal shows the enrolment only. */
+export function requireSecondFactorEnrolment(): void {
+  if (state.status !== 'signed-in') return;
+  setState({ status: 'second-factor-enrolment', user: state.user, idleTimeoutSeconds: state.idleTimeoutSeconds });
+}
+
+/** The second factor is confirmed: the same session now reaches the whole portal. */
+export async function completeSecondFactorEnrolment(): Promise<void> {
+  awaitsSecondFactor = false;
+  const user = await currentUser();
+  setState({ status: 'signed-in', user, idleTimeoutSeconds: idleSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS });
 }
 
 /** On start: the refresh cookie, if the browser still has one, gives the session back. */
@@ -86,6 +139,14 @@ export async function restoreSession(): Promise<void> {
   const fresh = await refreshAccessToken().catch(() => null);
   if (!fresh) {
     setState({ status: 'signed-out', notice: null });
+    return;
+  }
+  if (awaitsSecondFactor) {
+    setState({
+      status: 'second-factor-enrolment',
+      user: null,
+      idleTimeoutSeconds: idleSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
+    });
     return;
   }
   try {
@@ -107,7 +168,7 @@ export function refreshAccessToken(): Promise<string | null> {
       const response = await post('refresh', { refreshTokenTransport: 'cookie' });
       if (!response.ok) {
         await response.body?.cancel();
-        if (state.status === 'signed-in') endLocally('Your session has ended. Please sign in again.');
+        if (hasSession()) endLocally('Your session has ended. Please sign in again.');
         return null;
       }
       const answer = (await response.json()) as TokenAnswer;
@@ -129,7 +190,7 @@ function withRefreshLock<T>(work: () => Promise<T>): Promise<T> {
 
 /** The token to send now, refreshed first when it is about to expire. */
 export async function accessToken(): Promise<string | null> {
-  if (state.status !== 'signed-in' || !token) return null;
+  if (!hasSession() || !token) return null;
   if (token.expiresAt - Date.now() < EXPIRY_MARGIN_MS) return refreshAccessToken();
   return token.value;
 }
@@ -148,7 +209,7 @@ export async function signOut(notice: string | null = null): Promise<void> {
 }
 
 onOtherTabs((message) => {
-  if (message.kind === 'signed-out' && state.status === 'signed-in') endLocally('You signed out in another tab.');
+  if (message.kind === 'signed-out' && hasSession()) endLocally('You signed out in another tab.');
 });
 
 function endLocally(notice: string | null): void {

@@ -13,6 +13,11 @@ import { AuditReconciliations1764800000000 } from './1764800000000-audit-reconci
 import { RefusedOpenings1764900000000 } from './1764900000000-refused-openings.js';
 import { PatientSearch1765000000000 } from './1765000000000-patient-search.js';
 import { CareDirectory1765100000000 } from './1765100000000-care-directory.js';
+import { ErasureRequests1766100000000 } from './1766100000000-erasure-requests.js';
+import { MasterKeyRotation1766200000000 } from './1766200000000-master-key-rotation.js';
+import { RateLimits1766300000000 } from './1766300000000-rate-limits.js';
+import { SecondFactor1766400000000 } from './1766400000000-second-factor.js';
+import { AccountLinks1766310000000 } from './1766310000000-account-links.js';
 
 /** Every migration, oldest first. A new migration is added here. */
 export const MIGRATIONS = [
@@ -31,4 +36,9 @@ export const MIGRATIONS = [
   RefusedOpenings1764900000000,
   PatientSearch1765000000000,
   CareDirectory1765100000000,
+  ErasureRequests1766100000000,
+  MasterKeyRotation1766200000000,
+  RateLimits1766300000000,
+  SecondFactor1766400000000,
+  AccountLinks1766310000000,
 ];

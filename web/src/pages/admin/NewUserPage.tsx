@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api, type Schemas } from '../../api/client';
+import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { SelectField, TextField } from '../../components/Field';
 import { Page } from '../../components/Page';
@@ -9,11 +9,15 @@ import { useUser } from '../../session/use-session';
 import { answerWithFields, type FieldErrors, FormError } from './field-errors';
 import type { UsersPageState } from './UsersPage';
 
-type NewStaff = Schemas['CreateStaffDto'];
-type StaffRole = NewStaff['role'];
+type StaffRole = 'doctor' | 'auditor' | 'admin';
+/** POST /admin/users's body (the generated type is a union that TypeScript cannot narrow). No password: admins never set one. */
+interface NewStaff {
+  fullName: string;
+  email: string;
+  role: StaffRole;
+  licenseNumber?: string;
+}
 
-const PASSWORD_MIN = 12;
-const PASSWORD_MAX = 128;
 const LICENSE = /^[A-Za-z0-9-]{3,32}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -24,9 +28,6 @@ function check(form: NewStaff): FieldErrors {
   if (!EMAIL.test(form.email.trim())) errors.email = 'Enter an e-mail address such as name@hospital.example.';
   if (form.role === 'doctor' && !LICENSE.test(form.licenseNumber ?? ''))
     errors.licenseNumber = 'Enter the licence number: 3 to 32 letters, digits or dashes.';
-  const length = [...form.password].length;
-  if (length < PASSWORD_MIN || length > PASSWORD_MAX)
-    errors.password = `The first password needs ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`;
   return errors;
 }
 
@@ -40,7 +41,6 @@ export function NewUserPage() {
     email: '',
     role: 'doctor',
     licenseNumber: '',
-    password: '',
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const formRef = useRef<HTMLFormElement>(null);
@@ -55,7 +55,7 @@ export function NewUserPage() {
     mutationFn: (staff: NewStaff) => answerWithFields(api.POST('/api/v1/admin/users', { body: staff })),
     onSuccess: (user) => {
       void queryClient.invalidateQueries({ queryKey: ['admin'] });
-      const state: UsersPageState = { created: { fullName: user.fullName, role: user.role } };
+      const state: UsersPageState = { created: { fullName: user.fullName, role: user.role, email: user.email } };
       void navigate(`/admin/users?${new URLSearchParams({ query: user.email }).toString()}`, { state });
     },
     onError: (error) => {
@@ -87,7 +87,6 @@ export function NewUserPage() {
       fullName: form.fullName.trim(),
       email: form.email.trim(),
       role: form.role,
-      password: form.password,
       ...(form.role === 'doctor' ? { licenseNumber: form.licenseNumber?.trim() } : {}),
     });
   };
@@ -139,16 +138,10 @@ export function NewUserPage() {
               required
             />
           )}
-          <TextField
-            label="First password"
-            type="password"
-            autoComplete="new-password"
-            hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters, not containing the e-mail address. Until MedLedger sends activation e-mails (with which people set their own password), give this one to the person in a safe way, never by e-mail.`}
-            value={form.password}
-            onChange={set('password')}
-            error={errors.password}
-            required
-          />
+          <p className="hint">
+            No password: MedLedger e-mails the person a one-time link to choose their own, which nobody else, you
+            included, ever knows. Until they do, the account is pending.
+          </p>
           <ErrorNotice error={apiError} onRetry={() => formRef.current?.requestSubmit()} />
           <div className="actions">
             <button type="submit" className="primary" disabled={create.isPending}>

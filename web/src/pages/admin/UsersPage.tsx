@@ -6,18 +6,24 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { TextField } from '../../components/Field';
-import { formatDate } from '../../components/format';
+import { formatDate, formatDateTime } from '../../components/format';
 import { useUser } from '../../session/use-session';
 import { ConfirmDialog } from './ConfirmDialog';
 import { ROLE_LABELS } from './roles';
 
 type User = Schemas['UserDto'];
-type StatusChange = { user: User; status: User['status'] };
+type StatusChange = { user: User; status: 'active' | 'suspended' };
 
 /** What the admin just did, carried to this page by the navigation from the new-user form. */
 export interface UsersPageState {
-  created?: { fullName: string; role: User['role'] };
+  created?: { fullName: string; role: User['role']; email?: string };
 }
+
+const STATUS_TAGS: Record<User['status'], { className: string; label: string }> = {
+  active: { className: 'tag tag-ok', label: 'Active' },
+  pending: { className: 'tag tag-warn', label: 'Pending activation' },
+  suspended: { className: 'tag tag-bad', label: 'Suspended' },
+};
 
 /** The accounts of the admin's hospital: staff and patients, to suspend and reactivate. */
 export function UsersPage() {
@@ -53,10 +59,23 @@ export function UsersPage() {
       setDone(
         user.status === 'suspended'
           ? `${user.fullName} is suspended: their sessions have ended and their ledger certificate is revoked.`
-          : `${user.fullName} is active again, with a fresh ledger certificate.`,
+          : user.status === 'pending'
+            ? `${user.fullName} is no longer suspended, with a fresh ledger certificate; the account still waits for its owner to choose a password (resend the activation e-mail if their link has expired).`
+            : `${user.fullName} is active again, with a fresh ledger certificate.`,
       );
       void queryClient.invalidateQueries({ queryKey: ['admin'] });
     },
+  });
+  const resend = useMutation({
+    mutationFn: (user: User) =>
+      answer(api.POST('/api/v1/admin/users/{id}/activation', { params: { path: { id: user.id } } })).then((sent) => ({
+        user,
+        sent,
+      })),
+    onSuccess: ({ user, sent }) =>
+      setDone(
+        `A new activation e-mail is on its way to ${user.fullName} (${user.email}); its link works until ${formatDateTime(sent.expiresAt)}. Earlier links no longer work.`,
+      ),
   });
   const searching = query !== '';
   const list = searching ? found : users;
@@ -82,7 +101,9 @@ export function UsersPage() {
           <p className="notice notice-ok">{done}</p>
         ) : created ? (
           <p className="notice notice-ok">
-            Account created for {created.fullName} ({ROLE_LABELS[created.role].toLowerCase()}).
+            Account created for {created.fullName} ({ROLE_LABELS[created.role].toLowerCase()}). An e-mail with a
+            one-time link to choose their own password is on its way
+            {created.email ? ` to ${created.email}` : ''}; until then the account is pending.
           </p>
         ) : null}
       </div>
@@ -103,6 +124,7 @@ export function UsersPage() {
         )}
       </form>
       <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />
+      <ErrorNotice error={resend.error} />
       {list.isPending && <Loading label="Loading users…" />}
       {list.data && rows.length === 0 && (
         <p className="notice notice-info">
@@ -138,15 +160,26 @@ export function UsersPage() {
                   <td>{ROLE_LABELS[user.role]}</td>
                   <td>{user.licenseNumber ?? '—'}</td>
                   <td>
-                    <span className={user.status === 'active' ? 'tag tag-ok' : 'tag tag-bad'}>
-                      {user.status === 'active' ? 'Active' : 'Suspended'}
-                    </span>
+                    <span className={STATUS_TAGS[user.status].className}>{STATUS_TAGS[user.status].label}</span>
                   </td>
                   <td>{formatDate(user.createdAt)}</td>
                   <td>
+                    {user.status === 'pending' && (
+                      <button
+                        type="button"
+                        aria-label={`Resend activation to ${user.fullName}`}
+                        disabled={resend.isPending}
+                        onClick={() => {
+                          setDone(null);
+                          resend.mutate(user);
+                        }}
+                      >
+                        Resend activation
+                      </button>
+                    )}{' '}
                     {user.id === me.id ? (
                       <span className="meta">You</span>
-                    ) : user.status === 'active' ? (
+                    ) : user.status !== 'suspended' ? (
                       <button
                         type="button"
                         className="danger"

@@ -1,5 +1,6 @@
 import type { PortalRoute } from '../../app/portal-route';
 import { AccessLogPage } from './AccessLogPage';
+import { ErasurePage } from './ErasurePage';
 import { GrantsPage } from './GrantsPage';
 import { NewGrantPage } from './NewGrantPage';
 import { RecordsPage } from './RecordsPage';
@@ -15,4 +16,5 @@ export const patientRoutes: PortalRoute[] = [
   { path: '/grants', element: <GrantsPage />, nav: 'My grants' },
   { path: '/grants/new', element: <NewGrantPage /> },
   { path: '/access-log', element: <AccessLogPage />, nav: 'Access log' },
+  { path: '/erasure', element: <ErasurePage />, nav: 'Erase my records' },
 ];

@@ -18,6 +18,8 @@ const KINDS: Record<Notification['kind'], string> = {
   'grant-revoked': 'Access to records was revoked',
   'emergency-access': 'A doctor used emergency access to records',
   'grant-expiring': 'An access grant expires soon',
+  'erasure-requested': 'A patient asked for the erasure of their records',
+  'erasure-confirmed': 'Your erasure request was confirmed: you can cancel it until it takes effect',
 };
 
 /** Where a notification's subject can be seen, for the reader's role. */
@@ -27,6 +29,8 @@ function subjectLink(notification: Notification, role: string): string {
       return '/requests';
     case 'grant':
       return role === 'doctor' ? '/granted' : '/grants';
+    case 'erasure-request':
+      return role === 'admin' ? '/admin/erasure-requests' : '/erasure';
   }
 }
 

@@ -1,12 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { answer, api } from '../../api/client';
+import { answer, api, type Schemas } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { SelectField, TextField } from '../../components/Field';
 import { hospitalName } from '../../components/format';
 import { Page } from '../../components/Page';
-import { signIn } from '../../session/session';
 
 /** Patients open their own account at the hospital that treats them. */
 export function RegisterPage() {
@@ -14,6 +13,8 @@ export function RegisterPage() {
   const [form, setForm] = useState({ email: '', password: '', fullName: '', dateOfBirth: '', hospital: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  /** The API's answer, the same whether or not the address had an account. */
+  const [accepted, setAccepted] = useState<string | null>(null);
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm({ ...form, [field]: event.target.value });
 
@@ -24,16 +25,49 @@ export function RegisterPage() {
     try {
       await answer(
         api.POST('/api/v1/auth/register', {
-          body: { ...form, hospital: form.hospital || (hospitals.data?.items[0]?.hospital ?? '') },
+          body: {
+            ...form,
+            // One of GET /hospitals (the document lists them as an enum); the API refuses any other.
+            hospital: (form.hospital ||
+              (hospitals.data?.items[0]?.hospital ?? '')) as Schemas['RegisterDto']['hospital'],
+          },
         }),
       );
-      await signIn(form.email, form.password);
+      setAccepted(form.email);
+      setForm({ email: '', password: '', fullName: '', dateOfBirth: '', hospital: '' });
     } catch (failure) {
       setError(failure);
     } finally {
       setBusy(false);
     }
   };
+
+  // The same words whether or not the address had an account: the API does not say, and neither does the page.
+  if (accepted)
+    return (
+      <div className="narrow">
+        <Page title="Thank you">
+          <div role="status" className="notice notice-ok">
+            <p>
+              <strong>If {accepted} had no MedLedger account,</strong> your patient account is ready: you can now sign
+              in with this address and the password you chose.
+            </p>
+            <p>
+              <strong>If it already had an account,</strong> nothing was changed: check your e-mail, where a message
+              tells you so. You can sign in with that account’s password, or reset it if you have forgotten it.
+            </p>
+          </div>
+          <p>
+            <Link className="button primary" to="/sign-in">
+              Sign in
+            </Link>
+          </p>
+          <p>
+            <Link to="/forgot-password">Forgot your password?</Link>
+          </p>
+        </Page>
+      </div>
+    );
 
   return (
     <div className="narrow">

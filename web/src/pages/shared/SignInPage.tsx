@@ -5,26 +5,42 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { TextField } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { signIn } from '../../session/session';
+import { SecondFactorStep } from './SecondFactorStep';
 
 export function SignInPage({ notice }: { notice: string | null }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  /** The password was right and the account has a second factor: the code step. */
+  const [challengeId, setChallengeId] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await signIn(email, password);
+      const outcome = await signIn(email, password);
+      if (outcome.secondFactorRequired) setChallengeId(outcome.challengeId);
     } catch (failure) {
       setError(failure);
-      setPassword('');
     } finally {
+      setPassword('');
       setBusy(false);
     }
   };
+
+  if (challengeId)
+    return (
+      <SecondFactorStep
+        challengeId={challengeId}
+        onStartAgain={(reason) => {
+          setChallengeId(null);
+          setError(reason);
+        }}
+        renderError={(failure) => <SignInError error={failure} />}
+      />
+    );
 
   return (
     <div className="narrow">
@@ -57,6 +73,9 @@ export function SignInPage({ notice }: { notice: string | null }) {
           </button>
         </form>
         <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+        <p>
           New patient? <Link to="/register">Create your account</Link>
         </p>
       </Page>
@@ -65,12 +84,40 @@ export function SignInPage({ notice }: { notice: string | null }) {
 }
 
 /** The throttle and a wrong password in plain words; anything else as any other error. */
-function SignInError({ error }: { error: unknown }) {
+export function SignInError({ error }: { error: unknown }) {
   if (!(error instanceof ApiError)) return <ErrorNotice error={error} />;
   if (error.status === 429) {
     const minutes = error.retryAfterSeconds ? Math.max(1, Math.ceil(error.retryAfterSeconds / 60)) : null;
     const plain = `Too many failed sign-ins. For your account's safety, signing in is paused${minutes ? ` for ${minutes} minute${minutes === 1 ? '' : 's'}` : ' for a while'}.`;
     return <ErrorNotice error={new ApiError(429, error.code, plain, error.requestId, error.retryAfterSeconds)} />;
+  }
+  if (error.code === 'INVALID_SECOND_FACTOR_CODE') {
+    return (
+      <ErrorNotice
+        error={
+          new ApiError(
+            401,
+            error.code,
+            'That code is not right, or it was used already. Enter the code your app shows now (or wait for the next one).',
+            error.requestId,
+          )
+        }
+      />
+    );
+  }
+  if (error.code === 'INVALID_SECOND_FACTOR_CHALLENGE') {
+    return (
+      <ErrorNotice
+        error={
+          new ApiError(
+            401,
+            error.code,
+            'That sign-in took too long and has expired. Please sign in again.',
+            error.requestId,
+          )
+        }
+      />
+    );
   }
   if (error.status === 401) {
     return (

@@ -1,0 +1,83 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Page } from '../../components/Page';
+import { answerWithFields, FormError } from '../admin/field-errors';
+import { isInvalidLink, MissingToken } from './ActivatePage';
+import { checkNewPassword, type NewPasswordErrors, NewPasswordFields, takeLinkToken } from './password-form';
+
+/** The owner of an account chooses a new password from the link of a reset e-mail (`/reset-password?token=…`). */
+export function ResetPasswordPage() {
+  const [token] = useState(takeLinkToken);
+  const [password, setPassword] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [errors, setErrors] = useState<NewPasswordErrors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = checkNewPassword(password, confirmation);
+    setErrors(found);
+    setError(null);
+    if (found.password || found.confirmation || !token) return;
+    setBusy(true);
+    try {
+      await answerWithFields(api.POST('/api/v1/auth/password-reset/confirm', { body: { token, password } }));
+      setDone(true);
+    } catch (failure) {
+      if (failure instanceof FormError && failure.fields.password) setErrors({ password: failure.fields.password });
+      else setError(failure instanceof FormError ? failure.apiError : failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done)
+    return (
+      <div className="narrow">
+        <Page title="Your password is changed">
+          <p role="status" className="notice notice-ok">
+            Your new password is set, and every session of your account was signed out. Sign in with your new password.
+          </p>
+          <p>
+            <Link className="button primary" to="/sign-in">
+              Sign in
+            </Link>
+          </p>
+        </Page>
+      </div>
+    );
+
+  return (
+    <div className="narrow">
+      <Page title="Choose a new password" intro="Choosing a new password signs your account out everywhere.">
+        {token ? (
+          <form onSubmit={(event) => void submit(event)} noValidate>
+            <NewPasswordFields
+              password={password}
+              confirmation={confirmation}
+              errors={errors}
+              onPassword={setPassword}
+              onConfirmation={setConfirmation}
+            />
+            <ErrorNotice error={error} />
+            {isInvalidLink(error) && (
+              <p className="hint">
+                A link that was used, replaced by a newer one or has expired no longer works:{' '}
+                <Link to="/forgot-password">ask for a new link</Link>.
+              </p>
+            )}
+            <button type="submit" className="primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Set the new password'}
+            </button>
+          </form>
+        ) : (
+          <MissingToken what="reset" />
+        )}
+      </Page>
+    </div>
+  );
+}
