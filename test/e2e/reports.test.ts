@@ -122,15 +122,17 @@ describe.each(contentStoreApis())(
     it('returns the first result for a repeated Idempotency-Key and records nothing twice', async () => {
       const key = randomUUID();
       const bytes = Buffer.from('structured note text');
+      // The same request twice: one title for both (the helper's default is a fresh probe each time).
+      const title = phiText('title', 'Note:');
       const first = await upload(
         doctor,
-        { patientId: patient.id, type: 'note' },
+        { patientId: patient.id, type: 'note', title },
         { bytes, contentType: 'text/plain', name: 'n.txt' },
         { 'Idempotency-Key': key },
       );
       const second = await upload(
         doctor,
-        { patientId: patient.id, type: 'note' },
+        { patientId: patient.id, type: 'note', title },
         { bytes, contentType: 'text/plain', name: 'n.txt' },
         { 'Idempotency-Key': key },
       );
