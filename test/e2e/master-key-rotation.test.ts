@@ -117,7 +117,15 @@ describe('master-key rotation while the API serves', () => {
       'the scratch API creating its first admin',
     );
     await second.start(settings(false));
-    doctor = await accounts.createStaff(admin, 'doctor');
+    // The doctor's activation link waits in this suite's own database (the setup shortcut of
+    // createStaff reads the mail outbox of DATABASE_URL).
+    const mainDatabase = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = scratch.url;
+    try {
+      doctor = await accounts.createStaff(admin, 'doctor');
+    } finally {
+      process.env.DATABASE_URL = mainDatabase;
+    }
     for (let index = 0; index < 2; index += 1) {
       const patient = await accounts.registerPatient('hospital-a');
       patients.push(patient);
