@@ -50,7 +50,8 @@ describe('the running API: health, OpenAPI, metrics and the error contract', () 
   });
 
   it('answers malformed JSON with 400, never a 500', async () => {
-    const response = await callApi('/api/v1/health', {
+    // A route that takes a JSON body (POST /health is a 405 now, before any body is read).
+    const response = await callApi('/api/v1/auth/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: '{"patientId": "abc",',
@@ -59,7 +60,7 @@ describe('the running API: health, OpenAPI, metrics and the error contract', () 
   });
 
   it('answers an oversized JSON body with 413 before reading it all', async () => {
-    const response = await callApi('/api/v1/health', {
+    const response = await callApi('/api/v1/auth/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ padding: 'x'.repeat(3 * 1024 * 1024) }),
@@ -72,7 +73,7 @@ describe('the running API: health, OpenAPI, metrics and the error contract', () 
       await callApi('/api/v1/health'),
       await callApi('/api/v1/no/such/route'),
       await callApi('/api/v1/auth/me'),
-      await callApi('/api/v1/health', {
+      await callApi('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: '{"broken":',

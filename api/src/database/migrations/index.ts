@@ -39,6 +39,6 @@ export const MIGRATIONS = [
   ErasureRequests1766100000000,
   MasterKeyRotation1766200000000,
   RateLimits1766300000000,
-  SecondFactor1766400000000,
   AccountLinks1766310000000,
+  SecondFactor1766400000000,
 ];
