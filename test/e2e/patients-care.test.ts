@@ -116,7 +116,7 @@ describe('patients and care teams over HTTP', () => {
     const lines = readFileSync(log, 'utf8')
       .split('\n')
       .filter((line) => line.includes(requestId));
-    expect(lines.join('\n')).toContain('query=…');
+    expect(lines.join('\n')).toContain('"query":["query"]');
     expect(readFileSync(log, 'utf8')).not.toContain(surname);
   });
 });

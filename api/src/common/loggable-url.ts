@@ -1,11 +1,10 @@
 /**
- * A request's URL as the log may hold it: the path, and the names of the query parameters
- * with their values left out. A query value can be PHI (a searched name, a filter on a
- * patient); the names are enough to follow a request through the logs.
+ * A request's URL as the log may hold it: the path alone, and apart from it the names of
+ * the query parameters, never a value. A query value can be PHI (a searched name, a filter
+ * on a patient); the names are enough to follow a request through the logs.
  */
-export function loggableUrl(url: string): string {
+export function loggableUrl(url: string): { path: string; query: string[] } {
   const at = url.indexOf('?');
-  if (at < 0) return url;
-  const names = [...new URLSearchParams(url.slice(at + 1)).keys()];
-  return names.length === 0 ? url.slice(0, at) : `${url.slice(0, at)}?${names.map((name) => `${name}=…`).join('&')}`;
+  if (at < 0) return { path: url, query: [] };
+  return { path: url.slice(0, at), query: [...new Set(new URLSearchParams(url.slice(at + 1)).keys())] };
 }

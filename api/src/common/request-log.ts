@@ -23,7 +23,10 @@ export const REDACTED_PATHS = [
 export interface LoggedRequest {
   id: string;
   method: string;
+  /** The path alone: no query string. */
   url: string;
+  /** The names of the query parameters, never their values. */
+  query: string[];
   remoteAddress: string;
 }
 
@@ -43,9 +46,11 @@ interface SerializedRequest {
 export const serializeRequest = (request: SerializedRequest): LoggedRequest => ({
   id: request.id,
   method: request.method,
-  url: loggableUrl(request.url),
+  ...urlFields(loggableUrl(request.url)),
   remoteAddress: request.remoteAddress,
 });
+
+const urlFields = ({ path, query }: { path: string; query: string[] }) => ({ url: path, query });
 
 /** A response as its log line names it: the status only, never headers or body. */
 export const serializeResponse = (response: { statusCode: number }): { statusCode: number } => ({
