@@ -17,6 +17,7 @@ import { CareDirectoryModule } from './care/care-directory.module.js';
 import { AccessModule } from './access/access.module.js';
 import { LedgerEventsModule } from './ledger-events/ledger-events.module.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
+import { FhirModule } from './fhir/fhir.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SystemModule } from './system/system.module.js';
 import { AdminModule } from './users/admin.module.js';
@@ -42,6 +43,7 @@ import { UserSearchModule } from './users/user-search.module.js';
     ProjectionModule,
     NotificationsModule,
     RateLimitsModule,
+    FhirModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: ErrorEnvelopeFilter }],
 })

@@ -13,13 +13,14 @@ import { requestIdOf } from './common/request-id.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { NETWORK_PROFILE, type NetworkProfile } from './ledger/network-profile.js';
+import { fhirFallback } from './fhir/fhir-fallback.js';
 import { servePortal } from './portal/serve-portal.js';
 
 /** Request headers must arrive within this time (Node's default, kept explicitly now that requestTimeout is off). */
 const HEADERS_TIMEOUT_MS = 60_000;
 
-/** The API's own answers: every one of them (errors too) is about a user and may hold PHI. */
-const API_PATH = /^\/api\/v1(\/|$)/i;
+/** The API's own answers and the FHIR facade's: every one of them (errors too) is about a user and may hold PHI. */
+const API_PATH = /^\/(api\/v1|fhir)(\/|$)/i;
 
 /** Applies everything the API needs around its routes, then initialises it; used by main.ts and the tests alike. */
 export async function configureApp(app: NestExpressApplication): Promise<INestApplication> {
@@ -40,7 +41,12 @@ export async function configureApp(app: NestExpressApplication): Promise<INestAp
   server.requestTimeout = 0;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   app.use(requestBodyDeadline(config.REQUEST_BODY_TIMEOUT_SECONDS * 1000));
-  app.setGlobalPrefix('api/v1', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  app.setGlobalPrefix('api/v1', {
+    exclude: [
+      { path: 'metrics', method: RequestMethod.GET },
+      { path: 'fhir/R4/{*rest}', method: RequestMethod.ALL },
+    ],
+  });
   app.use(helmet());
   app.enableCors({ origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, credentials: false });
   // A method that a documented path does not have: 405 with Allow, before any body is read.
@@ -56,7 +62,9 @@ export async function configureApp(app: NestExpressApplication): Promise<INestAp
   methods.learn(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
-  // After the routes: the portal answers only what the API did not.
+  // After the routes: what the FHIR facade's routes did not answer is an OperationOutcome,
+  // and the portal answers only what the API did not.
+  app.use('/fhir/R4', fhirFallback);
   app.use(servePortal(config.WEB_DIST_DIR));
   // Nest answers unknown routes under its prefix; this answers the rest the same way.
   app.use((request: Request & { id?: string }, response: Response) => {

@@ -27,6 +27,8 @@ import {
   EMERGENCY_LIMITS,
   GRANT_KINDS,
   GRANT_STATUSES,
+  type GrantKind,
+  type GrantStatus,
   REVIEW_OUTCOMES,
 } from './consent-terms.js';
 import { CONSENT_PURPOSES, PURPOSE_OF_USE_CODES } from '../ledger/purpose-of-use.js';
@@ -204,8 +206,8 @@ export class CreateGrantDto extends GrantDurationDto {
 }
 
 export class GrantListQuery extends PageQueryDto {
-  @ApiProperty({ required: false, enum: GRANT_STATUSES }) @IsOptional() @IsIn(GRANT_STATUSES) status?: string;
-  @ApiProperty({ required: false, enum: GRANT_KINDS }) @IsOptional() @IsIn(GRANT_KINDS) kind?: string;
+  @ApiProperty({ required: false, enum: GRANT_STATUSES }) @IsOptional() @IsIn(GRANT_STATUSES) status?: GrantStatus;
+  @ApiProperty({ required: false, enum: GRANT_KINDS }) @IsOptional() @IsIn(GRANT_KINDS) kind?: GrantKind;
 }
 
 export class DeclareEmergencyDto {

@@ -32,6 +32,6 @@ import { HospitalsController } from './hospitals.controller.js';
     DoctorNamesRepository,
     HospitalDirectory,
   ],
-  exports: [ConsentStatementsRepository],
+  exports: [ConsentStatementsRepository, GrantsService],
 })
 export class AccessModule {}

@@ -4,6 +4,7 @@
  */
 export const ACCESS_REQUEST_STATUSES = ['pending', 'approved', 'denied', 'cancelled'] as const;
 export const GRANT_KINDS = ['consent', 'emergency'] as const;
+export type GrantKind = (typeof GRANT_KINDS)[number];
 /** A grant's status at ledger time. */
 export const GRANT_STATUSES = ['active', 'expired', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];

@@ -19,7 +19,12 @@ export class GrantsController {
   @ApiOkResponse({ type: GrantListDto })
   @ApiErrors([400, 'A filter or `limit` out of range, or a cursor this API did not issue'])
   async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: GrantListQuery): Promise<GrantListDto> {
-    const page = await this.grants.list(caller, { ...query, limit: query.limit ?? 50 });
+    const page = await this.grants.list(caller, {
+      statuses: query.status === undefined ? undefined : [query.status],
+      kind: query.kind,
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+    });
     return { items: page.items.map((view) => GrantDto.from(view)), nextCursor: page.nextCursor };
   }
 

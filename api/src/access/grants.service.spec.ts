@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { InvalidInputError } from '../common/domain-error.js';
 import type { ConsentLedger } from '../ledger/ledger.port.js';
 import { grantMinutesOf, GrantsService, viewOfGrant } from './grants.service.js';
+import type { GrantStatus } from './consent-terms.js';
 import {
   committed,
   consentMocks,
@@ -532,8 +533,8 @@ describe('GrantsService', () => {
         const { sut, mocks } = newTestService();
         listedForDoctor(mocks);
 
-        const first = await sut.list(DOCTOR, { status: 'active', limit: 2 });
-        const second = await sut.list(DOCTOR, { status: 'active', limit: 2, cursor: first.nextCursor! });
+        const first = await sut.list(DOCTOR, { statuses: ['active'], limit: 2 });
+        const second = await sut.list(DOCTOR, { statuses: ['active'], limit: 2, cursor: first.nextCursor! });
 
         expect(first.items.map((view) => view.record.grantId)).toEqual([grantIdOf(5), grantIdOf(3)]);
         expect(second.items.map((view) => view.record.grantId)).toEqual([grantIdOf(1)]);
@@ -551,7 +552,7 @@ describe('GrantsService', () => {
       });
     });
 
-    it.each([
+    it.each<[GrantStatus, string[]]>([
       ['expired', [grantIdOf(3), grantIdOf(1)]],
       ['revoked', [grantIdOf(2)]],
       ['active', [grantIdOf(5), grantIdOf(4)]],
@@ -559,7 +560,7 @@ describe('GrantsService', () => {
       const { sut, mocks } = newTestService();
       listed(mocks);
 
-      const page = await sut.list(PATIENT, { status, limit: 10 });
+      const page = await sut.list(PATIENT, { statuses: [status], limit: 10 });
 
       expect(page.items.map((view) => view.record.grantId)).toEqual(grantIds);
     });
@@ -569,7 +570,7 @@ describe('GrantsService', () => {
       listed(mocks);
 
       const emergencies = await sut.list(DOCTOR, { kind: 'emergency', limit: 10 });
-      const activeConsents = await sut.list(DOCTOR, { kind: 'consent', status: 'active', limit: 10 });
+      const activeConsents = await sut.list(DOCTOR, { kind: 'consent', statuses: ['active'], limit: 10 });
 
       expect(emergencies.items.map((view) => view.record.grantId)).toEqual([grantIdOf(5), grantIdOf(3)]);
       expect(activeConsents.items.map((view) => view.record.grantId)).toEqual([grantIdOf(4)]);
@@ -606,8 +607,8 @@ describe('GrantsService', () => {
       const { sut, mocks } = newTestService();
       listed(mocks);
 
-      const first = await sut.list(PATIENT, { status: 'expired', limit: 1 });
-      const second = await sut.list(PATIENT, { status: 'expired', limit: 1, cursor: first.nextCursor! });
+      const first = await sut.list(PATIENT, { statuses: ['expired'], limit: 1 });
+      const second = await sut.list(PATIENT, { statuses: ['expired'], limit: 1, cursor: first.nextCursor! });
 
       expect(first.items.map((view) => view.record.grantId)).toEqual([grantIdOf(3)]);
       expect(second.items.map((view) => view.record.grantId)).toEqual([grantIdOf(1)]);

@@ -14,11 +14,22 @@ import {
   translatingRefusals,
 } from './access.errors.js';
 import { committedPlace, type DoctorNames, grantedDoctorId, type GrantView, grantStatusOf } from './access-views.js';
-import { daysToMinutes } from './consent-terms.js';
+import { daysToMinutes, type GrantKind, type GrantStatus } from './consent-terms.js';
 import { DoctorNamesRepository } from './doctor-names.repository.js';
 import { HospitalDirectory } from './hospital-directory.js';
 import { newestFirstPage } from './newest-first-page.js';
 import { DEFAULT_PURPOSE, type PurposeOfUse } from '../ledger/purpose-of-use.js';
+
+/** Which grants a list holds: all of the caller's when nothing narrows it. */
+export interface GrantFilter {
+  statuses?: readonly GrantStatus[];
+  kind?: GrantKind;
+  patientId?: string;
+  /** Grants to this doctor (not the organisation grants that may cover them). */
+  doctorId?: string;
+  limit: number;
+  cursor?: string;
+}
 
 /** One of: a doctor (`doctorId`), every doctor of a hospital (`hospital`), the patient's care team at a hospital (`careTeamAt`). */
 export interface NewGrant {
@@ -164,12 +175,26 @@ export class GrantsService {
   }
 
   /**
+   * One grant, with its status at ledger time: for its patient, its doctor and those the
+   * chaincode lets see it; GRANT_NOT_FOUND (404) for anyone else, as for an unknown one.
+   */
+  async get(caller: AuthenticatedUser, grantId: string): Promise<GrantView> {
+    const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
+    const record = await translatingRefusals(() => this.ledger.consent.getGrant(actor, grantId), {
+      NOT_FOUND: () => new GrantNotFoundError('no grant you may see has this id'),
+      FORBIDDEN: () => new GrantNotFoundError('no grant you may see has this id'),
+    });
+    return (await viewsOfGrants([record], this.hospitals, this.doctorNames))[0];
+  }
+
+  /**
    * Grants the patient gave, or the doctor holds (their own, and their hospital's), newest
-   * first, with their status at ledger time.
+   * first, with their status at ledger time; narrowed to some statuses or kinds, one patient,
+   * or the grants to one doctor.
    */
   async list(
     caller: AuthenticatedUser,
-    filter: { status?: string; kind?: string; limit: number; cursor?: string },
+    filter: GrantFilter,
   ): Promise<{ items: GrantView[]; nextCursor: string | null }> {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
     const records =
@@ -188,8 +213,10 @@ export class GrantsService {
             )),
           ];
     const matching = records
-      .filter((record) => filter.status === undefined || grantStatusOf(record) === filter.status)
-      .filter((record) => filter.kind === undefined || record.kind === filter.kind);
+      .filter((record) => filter.statuses === undefined || filter.statuses.includes(grantStatusOf(record)))
+      .filter((record) => filter.kind === undefined || record.kind === filter.kind)
+      .filter((record) => filter.patientId === undefined || record.patientId === filter.patientId)
+      .filter((record) => filter.doctorId === undefined || grantedDoctorId(record) === filter.doctorId);
     const page = newestFirstPage(
       matching,
       (record) => ({ at: record.validFrom, id: record.grantId }),

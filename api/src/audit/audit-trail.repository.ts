@@ -52,6 +52,8 @@ export type AccessScope = { hospitalMspId: string } | { patientId: string };
 export interface AccessFilter {
   actorId?: string;
   patientId?: string;
+  reportId?: string;
+  txId?: string;
   outcome?: AccessOutcome;
   /** Ledger times, both inclusive. */
   from?: Date;
@@ -95,6 +97,8 @@ function accessConditions(filter: AccessFilter, after: KeysetPosition | undefine
   const conditions: string[] = [];
   if (filter.patientId !== undefined) conditions.push(`patient_id = ${parameters.add(filter.patientId)}::uuid`);
   if (filter.actorId !== undefined) conditions.push(`actor_id = ${parameters.add(filter.actorId)}::uuid`);
+  if (filter.reportId !== undefined) conditions.push(`report_id = ${parameters.add(filter.reportId)}::uuid`);
+  if (filter.txId !== undefined) conditions.push(`tx_id = ${parameters.add(filter.txId)}::text`);
   if (filter.outcome !== undefined) conditions.push(`outcome = ${parameters.add(filter.outcome)}::text`);
   if (filter.from !== undefined) conditions.push(`at >= ${parameters.add(filter.from.toISOString())}::timestamptz`);
   if (filter.to !== undefined) conditions.push(`at <= ${parameters.add(filter.to.toISOString())}::timestamptz`);

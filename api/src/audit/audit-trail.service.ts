@@ -32,6 +32,9 @@ export interface PeriodRequest {
 export interface AccessListRequest extends PageRequest, PeriodRequest {
   actorId?: string;
   patientId?: string;
+  reportId?: string;
+  /** The one access its transaction recorded. */
+  txId?: string;
   outcome?: AccessOutcome;
 }
 
@@ -137,19 +140,37 @@ export class AuditTrailService {
     return this.remainingPages(scope, filter, first);
   }
 
-  /** Who opened the patient's records, and who was refused, newest first. */
-  async accessLog(
-    patient: AuthenticatedUser,
-    request: PageRequest & PeriodRequest & { outcome?: AccessOutcome },
-  ): Promise<AuditPage<AccessEntry>> {
+  /**
+   * Who opened the patient's records, and who was refused, newest first (narrowed like an
+   * auditor's list; a `patientId` other than their own is a 403).
+   */
+  async accessLog(patient: AuthenticatedUser, request: AccessListRequest): Promise<AuditPage<AccessEntry>> {
     if (patient.role !== 'patient') throw new RoleForbiddenError('the access log is for patients');
+    if (request.patientId !== undefined && request.patientId.toLowerCase() !== patient.id.toLowerCase()) {
+      throw new AnotherPatientsTrailError('this is another patient’s access log');
+    }
     const window = pageWindow(request);
-    const rows = await this.trail.listAccesses(
-      { patientId: patient.id },
-      { from: request.from, to: request.to, outcome: request.outcome },
-      window.query,
-    );
+    const rows = await this.trail.listAccesses({ patientId: patient.id }, accessFilterOf(request), window.query);
     return this.accessPage(rows, window.limit);
+  }
+
+  /**
+   * The accesses of one patient's records, newest first: for the patient, their own access
+   * log; for an auditor, what their hospital is party to, and a 404 for a patient it is party
+   * to nothing of (as the patient's events answer). Other roles are refused.
+   */
+  async patientAccesses(
+    caller: AuthenticatedUser,
+    patientId: string,
+    request: PageRequest,
+  ): Promise<AuditPage<AccessEntry>> {
+    const audience = this.audienceOf(caller);
+    if (audience.kind === 'patient') return this.accessLog(caller, { ...request, patientId });
+    const hospitalMspId = audience.hospitalMspId;
+    if (hospitalMspId === null || !(await this.trail.patientInvolvesHospital(patientId, hospitalMspId))) {
+      throw new NotFoundError('no patient your hospital is party to has this id');
+    }
+    return this.accesses(caller, { ...request, patientId });
   }
 
   private async *remainingPages(scope: AccessScope, filter: AccessFilter, first: AccessRow[]) {
@@ -247,6 +268,8 @@ function accessFilterOf(request: AccessListRequest): AccessFilter {
     to: request.to,
     actorId: request.actorId,
     patientId: request.patientId,
+    reportId: request.reportId,
+    txId: request.txId,
     outcome: request.outcome,
   };
 }

@@ -17,5 +17,6 @@ import { IntegrityReportService } from './integrity-report.service.js';
   imports: [ReportsModule, LedgerModule],
   controllers: [AuditController, AuditTrailController, AccessLogController],
   providers: [IntegrityReportService, AuditTrailRepository, AuditTrailService, HospitalDirectory],
+  exports: [AuditTrailService],
 })
 export class AuditModule {}

@@ -73,6 +73,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
+    this.send(response, envelope);
+  }
+
+  /** Writes the error answer: the envelope as JSON; another face of the API (FHIR) answers in its own form. */
+  protected send(response: Response, envelope: ErrorEnvelope): void {
     response.status(envelope.statusCode).json(envelope);
   }
 

@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...SECRETS, ACTIVATION_LINK_TTL_SECONDS: '5' })).toThrow(/ACTIVATION_LINK_TTL_SECONDS/);
   });
 
+  it('gives absolute links (the FHIR facade’s) at this API unless API_PUBLIC_URL says where clients reach it', () => {
+    expect(loadConfig({ ...SECRETS, PORT: '8080' }).API_PUBLIC_URL).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ ...SECRETS, API_PUBLIC_URL: 'https://ehr.example' }).API_PUBLIC_URL).toBe(
+      'https://ehr.example',
+    );
+    expect(() => loadConfig({ ...SECRETS, API_PUBLIC_URL: 'ehr' })).toThrow(/API_PUBLIC_URL="ehr"/);
+  });
+
   it('lists every problem at once, naming each variable and its value', () => {
     let caught: unknown;
     try {

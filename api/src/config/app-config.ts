@@ -158,7 +158,7 @@ export class AppConfig {
   /** POST /emergency-access: a flagged break-glass grant. */
   @RateLimitVariable() RATE_LIMIT_EMERGENCY: RateLimitSetting = { perUser: 20, perAddress: 400 };
 
-  /** GET /patients and GET /admin/users/search: trigram searches. */
+  /** GET /patients, GET /admin/users/search and the FHIR Patient search and $everything. */
   @RateLimitVariable() RATE_LIMIT_SEARCH: RateLimitSetting = { perUser: 120, perAddress: 2400 };
 
   /** The other routes that write to the ledger or enrol an identity (requests, grants, care, accounts, erasure). */
@@ -266,6 +266,13 @@ export class AppConfig {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   PORTAL_URL!: string;
 
+  /**
+   * Where clients reach this API, for the absolute links it gives (the FHIR facade's
+   * fullUrl, Bundle links and attachment URLs); unset: `http://127.0.0.1:$PORT` (set by loadConfig).
+   */
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  API_PUBLIC_URL!: string;
+
   /** How long an activation link (a new staff account's e-mail) works: 72 h by default, 1 minute to 30 days. */
   @Transform(toInt) @IsInt() @Min(60) @Max(30 * 24 * 60 * 60) ACTIVATION_LINK_TTL_SECONDS = 72 * 60 * 60;
 
@@ -314,13 +321,16 @@ export function loadConfig<Config extends AppConfig = AppConfig>(
     'MASTER_KEY_FILE',
     'BOOTSTRAP_ADMINS',
     'PORTAL_URL',
+    'API_PUBLIC_URL',
   ];
   const provided = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined),
   );
   const config = plainToInstance(shape, provided, { exposeDefaultValues: true });
   // The portal is served by this API unless PORTAL_URL says where else (a bad PORT is refused on its own).
-  config.PORTAL_URL ??= Number.isInteger(config.PORT) ? `http://127.0.0.1:${config.PORT}` : 'http://127.0.0.1';
+  const ownUrl = Number.isInteger(config.PORT) ? `http://127.0.0.1:${config.PORT}` : 'http://127.0.0.1';
+  config.PORTAL_URL ??= ownUrl;
+  config.API_PUBLIC_URL ??= ownUrl;
   const problems: string[] = [];
   if (config.MASTER_KEY_FILE) {
     // The file's master keys, not the environment's: the API follows the file while it runs.

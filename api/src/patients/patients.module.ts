@@ -31,5 +31,6 @@ import { PatientsService } from './patients.service.js';
     PatientErasureService,
     ErasureWorker,
   ],
+  exports: [PatientsService],
 })
 export class PatientsModule {}

@@ -39,10 +39,10 @@ const NOT_BUILT_PAGE = `<!doctype html>
 </html>
 `;
 
-/** The API's own paths (routes, OpenAPI, Swagger UI) and the metrics: never the portal's. */
-const NOT_PORTAL = /^\/(api|metrics)(\/|$)/i;
+/** The API's own paths (routes, OpenAPI, Swagger UI), the FHIR facade and the metrics: never the portal's. */
+const NOT_PORTAL = /^\/(api|fhir|metrics)(\/|$)/i;
 
-/** Whether the portal answers this request: a GET or HEAD outside /api and /metrics. */
+/** Whether the portal answers this request: a GET or HEAD outside /api, /fhir and /metrics. */
 export function isPortalRequest(method: string, requestPath: string): boolean {
   return (method === 'GET' || method === 'HEAD') && !NOT_PORTAL.test(requestPath);
 }

@@ -17,6 +17,18 @@ export interface ReportView {
   blockNumber: string | null;
 }
 
+/** Which reports a list holds: all the caller may see (or wrote) when nothing narrows it. */
+export interface ReportFilter {
+  patientId?: string;
+  types?: readonly string[];
+  /** Recorded on the ledger at or after this time. */
+  recordedFrom?: Date;
+  /** Recorded on the ledger at or before this time. */
+  recordedTo?: Date;
+  limit: number;
+  cursor?: string;
+}
+
 /**
  * Report metadata: the ledger decides what a caller may see (patient, author, grantee,
  * auditor) and supplies the proof; PostgreSQL adds what stays off the ledger (titles).
@@ -36,12 +48,13 @@ export class ReportsQueryService {
 
   /**
    * A page of reports, newest first: a patient's own, a doctor's for one patient (what they
-   * may open) or their own writing. The ledger's list is read whole and paged here by
-   * (recorded time, id), so that every cursor of the contract's form names a place in it.
+   * may open) or their own writing; of some types, recorded within a time. The ledger's list
+   * is read whole and paged here by (recorded time, id), so that every cursor of the
+   * contract's form names a place in it.
    */
   async list(
     caller: AuthenticatedUser,
-    filter: { patientId?: string; type?: string; limit: number; cursor?: string },
+    filter: ReportFilter,
   ): Promise<{ items: ReportView[]; nextCursor: string | null }> {
     const actor = await this.identities.signingIdentity(caller.id, caller.hospital);
     let listPage: (bookmark: string) => Promise<Page<ReportRecord>>;
@@ -56,7 +69,12 @@ export class ReportsQueryService {
       listPage = (bookmark) => this.ledger.reports.listByAuthor(actor, caller.id, { pageSize: 100, bookmark });
     }
     const records = await collectPages(listPage);
-    const matching = records.filter((record) => !filter.type || record.type === filter.type);
+    const from = filter.recordedFrom?.toISOString();
+    const to = filter.recordedTo?.toISOString();
+    const matching = records
+      .filter((record) => filter.types === undefined || filter.types.includes(record.type))
+      .filter((record) => from === undefined || new Date(record.recordedAt).toISOString() >= from)
+      .filter((record) => to === undefined || new Date(record.recordedAt).toISOString() <= to);
     const page = newestFirstPage(
       matching,
       (record) => ({ at: record.recordedAt, id: record.reportId }),

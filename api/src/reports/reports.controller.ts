@@ -150,7 +150,12 @@ export class ReportsController {
     [404, 'No patient of the caller has the `patientId`'],
   )
   async list(@CurrentUser() caller: AuthenticatedUser, @Query() query: ReportListQuery): Promise<ReportListDto> {
-    const page = await this.queries.list(caller, { ...query, limit: query.limit ?? 50 });
+    const page = await this.queries.list(caller, {
+      patientId: query.patientId,
+      types: query.type === undefined ? undefined : [query.type],
+      limit: query.limit ?? 50,
+      cursor: query.cursor,
+    });
     return { items: page.items.map((view) => ReportMetadataDto.from(view)), nextCursor: page.nextCursor };
   }
 

@@ -32,6 +32,6 @@ import { UploadService } from './upload.service.js';
     IntegrityAlertsRepository,
     ContentStreamMetrics,
   ],
-  exports: [ReportVerifierService, ReportsRepository, IntegrityAlerts],
+  exports: [ReportVerifierService, ReportsRepository, ReportsQueryService, IntegrityAlerts],
 })
 export class ReportsModule {}

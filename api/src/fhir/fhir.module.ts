@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { PatientsModule } from '../patients/patients.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { FhirController } from './fhir.controller.js';
+import { FhirEverythingService } from './fhir-everything.service.js';
+import { FhirPeopleService } from './fhir-people.service.js';
+import { FhirRecordsService } from './fhir-records.service.js';
+
+/**
+ * The FHIR R4 facade: another way in to the same records, consents and audit trail, through
+ * the same services, never a way around them.
+ */
+@Module({
+  imports: [UsersModule, PatientsModule, ReportsModule, AccessModule, AuditModule],
+  controllers: [FhirController],
+  providers: [FhirPeopleService, FhirRecordsService, FhirEverythingService],
+})
+export class FhirModule {}
