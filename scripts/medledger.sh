@@ -169,6 +169,11 @@ run_tests() {
   log "making sure schemathesis is installed (contract tests)"
   SCHEMATHESIS_PATH="$(bash scripts/schemathesis.sh ensure)"
   export SCHEMATHESIS_PATH
+  # The suites check the FHIR facade's resources with HAPI FHIR's validator, offline
+  # (test/support/fhir-validator.ts): its jars from Maven Central, compiled into the per-user cache.
+  log "making sure the FHIR validator is built (FHIR tests)"
+  FHIR_VALIDATOR_PATH="$(bash scripts/fhir-validator.sh ensure)"
+  export FHIR_VALIDATOR_PATH
   start_system
   start_helia_api
   log "running unit, integration, end-to-end, browser and contract tests"
