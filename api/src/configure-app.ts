@@ -13,7 +13,6 @@ import { requestIdOf } from './common/request-id.js';
 import { createValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/app-config.js';
 import { NETWORK_PROFILE, type NetworkProfile } from './ledger/network-profile.js';
-import { fhirFallback } from './fhir/fhir-fallback.js';
 import { servePortal } from './portal/serve-portal.js';
 
 /** Request headers must arrive within this time (Node's default, kept explicitly now that requestTimeout is off). */
@@ -62,9 +61,7 @@ export async function configureApp(app: NestExpressApplication): Promise<INestAp
   methods.learn(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
-  // After the routes: what the FHIR facade's routes did not answer is an OperationOutcome,
-  // and the portal answers only what the API did not.
-  app.use('/fhir/R4', fhirFallback);
+  // After the routes: the portal answers only what the API did not.
   app.use(servePortal(config.WEB_DIST_DIR));
   // Nest answers unknown routes under its prefix; this answers the rest the same way.
   app.use((request: Request & { id?: string }, response: Response) => {

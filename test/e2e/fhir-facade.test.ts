@@ -20,9 +20,12 @@ import { openReport, uploadReport } from '../support/uploads.js';
 const LEDGER_RECORD = 'https://fhir.medledger.example/StructureDefinition/ledger-record';
 const FHIR_JSON = /^application\/fhir\+json/;
 
+/** What the upload answers: the report and where the ledger recorded it. */
 interface UploadedReport {
   id: string;
-  ledger: { txId: string; cid: string; sha256: string };
+  cid: string;
+  txId: string;
+  blockNumber: string | null;
 }
 
 /** The parts of the ledger-record extension of a resource, by name, with their values. */
@@ -183,19 +186,19 @@ describe('FHIR R4 facade', () => {
   });
 
   it('answers a DocumentReference per upload, with its LOINC type, its author and the ledger proof of the REST upload', async () => {
-    const documents = await everyEntry<DocumentReference>(
-      careDoctor,
-      `/DocumentReference?patient=${patient.id}&_count=2`,
-    );
+    const documents = await everyEntry<DocumentReference>(patient, `/DocumentReference?patient=${patient.id}&_count=2`);
 
     expect(documents.map((document) => document.id).sort()).toEqual([labReport.id, noteReport.id, ownReport.id].sort());
     for (const uploaded of [labReport, noteReport, ownReport]) {
-      const document = await fhirOk<DocumentReference>(careDoctor, `/DocumentReference/${uploaded.id}`);
+      const document = await fhirOk<DocumentReference>(patient, `/DocumentReference/${uploaded.id}`);
+      const metadata = (await callApi(`/api/v1/reports/${uploaded.id}`, { headers: bearer(patient.accessToken) }))
+        .body as { ledger: { txId: string; cid: string; sha256: string } };
       expect(ledgerRecord(document)).toMatchObject({
-        transaction: uploaded.ledger.txId,
-        cid: uploaded.ledger.cid,
-        ciphertextSha256: uploaded.ledger.sha256,
+        transaction: uploaded.txId,
+        cid: uploaded.cid,
+        ciphertextSha256: metadata.ledger.sha256,
       });
+      expect(metadata.ledger).toMatchObject({ txId: uploaded.txId, cid: uploaded.cid });
       expect(document.subject?.reference).toBe(`Patient/${patient.id}`);
       expect(document.content[0].attachment.url).toBe(`${API_URL}/api/v1/reports/${uploaded.id}/content`);
     }
@@ -208,28 +211,37 @@ describe('FHIR R4 facade', () => {
     expect(lab.author).toEqual([{ reference: `Practitioner/${careDoctor.id}` }]);
     const own = documents.find((document) => document.id === ownReport.id)!;
     expect(own.author).toEqual([{ reference: `Patient/${patient.id}` }]);
+
+    // The care doctor sees what the ledger lets them open, as over REST: their own writing, not the patient's bill.
+    const doctorsView = await everyEntry<DocumentReference>(careDoctor, `/DocumentReference?patient=${patient.id}`);
+    const restView = (
+      await callApi(`/api/v1/reports?patientId=${patient.id}`, { headers: bearer(careDoctor.accessToken) })
+    ).body as { items: Array<{ id: string }> };
+    expect(doctorsView.map((document) => document.id).sort()).toEqual(restView.items.map((item) => item.id).sort());
+    expect(doctorsView.map((document) => document.id).sort()).toEqual([labReport.id, noteReport.id].sort());
   });
 
   it('searches documents by type and recording date, and pages with Bundle links', async () => {
     const byLoinc = await fhirOk<Bundle>(
-      careDoctor,
+      patient,
       `/DocumentReference?patient=${patient.id}&type=http://loinc.org|11502-2`,
     );
     expect(resourcesOf(byLoinc).map((document) => document.id)).toEqual([labReport.id]);
-    const byOwnCode = await fhirOk<Bundle>(careDoctor, `/DocumentReference?patient=${patient.id}&type=note,bill`);
+    const byOwnCode = await fhirOk<Bundle>(patient, '/DocumentReference?type=note,bill');
     expect(
       resourcesOf(byOwnCode)
         .map((document) => document.id)
         .sort(),
     ).toEqual([noteReport.id, ownReport.id].sort());
     const today = new Date().toISOString().slice(0, 10);
-    const recent = await fhirOk<Bundle>(careDoctor, `/DocumentReference?patient=${patient.id}&date=ge${today}`);
+    const recent = await fhirOk<Bundle>(patient, `/DocumentReference?date=ge${today}`);
     expect(recent.entry).toHaveLength(3);
     expect(recent.total).toBe(3);
-    const old = await fhirOk<Bundle>(careDoctor, `/DocumentReference?patient=${patient.id}&date=lt2000`);
-    expect(old.entry ?? []).toHaveLength(0);
+    const old = await fhirOk<Bundle>(patient, '/DocumentReference?date=lt2000');
+    expect(old.entry).toBeUndefined();
+    expect(old.total).toBe(0);
 
-    const first = await fhirOk<Bundle>(careDoctor, `/DocumentReference?patient=${patient.id}&_count=2`);
+    const first = await fhirOk<Bundle>(patient, `/DocumentReference?patient=${patient.id}&_count=2`);
     expect(first.entry).toHaveLength(2);
     expect(first.total).toBeUndefined();
     const next = first.link?.find((link) => link.relation === 'next')?.url;
@@ -350,7 +362,7 @@ describe('FHIR R4 facade', () => {
       expect.objectContaining({ id: patient.id, birthDate: '1984-03-21', name: [{ text: patientName }] }),
     ]);
     const wrongBirth = await fhirOk<Bundle>(careDoctor, `/Patient?_id=${patient.id}&birthdate=1999-01-01`);
-    expect(wrongBirth.entry ?? []).toHaveLength(0);
+    expect(wrongBirth.entry).toBeUndefined();
   });
 
   describe('refuses what the REST API refuses, role by role', () => {

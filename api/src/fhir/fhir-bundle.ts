@@ -47,11 +47,16 @@ export function searchsetBundle<T extends Resource>(
     type: 'searchset',
     ...(whole ? { total: page.resources.length } : {}),
     link,
-    entry: page.resources.map((resource) => ({
-      fullUrl: resourceUrl(links, resource),
-      resource,
-      search: { mode: 'match' },
-    })),
+    // FHIR has no empty arrays: a page without matches has no `entry`.
+    ...(page.resources.length > 0
+      ? {
+          entry: page.resources.map((resource) => ({
+            fullUrl: resourceUrl(links, resource),
+            resource,
+            search: { mode: 'match' as const },
+          })),
+        }
+      : {}),
   };
 }
 
@@ -70,17 +75,21 @@ export function wholeResultBundle(links: FhirLinks, path: string, matches: Resou
     type: 'searchset',
     total: matches.length,
     link: [{ relation: 'self', url: `${links.fhirBase}/${path}` }],
-    entry: [
-      ...matches.map((resource) => ({
-        fullUrl: resourceUrl(links, resource),
-        resource,
-        search: { mode: 'match' as const },
-      })),
-      ...included.map((resource) => ({
-        fullUrl: resourceUrl(links, resource),
-        resource,
-        search: { mode: 'include' as const },
-      })),
-    ],
+    ...(matches.length + included.length > 0
+      ? {
+          entry: [
+            ...matches.map((resource) => ({
+              fullUrl: resourceUrl(links, resource),
+              resource,
+              search: { mode: 'match' as const },
+            })),
+            ...included.map((resource) => ({
+              fullUrl: resourceUrl(links, resource),
+              resource,
+              search: { mode: 'include' as const },
+            })),
+          ],
+        }
+      : {}),
   };
 }

@@ -41,11 +41,12 @@ export class FhirPeopleService {
   /**
    * The doctor's search of patients (those of their hospital and those whose grant covers
    * them), by name, date of birth or id: PatientsService finds at most 25 candidates by the
-   * most selective criterion, then each result meets every criterion given.
+   * most selective criterion (the id, else the name, else the date of birth), then each
+   * result meets every criterion given.
    */
   async searchPatients(doctor: AuthenticatedUser, search: FhirSearch): Promise<FhirPage<Patient>> {
     const criteria = patientCriteria(search);
-    const query = criteria.id ?? criteria.birthDate ?? criteria.name?.text;
+    const query = criteria.id ?? criteria.name?.text ?? criteria.birthDate;
     if (query === undefined) throw new InvalidInputError('a Patient search needs name, birthdate, identifier or _id');
     const found = await this.patients.search(doctor, query);
     return { resources: found.filter((user) => meets(user, criteria)).map(patientResource), nextCursor: null };

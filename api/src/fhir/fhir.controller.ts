@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query, UseFilters, UseInterceptors } from '@nestjs/common';
+import { All, Controller, Get, Param, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type {
   AuditEvent,
   Bundle,
@@ -18,7 +19,8 @@ import { Public } from '../common/public.decorator.js';
 import { AppConfig } from '../config/app-config.js';
 import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 import { ROLES } from '../users/user.entity.js';
-import { capabilityStatement, PUBLISHED_DEFINITIONS } from './capability-statement.js';
+import { capabilityStatement, isFhirResourceType, PUBLISHED_DEFINITIONS } from './capability-statement.js';
+import { FhirMethodNotAllowedError, UnsupportedFhirPathError } from './fhir.errors.js';
 import { searchsetBundle, wholeResultBundle } from './fhir-bundle.js';
 import { FhirEverythingService } from './fhir-everything.service.js';
 import { FhirFormatInterceptor } from './fhir-format.interceptor.js';
@@ -144,5 +146,23 @@ export class FhirController {
   @Get('AuditEvent/:id')
   readAuditEvent(@CurrentUser() caller: AuthenticatedUser, @Param('id') id: string): Promise<AuditEvent> {
     return this.records.readAuditEvent(caller, id);
+  }
+
+  /**
+   * Whatever the routes above do not answer (declared last, so it comes last): a 405 with
+   * Allow for another method on a path of a supported type or `metadata`, a 404 for a type
+   * or interaction the facade does not have.
+   */
+  @Public()
+  @All('{*rest}')
+  unsupported(@Req() request: Request, @Res({ passthrough: true }) response: Response): never {
+    const [first = ''] = request.path.slice('/fhir/R4/'.length).split('/');
+    if ((first === 'metadata' || isFhirResourceType(first)) && request.method !== 'GET') {
+      response.setHeader('Allow', 'GET, HEAD');
+      throw new FhirMethodNotAllowedError(`the FHIR facade is read-only: ${request.method} is not supported here`);
+    }
+    throw new UnsupportedFhirPathError(
+      `the FHIR facade does not support this; its CapabilityStatement is at /fhir/R4/metadata`,
+    );
   }
 }
