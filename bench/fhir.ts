@@ -4,8 +4,8 @@
  *
  * 1. Setup through the API: a patient of HospitalA, their care doctor and an auditor of
  *    HospitalA; DOCUMENTS reports recorded for the patient (by the doctor, and some by the
- *    patient), each opened once by the doctor (one access receipt each on the ledger); then
- *    until the API's projection holds every receipt.
+ *    patient, who grants the doctor access), each opened once by the doctor (one access
+ *    receipt each on the ledger); then until the API's projection holds every receipt.
  * 2. Sequential requests after a warm-up, the two routes of a pair taking turns so that both
  *    meet the same machine: p50/p95/max of
  *    - `GET /fhir/R4/DocumentReference?patient=…&_count=50` beside `GET /api/v1/reports?patientId=…&limit=50` (the doctor);
@@ -71,6 +71,12 @@ async function setUp(api: LeanClient): Promise<{ patient: SignedIn; doctor: Sign
       throw new Error(`upload answered ${uploaded.status} ${uploaded.body.toString('utf8')}`);
     reportIds.push((JSON.parse(uploaded.body.toString('utf8')) as { id: string }).id);
   }
+  // The patient's own documents open for the doctor under the patient's grant.
+  const granted = await callApi('/api/v1/grants', {
+    method: 'POST',
+    ...jsonBody({ doctorId: doctor.id, durationDays: 1 }, bearer(patient.accessToken)),
+  });
+  if (granted.status !== 201) throw new Error(`the grant answered ${granted.status}`);
   for (const reportId of reportIds) {
     const opened = await api.send('GET', `/api/v1/reports/${reportId}/content`, bearer(doctor.accessToken));
     if (opened.status !== 200) throw new Error(`opening a report answered ${opened.status}`);
