@@ -119,8 +119,8 @@ describe('owners set their own passwords: activation, reset and change by e-mail
       [digest(token), id],
     );
     expect(links).toEqual([{ purpose: 'activation' }]);
-    // Nor does the outbox once the mail is sent: its row goes right after the SMTP server took
-    // the message (the test's server may hand it over a moment before that).
+    // Nor does the outbox once the mail is sent: the worker clears the row's token right after
+    // the SMTP server took the message (the test's server may hand it over a moment before).
     await eventually(
       async () => {
         const [outbox] = await database.query<Array<{ kept: number }>>(
@@ -130,7 +130,7 @@ describe('owners set their own passwords: activation, reset and change by e-mail
         return outbox!.kept === 0;
       },
       10_000,
-      'the sent activation e-mail leaving the outbox',
+      'the sent activation e-mail’s token leaving the outbox',
     );
 
     // A password the policy refuses does not spend the link.
