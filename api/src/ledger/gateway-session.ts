@@ -46,6 +46,8 @@ export const DEFAULT_DEADLINES: LedgerDeadlines = {
 const LOST_RACES = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
 /** How often a transaction that lost such a race is proposed again (a fresh proposal each time). */
 const MVCC_ATTEMPTS = 3;
+/** Before proposing again after the hospitals' peers answered differently: time for the one behind to commit. */
+const MISMATCH_BACKOFF_MS = 100;
 /** How often a peer's chain height is asked again while waiting for it to catch up. */
 const PEER_POLL_MS = 10;
 /** How often the commit status is asked again after the status request itself failed. */
@@ -120,6 +122,11 @@ export class GatewaySession {
             this.logger.warn(
               `${transaction}: lost a read race (validation code ${error.code}) on ${error.transactionId}, proposing again (${attempt})`,
             );
+            continue;
+          }
+          if (this.endorsementsDiffered(error, transaction) && attempt < MVCC_ATTEMPTS) {
+            this.logger.warn(`${transaction}: the hospitals' endorsements differed, proposing again (${attempt})`);
+            await sleep(MISMATCH_BACKOFF_MS * attempt);
             continue;
           }
           throw this.translate(error, transaction);
@@ -297,6 +304,20 @@ export class GatewaySession {
       submitOptions: () => ({ deadline: Date.now() + submitMs }),
       commitStatusOptions: () => ({ deadline: Date.now() + commitStatusMs }),
     });
+  }
+
+  /**
+   * Whether the endorsement failed because the hospitals' peers answered differently, not
+   * because the chaincode refused: a peer a block behind the other read older state (a
+   * grant or request that had just changed). Nothing was ordered, so a fresh proposal is
+   * safe, and once the peer has caught up both answer alike.
+   */
+  private endorsementsDiffered(error: unknown, transaction: string): boolean {
+    return (
+      error instanceof EndorseError &&
+      error.code === GrpcStatus.ABORTED &&
+      !(this.translate(error, transaction) instanceof ChaincodeRefusedError)
+    );
   }
 
   /** Maps Gateway errors to the API's named errors: chaincode refusals by their stable code, the rest as unavailability. */
