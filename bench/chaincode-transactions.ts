@@ -13,6 +13,11 @@
  * The transactions of each run are measured in rounds, the order of the four rotating
  * from round to round, so that the machine's drift and warm-up weigh on each alike.
  *
+ * The API's ledger-event followers (projection, notifications) work for every event these
+ * transactions emit and the no-op does not: on a machine of few cores they take CPU from the
+ * peers at high concurrency and weigh on the ratios. For the chaincode's own cost, run it
+ * with the network up and the API stopped (`npm start`, then stop the `api` service).
+ *
  *   npm run bench:chaincode [-- --transactions 300 --concurrency 1,16,64 --rounds 3]
  */
 import { randomUUID } from 'node:crypto';
