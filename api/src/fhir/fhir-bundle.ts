@@ -1,9 +1,19 @@
-import type { Bundle, BundleLink, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes';
 import type { FhirLinks } from './fhir-links.js';
 
 /** The absolute URL of a resource: a Bundle entry's fullUrl. */
 export const resourceUrl = (links: FhirLinks, resource: Resource): string =>
   `${links.fhirBase}/${resource.resourceType}/${resource.id ?? ''}`;
+
+/** A search result's entry: the resource with its fullUrl and why it is there. */
+const entryOf = <T extends Resource>(links: FhirLinks, resource: T, mode: 'match' | 'include'): BundleEntry<T> => ({
+  fullUrl: resourceUrl(links, resource),
+  resource,
+  search: { mode },
+});
+
+/** FHIR has no empty arrays: a Bundle without entries has no `entry`. */
+const withEntries = <T extends Resource>(entries: BundleEntry<T>[]) => (entries.length > 0 ? { entry: entries } : {});
 
 /**
  * The URL of a search with its own parameters, optionally continued at a cursor: the
@@ -47,16 +57,7 @@ export function searchsetBundle<T extends Resource>(
     type: 'searchset',
     ...(whole ? { total: page.resources.length } : {}),
     link,
-    // FHIR has no empty arrays: a page without matches has no `entry`.
-    ...(page.resources.length > 0
-      ? {
-          entry: page.resources.map((resource) => ({
-            fullUrl: resourceUrl(links, resource),
-            resource,
-            search: { mode: 'match' as const },
-          })),
-        }
-      : {}),
+    ...withEntries(page.resources.map((resource) => entryOf(links, resource, 'match'))),
   };
 }
 
@@ -75,21 +76,9 @@ export function wholeResultBundle(links: FhirLinks, path: string, matches: Resou
     type: 'searchset',
     total: matches.length,
     link: [{ relation: 'self', url: `${links.fhirBase}/${path}` }],
-    ...(matches.length + included.length > 0
-      ? {
-          entry: [
-            ...matches.map((resource) => ({
-              fullUrl: resourceUrl(links, resource),
-              resource,
-              search: { mode: 'match' as const },
-            })),
-            ...included.map((resource) => ({
-              fullUrl: resourceUrl(links, resource),
-              resource,
-              search: { mode: 'include' as const },
-            })),
-          ],
-        }
-      : {}),
+    ...withEntries([
+      ...matches.map((resource) => entryOf(links, resource, 'match')),
+      ...included.map((resource) => entryOf(links, resource, 'include')),
+    ]),
   };
 }

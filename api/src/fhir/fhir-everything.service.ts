@@ -4,14 +4,13 @@ import { GrantsService } from '../access/grants.service.js';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import { RoleForbiddenError } from '../auth/auth.errors.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { AppConfig } from '../config/app-config.js';
 import { PatientsService } from '../patients/patients.service.js';
 import { ReportsQueryService } from '../reports/reports-query.service.js';
 import { auditEventResource } from './audit-event-resource.js';
 import { consentResource } from './consent-resource.js';
 import { documentReferenceResource } from './document-reference-resource.js';
 import { allPages, knownId } from './fhir-ids.js';
-import { type FhirLinks, fhirLinksOf } from './fhir-links.js';
+import { FhirLinks } from './fhir-links.js';
 import { FhirPeopleService } from './fhir-people.service.js';
 import { patientResource } from './people-resources.js';
 
@@ -32,18 +31,14 @@ export interface PatientRecordExport {
  */
 @Injectable()
 export class FhirEverythingService {
-  private readonly links: FhirLinks;
-
   constructor(
-    config: AppConfig,
+    private readonly links: FhirLinks,
     private readonly patients: PatientsService,
     private readonly reports: ReportsQueryService,
     private readonly grants: GrantsService,
     private readonly trail: AuditTrailService,
     private readonly people: FhirPeopleService,
-  ) {
-    this.links = fhirLinksOf(config.API_PUBLIC_URL);
-  }
+  ) {}
 
   async everything(caller: AuthenticatedUser, id: string): Promise<PatientRecordExport> {
     const patientId = knownId(id);

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../common/domain-error.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** MedLedger's ids: UUIDs (users, reports, grants); an AuditEvent's is a Fabric transaction ID. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRANSACTION_ID = /^[0-9a-f]{64}$/i;
 
 /**

@@ -6,7 +6,7 @@ import { PatientsService } from '../patients/patients.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
 import type { FhirPage } from './fhir-bundle.js';
-import { knownId } from './fhir-ids.js';
+import { knownId, UUID } from './fhir-ids.js';
 import { type FhirSearch, singleFilter, tokenValues } from './fhir-search.js';
 import { PATIENT_ID_SYSTEM } from './fhir-vocabulary.js';
 import { patientResource, practitionerResource } from './people-resources.js';
@@ -58,13 +58,8 @@ export class FhirPeopleService {
   }
 
   /** The doctors among these ids, as Practitioners (those whose accounts exist). */
-  async practitioners(ids: Iterable<string>): Promise<Practitioner[]> {
-    const found: Practitioner[] = [];
-    for (const id of new Set(ids)) {
-      const user = await this.users.findById(id);
-      if (user?.role === 'doctor') found.push(practitionerResource(user));
-    }
-    return found;
+  async practitioners(ids: readonly string[]): Promise<Practitioner[]> {
+    return (await this.users.findDoctors(ids)).map(practitionerResource);
   }
 
   private async doctor(id: string): Promise<UserEntity> {
@@ -74,7 +69,6 @@ export class FhirPeopleService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function patientCriteria(search: FhirSearch): PatientCriteria {

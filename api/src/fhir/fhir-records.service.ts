@@ -5,14 +5,13 @@ import type { GrantStatus } from '../access/consent-terms.js';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { InvalidInputError, NotFoundError } from '../common/domain-error.js';
-import { AppConfig } from '../config/app-config.js';
 import { ReportsQueryService } from '../reports/reports-query.service.js';
 import { auditEventResource } from './audit-event-resource.js';
 import { consentResource } from './consent-resource.js';
 import { documentReferenceResource } from './document-reference-resource.js';
 import type { FhirPage } from './fhir-bundle.js';
 import { knownId } from './fhir-ids.js';
-import { type FhirLinks, fhirLinksOf } from './fhir-links.js';
+import { FhirLinks } from './fhir-links.js';
 import { dateBounds, type FhirSearch, referencedId, tokenValues } from './fhir-search.js';
 import { reportTypesOfToken } from './fhir-vocabulary.js';
 
@@ -35,16 +34,12 @@ const CONSENT_STATE_SYSTEM = 'http://hl7.org/fhir/consent-state-codes';
  */
 @Injectable()
 export class FhirRecordsService {
-  private readonly links: FhirLinks;
-
   constructor(
-    config: AppConfig,
+    private readonly links: FhirLinks,
     private readonly reports: ReportsQueryService,
     private readonly grants: GrantsService,
     private readonly trail: AuditTrailService,
-  ) {
-    this.links = fhirLinksOf(config.API_PUBLIC_URL);
-  }
+  ) {}
 
   async readDocument(caller: AuthenticatedUser, id: string): Promise<DocumentReference> {
     return documentReferenceResource(await this.reports.get(caller, knownId(id)), this.links);

@@ -1,6 +1,7 @@
 import { type Filter, parseSearchRequest, splitSearchOnComma } from '@medplum/core';
 import { InvalidInputError } from '../common/domain-error.js';
 import { UnsupportedSearchError } from './fhir.errors.js';
+import { UUID } from './fhir-ids.js';
 
 type SearchParameterType = 'string' | 'token' | 'date' | 'reference';
 
@@ -135,8 +136,6 @@ export function singleFilter(search: FhirSearch, code: string): Filter | undefin
   if (filters.length > 1) throw new InvalidInputError(`${code} may be given once`);
   return filters[0];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The id a reference parameter names (`Type/{id}` of one of `types`, or the id alone), one

@@ -16,7 +16,6 @@ import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { NotFoundError } from '../common/domain-error.js';
 import { Public } from '../common/public.decorator.js';
-import { AppConfig } from '../config/app-config.js';
 import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 import { ROLES } from '../users/user.entity.js';
 import { capabilityStatement, isFhirResourceType, PUBLISHED_DEFINITIONS } from './capability-statement.js';
@@ -24,7 +23,7 @@ import { FhirMethodNotAllowedError, UnsupportedFhirPathError } from './fhir.erro
 import { searchsetBundle, wholeResultBundle } from './fhir-bundle.js';
 import { FhirEverythingService } from './fhir-everything.service.js';
 import { FhirFormatInterceptor } from './fhir-format.interceptor.js';
-import { type FhirLinks, fhirLinksOf } from './fhir-links.js';
+import { FhirLinks } from './fhir-links.js';
 import { FhirPeopleService } from './fhir-people.service.js';
 import { FhirRecordsService } from './fhir-records.service.js';
 import { parseFhirSearch } from './fhir-search.js';
@@ -43,16 +42,12 @@ type SearchQuery = Record<string, unknown>;
 @UseInterceptors(FhirFormatInterceptor)
 @Controller('fhir/R4')
 export class FhirController {
-  private readonly links: FhirLinks;
-
   constructor(
-    config: AppConfig,
+    private readonly links: FhirLinks,
     private readonly people: FhirPeopleService,
     private readonly records: FhirRecordsService,
     private readonly exports: FhirEverythingService,
-  ) {
-    this.links = fhirLinksOf(config.API_PUBLIC_URL);
-  }
+  ) {}
 
   @Public()
   @Get('metadata')

@@ -41,6 +41,13 @@ export class UsersRepository {
     }
   }
 
+  /** The doctors among these ids (those whose accounts exist), in one query. */
+  findDoctors(ids: readonly string[]): Promise<UserEntity[]> {
+    return this.users.query(`SELECT ${USER_COLUMNS} FROM users WHERE role = 'doctor' AND id = ANY($1::uuid[])`, [
+      [...new Set(ids)],
+    ]);
+  }
+
   async findById(id: string): Promise<UserEntity | null> {
     const {
       rows: [user],

@@ -1,42 +1,22 @@
-import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/api-error';
 import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Page } from '../../components/Page';
-import { answerWithFields, FormError } from '../admin/field-errors';
-import { checkNewPassword, type NewPasswordErrors, NewPasswordFields, takeLinkToken } from './password-form';
+import { answerWithFields } from '../admin/field-errors';
+import { NewPasswordFields, useLinkPasswordForm } from './password-form';
 
 /**
  * A new staff member chooses their password from the link of their activation e-mail
  * (`/activate?token=…`): the account becomes active and they sign in with it.
  */
 export function ActivatePage() {
-  const [token] = useState(takeLinkToken);
-  const [password, setPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [errors, setErrors] = useState<NewPasswordErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [activated, setActivated] = useState<string | null>(null);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = checkNewPassword(password, confirmation);
-    setErrors(found);
-    setError(null);
-    if (found.password || found.confirmation || !token) return;
-    setBusy(true);
-    try {
-      const answer = await answerWithFields(api.POST('/api/v1/auth/activate', { body: { token, password } }));
-      setActivated(answer.email);
-    } catch (failure) {
-      if (failure instanceof FormError && failure.fields.password) setErrors({ password: failure.fields.password });
-      else setError(failure instanceof FormError ? failure.apiError : failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useLinkPasswordForm(
+    async (token, password) =>
+      (await answerWithFields(api.POST('/api/v1/auth/activate', { body: { token, password } }))).email,
+  );
+  const { token, error, busy } = form;
+  const activated = form.result?.answer;
 
   if (activated)
     return (
@@ -61,14 +41,8 @@ export function ActivatePage() {
         intro="Your hospital created a MedLedger account for you. Choose the password you will sign in with."
       >
         {token ? (
-          <form onSubmit={(event) => void submit(event)} noValidate>
-            <NewPasswordFields
-              password={password}
-              confirmation={confirmation}
-              errors={errors}
-              onPassword={setPassword}
-              onConfirmation={setConfirmation}
-            />
+          <form onSubmit={(event) => void form.submit(event)} noValidate>
+            <NewPasswordFields {...form.fields} />
             <ErrorNotice error={error} />
             {isInvalidLink(error) && (
               <p className="hint">

@@ -1,39 +1,18 @@
-import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Page } from '../../components/Page';
-import { answerWithFields, FormError } from '../admin/field-errors';
+import { answerWithFields } from '../admin/field-errors';
 import { isInvalidLink, MissingToken } from './ActivatePage';
-import { checkNewPassword, type NewPasswordErrors, NewPasswordFields, takeLinkToken } from './password-form';
+import { NewPasswordFields, useLinkPasswordForm } from './password-form';
 
 /** The owner of an account chooses a new password from the link of a reset e-mail (`/reset-password?token=…`). */
 export function ResetPasswordPage() {
-  const [token] = useState(takeLinkToken);
-  const [password, setPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [errors, setErrors] = useState<NewPasswordErrors>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const found = checkNewPassword(password, confirmation);
-    setErrors(found);
-    setError(null);
-    if (found.password || found.confirmation || !token) return;
-    setBusy(true);
-    try {
-      await answerWithFields(api.POST('/api/v1/auth/password-reset/confirm', { body: { token, password } }));
-      setDone(true);
-    } catch (failure) {
-      if (failure instanceof FormError && failure.fields.password) setErrors({ password: failure.fields.password });
-      else setError(failure instanceof FormError ? failure.apiError : failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useLinkPasswordForm(async (token, password) => {
+    await answerWithFields(api.POST('/api/v1/auth/password-reset/confirm', { body: { token, password } }));
+  });
+  const { token, error, busy } = form;
+  const done = form.result !== null;
 
   if (done)
     return (
@@ -55,14 +34,8 @@ export function ResetPasswordPage() {
     <div className="narrow">
       <Page title="Choose a new password" intro="Choosing a new password signs your account out everywhere.">
         {token ? (
-          <form onSubmit={(event) => void submit(event)} noValidate>
-            <NewPasswordFields
-              password={password}
-              confirmation={confirmation}
-              errors={errors}
-              onPassword={setPassword}
-              onConfirmation={setConfirmation}
-            />
+          <form onSubmit={(event) => void form.submit(event)} noValidate>
+            <NewPasswordFields {...form.fields} />
             <ErrorNotice error={error} />
             {isInvalidLink(error) && (
               <p className="hint">

@@ -1,4 +1,6 @@
+import { type FormEvent, useState } from 'react';
 import { TextField } from '../../components/Field';
+import { FormError } from '../admin/field-errors';
 
 /** The API's password policy, as far as the portal can check it before sending (the API checks the rest). */
 export const PASSWORD_MIN = 12;
@@ -79,4 +81,40 @@ export function takeLinkToken(): string | null {
     window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
   }
   return token;
+}
+
+/**
+ * A page that sets a password from an e-mailed link (activation, reset): the link's token,
+ * the two fields checked here first, then `send` with the token; the API's refusal of the
+ * password shown at its field, any other error above the button. `result` is what `send`
+ * answered, once it succeeded.
+ */
+export function useLinkPasswordForm<T>(send: (token: string, password: string) => Promise<T>) {
+  const [token] = useState(takeLinkToken);
+  const [password, setPassword] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [errors, setErrors] = useState<NewPasswordErrors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ answer: T } | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = checkNewPassword(password, confirmation);
+    setErrors(found);
+    setError(null);
+    if (found.password || found.confirmation || !token) return;
+    setBusy(true);
+    try {
+      setResult({ answer: await send(token, password) });
+    } catch (failure) {
+      if (failure instanceof FormError && failure.fields.password) setErrors({ password: failure.fields.password });
+      else setError(failure instanceof FormError ? failure.apiError : failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fields = { password, confirmation, errors, onPassword: setPassword, onConfirmation: setConfirmation };
+  return { token, fields, error, busy, result, submit };
 }
